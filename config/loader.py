@@ -1,0 +1,450 @@
+"""Read settings.toml, units.csv and requests.toml; validate every key and collect all problems."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import ipaddress
+import os
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from config.model import (
+    EVIDENCE_KINDS,
+    LANGUAGES,
+    SECURITY_MODES,
+    SOURCE_KINDS,
+    ConfigError,
+    DigestConfig,
+    Problem,
+    Request,
+    ScheduleConfig,
+    Settings,
+    SourceConfig,
+    Unit,
+)
+
+# Every top-level key of settings.toml: default and help. The README's settings table is
+# checked against this list by tests/unit/test_docs.py.
+SETTINGS: dict[str, tuple[object, str]] = {
+    "timezone": ("Asia/Ho_Chi_Minh", "zone of every time shown in outputs"),
+    "language": ("vi", "vi | en: labels of report.html and the digest"),
+    "office_addresses": ([], "the office's own addresses: their mail is never a report"),
+    "units_file": ("units.csv", "the roster, relative to settings.toml"),
+    "requests_file": ("requests.toml", "the notices, relative to settings.toml"),
+    "data_dir": ("data", "the store: database, raw messages, attachments"),
+    "output_dir": ("out", "where report.csv, messages.csv, report.html are written"),
+    "source": (None, "one or more [[source]] tables: where mail is read"),
+    "schedule": (None, "[schedule] poll_minutes, digest_times (for `serve`)"),
+    "digest": (None, "[digest] SMTP settings for sending the digest (optional)"),
+    "abbreviations": ({}, "[abbreviations] extra short forms, e.g. STP = \"Sở Tư pháp\""),
+}
+
+SOURCE_KEYS = {
+    "name", "kind", "host", "port", "security", "username", "password_env",
+    "password_file", "folders", "ca_file", "path",
+}
+DIGEST_KEYS = {
+    "smtp_host", "smtp_port", "security", "username", "password_env", "password_file",
+    "from", "to",
+}
+REQUEST_KEYS = {
+    "id", "title", "issued", "deadline", "grace_minutes", "units", "requires", "keywords",
+    "notice_message_id",
+}
+UNIT_COLUMNS = ["code", "name", "emails", "aliases"]
+
+
+def default_config_path() -> Path:
+    """`$MAILTALLY_CONFIG`, else `config/settings.toml` under the current directory."""
+    env = os.environ.get("MAILTALLY_CONFIG")
+    return Path(env) if env else Path.cwd() / "config" / "settings.toml"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Collector:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        key: str,
+        expected: tuple[str, str],
+        got: object = None,
+        hint: tuple[str, str] | None = None,
+    ) -> None:
+        shown = None if got is None else (f'"{got}"' if isinstance(got, str) else repr(got))
+        self.problems.append(Problem(self.file, key, expected, shown, hint))
+
+
+def _str(c: _Collector, table: dict[str, Any], key: str, where: str, default: str | None) -> str:
+    value = table.get(key, default)
+    if value is None:
+        c.add(f"{where}{key}", ("một giá trị (bắt buộc)", "a value (required)"))
+        return ""
+    if not isinstance(value, str):
+        c.add(f"{where}{key}", ("một chuỗi", "a string"), value)
+        return ""
+    return value
+
+
+def _str_list(c: _Collector, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        c.add(f"{where}{key}", ("một danh sách chuỗi", "a list of strings"), value)
+        return ()
+    return tuple(value)
+
+
+def _int(c: _Collector, table: dict[str, Any], key: str, where: str, default: int | None) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        c.add(f"{where}{key}", ("một số nguyên", "a whole number"), value)
+        return 0
+    return value
+
+
+def _unknown(c: _Collector, table: dict[str, Any], allowed: set[str], where: str) -> None:
+    for key in sorted(set(table) - allowed):
+        c.add(
+            f"{where}{key}",
+            ("một khoá đã biết: " + ", ".join(sorted(allowed)),
+             "a known key: " + ", ".join(sorted(allowed))),
+            key,
+            ("kiểm tra chính tả", "check the spelling"),
+        )
+
+
+def _path(base: Path, value: str) -> Path:
+    return (base / value).resolve() if value else base
+
+
+def _read_toml(path: Path, c: _Collector) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        c.add("", ("tệp tồn tại", "the file to exist"), str(path))
+    except tomllib.TOMLDecodeError as exc:
+        c.add("", ("TOML hợp lệ", "valid TOML"), str(exc))
+    except OSError as exc:
+        c.add("", ("tệp đọc được", "a readable file"), str(exc))
+    return None
+
+
+def _load_source(c: _Collector, raw: Any, n: int, base: Path) -> SourceConfig | None:
+    where = f"[[source]] {n}, "
+    if not isinstance(raw, dict):
+        c.add(f"[[source]] {n}", ("một bảng", "a table"), raw)
+        return None
+    _unknown(c, raw, SOURCE_KEYS, where)
+    kind = _str(c, raw, "kind", where, None)
+    if kind and kind not in SOURCE_KINDS:
+        c.add(f"{where}kind", ("một trong " + ", ".join(SOURCE_KINDS),
+                               "one of " + ", ".join(SOURCE_KINDS)), kind)
+        return None
+    if kind == "imap":
+        host = _str(c, raw, "host", where, None)
+        security = _str(c, raw, "security", where, "ssl")
+        port = _int(c, raw, "port", where, {"ssl": 993}.get(security, 143))
+        if security and security not in SECURITY_MODES:
+            hint = None
+            if port == 587 or port == 143:
+                hint = (f"cổng {port} thường là starttls", f"port {port} usually means starttls")
+            elif port == 993:
+                hint = ("cổng 993 thường là ssl", "port 993 usually means ssl")
+            c.add(f"{where}security", ("một trong ssl, starttls, none",
+                                       "one of ssl, starttls or none"), security, hint)
+        if security == "none" and host and not is_loopback(host):
+            c.add(f"{where}security",
+                  ("ssl hoặc starttls (mật khẩu không được gửi không mã hoá qua mạng)",
+                   "ssl or starttls (a password is never sent unencrypted over a network)"),
+                  security,
+                  ("\"none\" chỉ dùng được với 127.0.0.1/localhost",
+                   "\"none\" is only allowed for 127.0.0.1/localhost"))
+        if not 0 < port < 65536:
+            c.add(f"{where}port", ("một cổng từ 1 đến 65535", "a port from 1 to 65535"), port)
+        username = _str(c, raw, "username", where, None)
+        password_env = _str(c, raw, "password_env", where, "")
+        password_file = _str(c, raw, "password_file", where, "")
+        if not password_env and not password_file:
+            c.add(f"{where}password_env",
+                  ("tên một biến môi trường chứa mật khẩu (hoặc password_file)",
+                   "the name of an environment variable holding the password (or password_file)"),
+                  hint=("không bao giờ ghi mật khẩu vào tệp cấu hình",
+                        "never write the password itself into the config"))
+        if "password" in raw:
+            pass  # already reported as an unknown key
+        folders = _str_list(c, raw, "folders", where) or ("INBOX",)
+        ca = _str(c, raw, "ca_file", where, "")
+        ca_path = _path(base, ca) if ca else None
+        if ca_path is not None and not ca_path.is_file():
+            c.add(f"{where}ca_file", ("một tệp chứng chỉ tồn tại", "an existing certificate file"),
+                  ca)
+        name = _str(c, raw, "name", where, f"imap:{username}@{host}")
+        return SourceConfig(
+            name=name, kind=kind, host=host, port=port, security=security, username=username,
+            password_env=password_env,
+            password_file=_path(base, password_file) if password_file else None,
+            folders=folders, ca_file=ca_path,
+        )
+    if kind in ("maildir", "mbox", "eml_dir"):
+        p = _str(c, raw, "path", where, None)
+        path = _path(base, p) if p else None
+        if path is not None and not path.exists():
+            c.add(f"{where}path", ("một thư mục hoặc tệp tồn tại", "an existing folder or file"), p)
+        name = _str(c, raw, "name", where, f"{kind}:{p}")
+        return SourceConfig(name=name, kind=kind, path=path, folders=())
+    return None
+
+
+def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[digest]", ("một bảng", "a table"), raw)
+        return None
+    where = "[digest] "
+    _unknown(c, raw, DIGEST_KEYS, where)
+    security = _str(c, raw, "security", where, "starttls")
+    if security not in SECURITY_MODES:
+        c.add(f"{where}security", ("một trong ssl, starttls, none",
+                                   "one of ssl, starttls or none"), security)
+    host = _str(c, raw, "smtp_host", where, None)
+    if security == "none" and host and not is_loopback(host):
+        c.add(f"{where}security", ("ssl hoặc starttls", "ssl or starttls"), security,
+              ("\"none\" chỉ dùng được với 127.0.0.1/localhost",
+               "\"none\" is only allowed for 127.0.0.1/localhost"))
+    password_file = _str(c, raw, "password_file", where, "")
+    to = _str_list(c, raw, "to", where)
+    if not to:
+        c.add(f"{where}to", ("ít nhất một địa chỉ nhận", "at least one recipient"))
+    return DigestConfig(
+        smtp_host=host,
+        smtp_port=_int(c, raw, "smtp_port", where, 465 if security == "ssl" else 587),
+        security=security,
+        username=_str(c, raw, "username", where, ""),
+        password_env=_str(c, raw, "password_env", where, ""),
+        password_file=_path(base, password_file) if password_file else None,
+        sender=_str(c, raw, "from", where, None),
+        to=to,
+    )
+
+
+def _load_units(path: Path) -> tuple[list[Unit], list[Problem]]:
+    c = _Collector(path.name)
+    units: list[Unit] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        c.add("", ("tệp tồn tại", "the file to exist"), str(path))
+        return units, c.problems
+    except (OSError, UnicodeDecodeError) as exc:
+        c.add("", ("tệp UTF-8 đọc được", "a readable UTF-8 file"), str(exc),
+              ("trong Excel, chọn Lưu thành CSV UTF-8", "in Excel, save as CSV UTF-8"))
+        return units, c.problems
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [col for col in UNIT_COLUMNS if col not in header]
+    if missing:
+        c.add("header", ("các cột " + ",".join(UNIT_COLUMNS) + "[,group]",
+                         "columns " + ",".join(UNIT_COLUMNS) + "[,group]"), ",".join(header))
+        return units, c.problems
+    seen: dict[str, int] = {}
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        code = row.get("code", "")
+        if not code:
+            if any(row.values()):
+                c.add(f"line {line}, code", ("mã đơn vị", "a unit code"), "")
+            continue
+        if code in seen:
+            c.add(f"line {line}, code", (f"mã không trùng (đã có ở dòng {seen[code]})",
+                                         f"a unique code (already on line {seen[code]})"), code)
+            continue
+        seen[code] = line
+        if not row.get("name"):
+            c.add(f"line {line}, name", ("tên đơn vị", "the unit's name"), "")
+        units.append(Unit(
+            code=code,
+            name=row.get("name", ""),
+            emails=tuple(e.strip().lower() for e in row.get("emails", "").split(";") if e.strip()),
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+            group=row.get("group", ""),
+        ))
+    return units, c.problems
+
+
+def _datetime(c: _Collector, raw: dict[str, Any], key: str, where: str,
+              tz: ZoneInfo) -> datetime | None:
+    value = raw.get(key)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        c.add(f"{where}{key}", ("ngày giờ, ví dụ 2023-08-11T11:00:00",
+                                "a date and time, e.g. 2023-08-11T11:00:00"), value)
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+
+
+def _load_requests(path: Path, tz: ZoneInfo, unit_codes: set[str],
+                   groups: set[str]) -> tuple[list[Request], list[Problem]]:
+    c = _Collector(path.name)
+    data = _read_toml(path, c)
+    out: list[Request] = []
+    if data is None:
+        return out, c.problems
+    _unknown(c, data, {"request"}, "")
+    raw_list = data.get("request", [])
+    if not isinstance(raw_list, list):
+        c.add("request", ("các bảng [[request]]", "[[request]] tables"), raw_list)
+        return out, c.problems
+    ids: set[str] = set()
+    for n, raw in enumerate(raw_list, start=1):
+        where = f"[[request]] {n}, "
+        if not isinstance(raw, dict):
+            continue
+        _unknown(c, raw, REQUEST_KEYS, where)
+        rid = _str(c, raw, "id", where, None)
+        if rid in ids:
+            c.add(f"{where}id", ("một mã không trùng", "a unique id"), rid)
+        ids.add(rid)
+        issued = _datetime(c, raw, "issued", where, tz)
+        deadline = _datetime(c, raw, "deadline", where, tz)
+        if issued and deadline and deadline < issued:
+            c.add(f"{where}deadline", ("sau ngày ban hành (issued)", "after issued"),
+                  deadline.isoformat())
+        units = _str_list(c, raw, "units", where) or ("*",)
+        for spec in units:
+            if spec == "*":
+                continue
+            if spec.startswith("group:"):
+                if spec[6:] not in groups:
+                    c.add(f"{where}units", ("một nhóm có trong units.csv",
+                                            "a group present in units.csv"), spec)
+            elif spec not in unit_codes:
+                c.add(f"{where}units", ("mã đơn vị có trong units.csv",
+                                        "unit codes present in units.csv"), spec)
+        requires = _str_list(c, raw, "requires", where) if "requires" in raw else EVIDENCE_KINDS
+        for kind in requires:
+            if kind not in EVIDENCE_KINDS:
+                c.add(f"{where}requires", ("report và/hoặc images", "report and/or images"), kind)
+        grace = _int(c, raw, "grace_minutes", where, 0)
+        if grace < 0:
+            c.add(f"{where}grace_minutes", ("một số không âm", "zero or more"), grace)
+        if issued is None or deadline is None or not rid:
+            continue
+        out.append(Request(
+            id=rid,
+            title=_str(c, raw, "title", where, ""),
+            issued=issued,
+            deadline=deadline,
+            grace_minutes=grace,
+            units=units,
+            requires=tuple(k for k in EVIDENCE_KINDS if k in requires),
+            keywords=_str_list(c, raw, "keywords", where),
+            notice_message_id=_str(c, raw, "notice_message_id", where, ""),
+        ))
+    return out, c.problems
+
+
+def load_config(path: Path) -> Settings:
+    """Load and validate a whole configuration.
+
+    Raises:
+        ConfigError: listing every problem, each with file, key, expected and got.
+    """
+    path = path.resolve()
+    base = path.parent
+    c = _Collector(path.name)
+    data = _read_toml(path, c)
+    if data is None:
+        raise ConfigError(c.problems)
+    _unknown(c, data, set(SETTINGS), "")
+
+    tz_name = _str(c, data, "timezone", "", "Asia/Ho_Chi_Minh")
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        c.add("timezone", ("tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh",
+                           "an IANA zone name, e.g. Asia/Ho_Chi_Minh"), tz_name)
+        tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    language = _str(c, data, "language", "", "vi")
+    if language not in LANGUAGES:
+        c.add("language", ("vi hoặc en", "vi or en"), language)
+    office = tuple(a.lower() for a in _str_list(c, data, "office_addresses", ""))
+
+    sources_raw = data.get("source", [])
+    if not isinstance(sources_raw, list) or not sources_raw:
+        c.add("[[source]]", ("ít nhất một bảng [[source]]", "at least one [[source]] table"))
+        sources_raw = []
+    sources = [s for n, raw in enumerate(sources_raw, 1) if (s := _load_source(c, raw, n, base))]
+    names = [s.name for s in sources]
+    for name in {n for n in names if names.count(n) > 1}:
+        c.add("[[source]] name", ("tên nguồn không trùng", "unique source names"), name)
+
+    sched_raw = data.get("schedule", {})
+    schedule = ScheduleConfig()
+    if isinstance(sched_raw, dict):
+        _unknown(c, sched_raw, {"poll_minutes", "digest_times"}, "[schedule] ")
+        poll = _int(c, sched_raw, "poll_minutes", "[schedule] ", 5)
+        if poll < 1:
+            c.add("[schedule] poll_minutes", ("ít nhất 1", "at least 1"), poll)
+        times = _str_list(c, sched_raw, "digest_times", "[schedule] ") if (
+            "digest_times" in sched_raw) else ("07:30",)
+        for t in times:
+            try:
+                datetime.strptime(t, "%H:%M")
+            except ValueError:
+                c.add("[schedule] digest_times", ("giờ dạng HH:MM", "times as HH:MM"), t)
+        schedule = ScheduleConfig(poll_minutes=max(poll, 1), digest_times=times)
+    digest = _load_digest(c, data.get("digest"), base)
+
+    abbrev_raw = data.get("abbreviations", {})
+    abbreviations: dict[str, str] = {}
+    if isinstance(abbrev_raw, dict) and all(isinstance(v, str) for v in abbrev_raw.values()):
+        abbreviations = {str(k): v for k, v in abbrev_raw.items()}
+    else:
+        c.add("[abbreviations]", ("các cặp VIẾT_TẮT = \"tên đầy đủ\"",
+                                  "pairs SHORT = \"full form\""), abbrev_raw)
+
+    problems = list(c.problems)
+    units_path = _path(base, _str(c, data, "units_file", "", "units.csv"))
+    units, unit_problems = _load_units(units_path)
+    problems += unit_problems
+    requests_path = _path(base, _str(c, data, "requests_file", "", "requests.toml"))
+    requests, request_problems = _load_requests(
+        requests_path, tz, {u.code for u in units}, {u.group for u in units if u.group})
+    problems += request_problems
+    problems += [p for p in c.problems if p not in problems]
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        config_path=path,
+        timezone=tz,
+        language=language,
+        office_addresses=office,
+        data_dir=_path(base, _str(c, data, "data_dir", "", "data")),
+        output_dir=_path(base, _str(c, data, "output_dir", "", "out")),
+        sources=tuple(sources),
+        schedule=schedule,
+        digest=digest,
+        units=tuple(units),
+        requests=tuple(requests),
+        abbreviations=abbreviations,
+    )

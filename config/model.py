@@ -1,0 +1,152 @@
+"""Frozen records for a loaded configuration, and the error that lists what is wrong with one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+EVIDENCE_KINDS = ("report", "images")
+SOURCE_KINDS = ("imap", "maildir", "mbox", "eml_dir")
+SECURITY_MODES = ("ssl", "starttls", "none")
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a config file, in both languages.
+
+    Example: Problem("settings.toml", "[[source]] 2, security",
+    ("một trong ssl, starttls, none", "one of ssl, starttls, none"), '"tls"',
+    ("cổng 587 thường là starttls", "port 587 usually means starttls"))
+    """
+
+    file: str
+    key: str
+    expected: tuple[str, str]
+    got: str | None = None
+    hint: tuple[str, str] | None = None
+
+    def render(self, language: str = "vi") -> str:
+        i = 0 if language == "vi" else 1
+        want = ("cần", "expected")[i]
+        got = ("nhận được", "got")[i]
+        line = f"{self.file}, {self.key}: {want} {self.expected[i]}"
+        if self.got is not None:
+            line += f"; {got} {self.got}"
+        if self.hint is not None:
+            line += f"\n  {('gợi ý', 'hint')[i]}: {self.hint[i]}"
+        return line
+
+
+class ConfigError(Exception):
+    """The configuration is invalid (exit status 2). Holds every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.render("en") for p in problems))
+        self.problems = problems
+
+    def render(self, language: str = "vi") -> str:
+        return "\n".join(p.render(language) for p in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """One `[[source]]`: an IMAP account or a local folder/file of messages."""
+
+    name: str
+    kind: str
+    host: str = ""
+    port: int = 0
+    security: str = "ssl"
+    username: str = ""
+    password_env: str = ""
+    password_file: Path | None = None
+    folders: tuple[str, ...] = ("INBOX",)
+    ca_file: Path | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    poll_minutes: int = 5
+    digest_times: tuple[str, ...] = ("07:30",)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestConfig:
+    smtp_host: str
+    smtp_port: int
+    security: str
+    username: str
+    password_env: str
+    password_file: Path | None
+    sender: str
+    to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A row of units.csv. `emails` are lower-cased."""
+
+    code: str
+    name: str
+    emails: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A notice or task from requests.toml. Datetimes are aware."""
+
+    id: str
+    title: str
+    issued: datetime
+    deadline: datetime
+    grace_minutes: int = 0
+    units: tuple[str, ...] = ("*",)
+    requires: tuple[str, ...] = EVIDENCE_KINDS
+    keywords: tuple[str, ...] = ()
+    notice_message_id: str = ""
+
+    @property
+    def closes_at(self) -> datetime:
+        """Deadline plus grace: the last instant that is still on time."""
+        return self.deadline + timedelta(minutes=self.grace_minutes)
+
+    def expects(self, unit: Unit) -> bool:
+        """True when this request asks `unit` to report."""
+        for spec in self.units:
+            if spec == "*" or spec == unit.code:
+                return True
+            if spec.startswith("group:") and unit.group and spec[6:] == unit.group:
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """A whole loaded configuration; paths are absolute."""
+
+    config_path: Path
+    timezone: ZoneInfo
+    language: str
+    office_addresses: tuple[str, ...]
+    data_dir: Path
+    output_dir: Path
+    sources: tuple[SourceConfig, ...]
+    schedule: ScheduleConfig
+    digest: DigestConfig | None
+    units: tuple[Unit, ...]
+    requests: tuple[Request, ...]
+    abbreviations: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """The office's addresses plus the digest's sender: their mail is never a report."""
+        addrs = {a.lower() for a in self.office_addresses}
+        if self.digest is not None:
+            addrs.add(self.digest.sender.lower())
+        return frozenset(addrs)

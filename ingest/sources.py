@@ -1,0 +1,300 @@
+"""Sources: copy new messages from an IMAP account or a local folder/file into the store.
+
+IMAP is read-only (EXAMINE and BODY.PEEK[]), incremental by UID with UIDVALIDITY kept per folder,
+and fetched in batches. The receipt time is the server's INTERNALDATE for IMAP, and the newest
+`Received:` header (else `Date:`) for files.
+"""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import os
+import ssl
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from config.model import SourceConfig
+from ingest.errors import SourceError
+from ingest.store import Store
+
+log = logging.getLogger("mailtally.ingest")
+
+FETCH_BATCH = 200  # UIDs per FETCH: one round trip each, well under Dovecot's 64k line limit
+FETCH_BATCH_BYTES = 32 * 1024 * 1024  # ...and at most this many bytes of mail per FETCH
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one poll of one source did."""
+
+    source: str
+    seen: int  # messages read from the source
+    new: int  # of which were not in the store yet
+
+
+def read_password(cfg: SourceConfig) -> str:
+    """The source's password from `password_env` or `password_file`; never logged."""
+    if cfg.password_env:
+        value = os.environ.get(cfg.password_env)
+        if value is None:
+            raise SourceError(cfg.name, f"biến môi trường {cfg.password_env} chưa được đặt "
+                                        f"(environment variable {cfg.password_env} is not set)")
+        return value
+    if cfg.password_file is not None:
+        try:
+            return cfg.password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SourceError(cfg.name, f"không đọc được password_file: {exc.strerror}") from exc
+    raise SourceError(cfg.name, "no password_env or password_file")
+
+
+def receipt_time_from_headers(raw: bytes) -> datetime | None:
+    """The newest `Received:` date of a message, else its `Date:`; None when neither parses."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    except Exception:  # a header block the stdlib cannot read: no time from it
+        return None
+    best: datetime | None = None
+    for value in headers.get_all("Received", []) or []:
+        stamp = _parse_date(str(value).rsplit(";", 1)[-1]) if ";" in str(value) else None
+        if stamp is not None and (best is None or stamp > best):
+            best = stamp
+    if best is None:
+        best = _parse_date(str(headers.get("Date", "") or ""))
+    return best
+
+
+def _parse_date(text: str) -> datetime | None:
+    try:
+        value = parsedate_to_datetime(" ".join(text.split()))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# -- local files ------------------------------------------------------------------------------
+
+
+def _file_time(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _store_file(store: Store, source: str, path: Path, name: str) -> bool | None:
+    """Store one message file unless already seen unchanged; True if it was new."""
+    st = path.stat()
+    if store.file_seen(source, name, st.st_size, st.st_mtime_ns):
+        return None
+    raw = path.read_bytes()
+    received = receipt_time_from_headers(raw) or _file_time(path)
+    with store.transaction():
+        _, new = store.store_message(raw, received, source, "")
+        store.mark_file_seen(source, name, st.st_size, st.st_mtime_ns)
+    return new
+
+
+def _poll_files(cfg: SourceConfig, store: Store, files: Iterable[tuple[Path, str]]) -> PollResult:
+    seen = new = 0
+    for path, name in files:
+        outcome = _store_file(store, cfg.name, path, name)
+        if outcome is None:
+            continue
+        seen += 1
+        new += int(outcome)
+    return PollResult(cfg.name, seen, new)
+
+
+def _eml_files(root: Path) -> Iterator[tuple[Path, str]]:
+    for path in sorted(root.iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            yield path, path.name
+
+
+def _maildir_files(root: Path) -> Iterator[tuple[Path, str]]:
+    for sub in ("cur", "new"):
+        folder = root / sub
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not path.name.startswith("."):
+                    # The part before ':' is the message's stable name; flags may change.
+                    yield path, path.name.split(":", 1)[0]
+
+
+def _poll_mbox(cfg: SourceConfig, store: Store, path: Path) -> PollResult:
+    st = path.stat()
+    if store.file_seen(cfg.name, "", st.st_size, st.st_mtime_ns):
+        return PollResult(cfg.name, 0, 0)
+    box = mailbox.mbox(path, create=False)
+    seen = new = 0
+    try:
+        for key in box.iterkeys():
+            raw = box.get_bytes(key)
+            received = receipt_time_from_headers(raw) or _file_time(path)
+            with store.transaction():
+                _, is_new = store.store_message(raw, received, cfg.name, "")
+            seen += 1
+            new += int(is_new)
+    finally:
+        box.close()
+    with store.transaction():
+        store.mark_file_seen(cfg.name, "", st.st_size, st.st_mtime_ns)
+    return PollResult(cfg.name, seen, new)
+
+
+# -- IMAP ---------------------------------------------------------------------------------------
+
+
+def _ssl_context(cfg: SourceConfig) -> ssl.SSLContext:
+    ctx = ssl.create_default_context()  # verifies certificate and host name
+    if cfg.ca_file is not None:
+        ctx.load_verify_locations(cafile=str(cfg.ca_file))
+    return ctx
+
+
+def connect_imap(cfg: SourceConfig, password: str) -> Any:
+    """Log in to an IMAP source. Raises SourceError with a plain reason."""
+    from imapclient import IMAPClient
+    from imapclient.exceptions import IMAPClientError, LoginError
+    from imapclient.imapclient import SocketTimeout
+
+    ctx = _ssl_context(cfg)
+    try:
+        client = IMAPClient(cfg.host, port=cfg.port, ssl=cfg.security == "ssl",
+                            ssl_context=ctx, timeout=SocketTimeout(connect=15, read=120))
+        # imapclient turns imaplib's trace on; imaplib then builds a repr() of every response,
+        # message bodies included, even when nothing is logged. Measured: 4x slower fetches.
+        client._imap.debug = 0
+        client.normalise_times = False
+        if cfg.security == "starttls":
+            client.starttls(ctx)
+        client.login(cfg.username, password)
+    except LoginError as exc:
+        raise SourceError(cfg.name, "đăng nhập bị từ chối: sai tên đăng nhập hoặc mật khẩu "
+                                    "(login refused: wrong username or password)") from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise SourceError(cfg.name, f"chứng chỉ máy chủ không hợp lệ (certificate not "
+                                    f"trusted): {exc.verify_message}") from exc
+    except (OSError, IMAPClientError) as exc:
+        raise SourceError(cfg.name, f"không kết nối được {cfg.host}:{cfg.port} "
+                                    f"(cannot connect): {exc}") from exc
+    return client
+
+
+def _batches(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        if batch and (len(batch) >= FETCH_BATCH or total + sizes.get(uid, 0) > FETCH_BATCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += sizes.get(uid, 0)
+    if batch:
+        yield batch
+
+
+def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str) -> tuple[int, int]:
+    info = client.select_folder(folder, readonly=True)  # EXAMINE: flags never change
+    uidvalidity = int(info[b"UIDVALIDITY"])
+    uidnext = int(info.get(b"UIDNEXT", 0) or 0)
+    state = store.sync_state(cfg.name, folder)
+    last_uid = 0
+    if state is not None:
+        if state[0] == uidvalidity:
+            last_uid = state[1]
+        else:
+            log.warning("source=%s folder=%s event=uidvalidity_changed old=%s new=%s",
+                        cfg.name, folder, state[0], uidvalidity)
+    if uidnext and uidnext <= last_uid + 1:
+        return 0, 0
+    # `n:*` always includes the highest UID, even when it is below n (RFC 3501).
+    uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+    if not uids:
+        return 0, 0
+    sizes: dict[int, int] = {}
+    for chunk_start in range(0, len(uids), 2000):
+        chunk = uids[chunk_start:chunk_start + 2000]
+        for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items():
+            sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
+    seen = new = 0
+    for batch in _batches(uids, sizes):
+        response = client.fetch(batch, ["INTERNALDATE", "BODY.PEEK[]"])
+        with store.transaction():
+            for uid in batch:
+                data = response.get(uid)
+                if not data or b"BODY[]" not in data:
+                    continue  # expunged meanwhile
+                received = data[b"INTERNALDATE"]
+                if received.tzinfo is None:
+                    received = received.replace(tzinfo=UTC)
+                key, is_new = store.store_message(bytes(data[b"BODY[]"]), received,
+                                                  cfg.name, folder)
+                store.record_location(cfg.name, folder, uidvalidity, uid, key)
+                seen += 1
+                new += int(is_new)
+            store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
+    return seen, new
+
+
+def _poll_imap(cfg: SourceConfig, store: Store) -> PollResult:
+    from imapclient.exceptions import IMAPClientError
+
+    client = connect_imap(cfg, read_password(cfg))
+    seen = new = 0
+    failed: list[str] = []
+    try:
+        for folder in cfg.folders:
+            try:
+                s, n = _sync_folder(client, cfg, store, folder)
+            except IMAPClientError as exc:
+                if "abort" in type(exc).__name__.lower():
+                    raise
+                log.error("source=%s folder=%s event=folder_failed error=%s",
+                          cfg.name, folder, exc)
+                failed.append(folder)
+                continue
+            seen += s
+            new += n
+            if s:
+                log.info("source=%s folder=%s event=fetched messages=%d new=%d",
+                         cfg.name, folder, s, n)
+    except (OSError, IMAPClientError) as exc:
+        raise SourceError(cfg.name, f"mất kết nối (connection lost): {exc}") from exc
+    finally:
+        try:
+            client.logout()
+        except Exception:  # the connection may already be gone; nothing to keep from it
+            log.debug("logout failed", exc_info=True)
+    if failed:
+        raise SourceError(cfg.name, "không mở được thư mục (cannot open folder): "
+                                    + ", ".join(failed))
+    return PollResult(cfg.name, seen, new)
+
+
+def poll_source(cfg: SourceConfig, store: Store) -> PollResult:
+    """Copy what is new in one source into the store.
+
+    Raises:
+        SourceError: the source could not be read; what was stored before stays stored.
+        StorageError: a message could not be written; sync state is not advanced past it.
+    """
+    if cfg.kind == "imap":
+        return _poll_imap(cfg, store)
+    assert cfg.path is not None
+    try:
+        if cfg.kind == "eml_dir":
+            return _poll_files(cfg, store, _eml_files(cfg.path))
+        if cfg.kind == "maildir":
+            return _poll_files(cfg, store, _maildir_files(cfg.path))
+        return _poll_mbox(cfg, store, cfg.path)
+    except OSError as exc:
+        raise SourceError(cfg.name, f"không đọc được {cfg.path} (cannot read): "
+                                    f"{exc.strerror or exc}") from exc

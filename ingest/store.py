@@ -1,0 +1,406 @@
+"""The store: raw bytes of every message on disk, and a SQLite database of what we know about them.
+
+Raw bytes are written first (temporary file, fsync, rename); the database row only after, so a crash
+at any point leaves either nothing or a whole file. Every later stage reads from here, never from a
+mailbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import StorageError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    message_key TEXT PRIMARY KEY,
+    message_id  TEXT NOT NULL,
+    received_at TEXT NOT NULL,          -- ISO 8601, UTC
+    raw_path    TEXT NOT NULL,          -- relative to data_dir
+    size        INTEGER NOT NULL,
+    source      TEXT NOT NULL,
+    folder      TEXT NOT NULL,
+    stored_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS locations (
+    source      TEXT NOT NULL,
+    folder      TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid         INTEGER NOT NULL,
+    message_key TEXT NOT NULL,
+    PRIMARY KEY (source, folder, uidvalidity, uid)
+);
+CREATE TABLE IF NOT EXISTS sync_state (
+    source      TEXT NOT NULL,
+    folder      TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid    INTEGER NOT NULL,
+    PRIMARY KEY (source, folder)
+);
+CREATE TABLE IF NOT EXISTS files_seen (
+    source TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    size   INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    PRIMARY KEY (source, name)
+);
+CREATE TABLE IF NOT EXISTS polls (
+    source      TEXT PRIMARY KEY,
+    last_ok     TEXT,
+    last_error  TEXT,
+    last_error_at TEXT,
+    failures    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS parsed (
+    message_key    TEXT PRIMARY KEY,
+    parser_version INTEGER NOT NULL,
+    record         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS overrides (
+    message_key TEXT PRIMARY KEY,
+    unit_code   TEXT,
+    request_id  TEXT,
+    ignore      INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS learned (
+    address     TEXT PRIMARY KEY,
+    unit_code   TEXT NOT NULL,
+    message_key TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS excuses (
+    unit_code  TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    reason     TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (unit_code, request_id)
+);
+CREATE TABLE IF NOT EXISTS extensions (
+    unit_code  TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    until      TEXT NOT NULL,
+    reason     TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (unit_code, request_id)
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# Headers that a message gains on its way to a mailbox. Two copies of one message that differ
+# only in these are the same message (contract: "One message, once").
+TRANSPORT_HEADERS = frozenset({
+    "received", "delivered-to", "return-path", "x-original-to", "x-received",
+    "authentication-results", "received-spf", "x-delivered-to", "envelope-to",
+    "x-envelope-from", "x-envelope-to", "x-rcpt-to", "x-uidl", "status", "x-status",
+    "x-keywords", "x-mozilla-status", "x-mozilla-status2", "lines", "content-length",
+    "x-google-smtp-source", "x-gm-message-state", "x-forwarded-to", "x-forwarded-for",
+})
+TRANSPORT_PREFIXES = ("arc-", "x-spam", "x-virus", "x-ms-exchange-", "x-forefront-",
+                      "x-microsoft-antispam", "x-mailtally-")
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A row of the store: what every later stage starts from."""
+
+    message_key: str
+    message_id: str
+    received_at: datetime  # aware, UTC
+    raw_path: str  # relative to data_dir
+    size: int
+
+
+def _utc_iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _now() -> str:
+    return _utc_iso(datetime.now(UTC))
+
+
+def extract_message_id(raw: bytes) -> str:
+    """The Message-ID header of `raw` (angle brackets kept), or '' when there is none."""
+    head = _HEADER_END.split(raw, maxsplit=1)[0]
+    m = _MESSAGE_ID.search(head)
+    if not m:
+        return ""
+    value = re.sub(rb"\s+", b"", m.group(1)).decode("ascii", "replace")
+    return value[:998]
+
+
+def content_fingerprint(raw: bytes) -> str:
+    """sha256 of the message without its transport headers, with line endings made uniform."""
+    parts = _HEADER_END.split(raw, maxsplit=1)
+    head = parts[0].replace(b"\r\n", b"\n")
+    body = parts[1].replace(b"\r\n", b"\n") if len(parts) > 1 else b""
+    kept: list[bytes] = []
+    keep = True
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                kept.append(line)
+            continue
+        name = line.split(b":", 1)[0].strip().lower().decode("latin-1")
+        keep = name not in TRANSPORT_HEADERS and not name.startswith(TRANSPORT_PREFIXES)
+        if keep:
+            kept.append(line)
+    h = hashlib.sha256()
+    h.update(b"\n".join(kept))
+    h.update(b"\n\n")
+    h.update(body.rstrip(b"\n"))
+    return h.hexdigest()
+
+
+def message_key_for(raw: bytes) -> tuple[str, str]:
+    """Return (message_key, message_id) for raw bytes.
+
+    Same Message-ID and same content apart from transport headers gives the same key; without a
+    Message-ID, only the same bytes do. A reused Message-ID with other content gets another key.
+    """
+    message_id = extract_message_id(raw)
+    if message_id:
+        digest = hashlib.sha256(
+            message_id.encode() + b"\0" + content_fingerprint(raw).encode()).hexdigest()
+    else:
+        digest = hashlib.sha256(raw).hexdigest()
+    return digest[:16], message_id
+
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def safe_filename(name: str, fallback: str = "file") -> str:
+    """A file name that is safe on Linux and Windows: no separators, no control characters,
+    no reserved device names, at most 100 bytes, never empty or dot-only."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("_", name).strip("._ ") or fallback
+    if _RESERVED.match(name):
+        name = "_" + name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    ext = ext[:16]
+    while len((stem + dot + ext).encode()) > 100 and stem:
+        stem = stem[:-1]
+    return (stem + dot + ext) or fallback
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a crash never leaves a partial file under that name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
+
+
+class Store:
+    """The data dir: `mailtally.db`, `raw/` (one .eml per message), `files/` (attachments)."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(data_dir / "mailtally.db", isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open the store in {data_dir}: {exc}") from exc
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.executescript(SCHEMA)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- messages -------------------------------------------------------------------------
+
+    def store_message(self, raw: bytes, received_at: datetime, source: str,
+                      folder: str = "") -> tuple[str, bool]:
+        """Keep `raw` durably and record it; return (message_key, is_new).
+
+        A message already stored keeps its first arrival: the earlier receipt time wins.
+        """
+        key, message_id = message_key_for(raw)
+        row = self.db.execute("SELECT received_at FROM messages WHERE message_key=?",
+                              (key,)).fetchone()
+        if row is not None:
+            if _utc_iso(received_at) < row[0]:
+                self.db.execute("UPDATE messages SET received_at=? WHERE message_key=?",
+                                (_utc_iso(received_at), key))
+            return key, False
+        rel = f"raw/{key[:2]}/{key}.eml"
+        write_atomic(self.data_dir / rel, raw)
+        self.db.execute(
+            "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?)",
+            (key, message_id, _utc_iso(received_at), rel, len(raw), source, folder, _now()),
+        )
+        return key, True
+
+    def messages(self) -> list[StoredMessage]:
+        rows = self.db.execute(
+            "SELECT message_key, message_id, received_at, raw_path, size FROM messages "
+            "ORDER BY received_at, message_key").fetchall()
+        return [StoredMessage(k, mid, datetime.fromisoformat(r), p, s)
+                for k, mid, r, p, s in rows]
+
+    def has_message(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM messages WHERE message_key=?",
+                               (key,)).fetchone() is not None
+
+    def read_raw(self, stored: StoredMessage) -> bytes:
+        return (self.data_dir / stored.raw_path).read_bytes()
+
+    def save_attachment(self, message_key: str, index: int, filename: str, data: bytes) -> str:
+        """Write one attachment under a safe, unique name; return its path relative to data_dir."""
+        rel = f"files/{message_key}/{index:02d}-{safe_filename(filename)}"
+        target = self.data_dir / rel
+        if not target.exists() or target.stat().st_size != len(data):
+            write_atomic(target, data)
+        return rel
+
+    # -- IMAP sync state --------------------------------------------------------------------
+
+    def sync_state(self, source: str, folder: str) -> tuple[int, int] | None:
+        row = self.db.execute(
+            "SELECT uidvalidity, last_uid FROM sync_state WHERE source=? AND folder=?",
+            (source, folder)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_sync_state(self, source: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sync_state VALUES (?,?,?,?)",
+                        (source, folder, uidvalidity, last_uid))
+
+    def record_location(self, source: str, folder: str, uidvalidity: int, uid: int,
+                        key: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO locations VALUES (?,?,?,?,?)",
+                        (source, folder, uidvalidity, uid, key))
+
+    def file_seen(self, source: str, name: str, size: int, mtime_ns: int) -> bool:
+        row = self.db.execute("SELECT size, mtime_ns FROM files_seen WHERE source=? AND name=?",
+                              (source, name)).fetchone()
+        return row is not None and tuple(row) == (size, mtime_ns)
+
+    def mark_file_seen(self, source: str, name: str, size: int, mtime_ns: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files_seen VALUES (?,?,?,?)",
+                        (source, name, size, mtime_ns))
+
+    def record_poll(self, source: str, error: str | None = None) -> None:
+        """Remember the outcome of polling `source` now (error=None means success)."""
+        now = _now()
+        self.db.execute("INSERT OR IGNORE INTO polls (source, failures) VALUES (?, 0)", (source,))
+        if error is None:
+            self.db.execute("UPDATE polls SET last_ok=?, failures=0 WHERE source=?",
+                            (now, source))
+        else:
+            self.db.execute(
+                "UPDATE polls SET last_error=?, last_error_at=?, failures=failures+1 "
+                "WHERE source=?", (error, now, source))
+
+    def polls(self) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT source, last_ok, last_error, last_error_at, failures FROM polls").fetchall()
+        return {r[0]: {"last_ok": r[1], "last_error": r[2], "last_error_at": r[3],
+                       "failures": r[4]} for r in rows}
+
+    # -- parsed cache ----------------------------------------------------------------------------
+
+    def cached_parse(self, key: str, parser_version: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT record FROM parsed WHERE message_key=? AND parser_version=?",
+            (key, parser_version)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def all_cached_parses(self, parser_version: int) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute("SELECT message_key, record FROM parsed WHERE parser_version=?",
+                               (parser_version,)).fetchall()
+        return {k: json.loads(r) for k, r in rows}
+
+    def cache_parse(self, key: str, parser_version: int, record: dict[str, Any]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?,?,?)",
+                        (key, parser_version, json.dumps(record, ensure_ascii=False)))
+
+    # -- the office's decisions ------------------------------------------------------------
+
+    def set_override(self, key: str, unit_code: str | None, request_id: str | None,
+                     *, ignore: bool) -> None:
+        self.db.execute("INSERT OR REPLACE INTO overrides VALUES (?,?,?,?,?)",
+                        (key, unit_code, request_id, int(ignore), _now()))
+
+    def overrides(self) -> dict[str, tuple[str | None, str | None, bool]]:
+        rows = self.db.execute(
+            "SELECT message_key, unit_code, request_id, ignore FROM overrides").fetchall()
+        return {k: (u, r, bool(i)) for k, u, r, i in rows}
+
+    def learn(self, address: str, unit_code: str, key: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO learned VALUES (?,?,?,?)",
+                        (address.lower(), unit_code, key, _now()))
+
+    def unlearn(self, address: str) -> bool:
+        cur = self.db.execute("DELETE FROM learned WHERE address=?", (address.lower(),))
+        return cur.rowcount > 0
+
+    def learned(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT address, unit_code FROM learned").fetchall())
+
+    def set_excuse(self, unit_code: str, request_id: str, reason: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO excuses VALUES (?,?,?,?)",
+                        (unit_code, request_id, reason, _now()))
+
+    def excuses(self) -> dict[tuple[str, str], str]:
+        rows = self.db.execute("SELECT unit_code, request_id, reason FROM excuses").fetchall()
+        return {(u, r): reason for u, r, reason in rows}
+
+    def set_extension(self, unit_code: str, request_id: str, until: datetime,
+                      reason: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)",
+                        (unit_code, request_id, until.isoformat(), reason, _now()))
+
+    def extensions(self) -> dict[tuple[str, str], tuple[datetime, str]]:
+        rows = self.db.execute(
+            "SELECT unit_code, request_id, until, reason FROM extensions").fetchall()
+        return {(u, r): (datetime.fromisoformat(t), reason) for u, r, t, reason in rows}

@@ -1,0 +1,46 @@
+"""Evidence: which of the kinds `report` and `images` one message carries (contract, "Evidence")."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from parsers.records import ParsedMessage
+from parsers.text import squeeze
+
+REPORT_TEXT_CHARS = 300  # whitespace runs count as one
+
+# Photo and file sharing services whose links count as photos.
+SHARING_HOSTS = (
+    "drive.google.com", "photos.google.com", "photos.app.goo.gl", "onedrive.live.com",
+    "1drv.ms", "sharepoint.com", "dropbox.com", "db.tt",
+    "icloud.com", "fshare.vn", "mega.nz", "mediafire.com", "wetransfer.com", "we.tl",
+    "box.com", "flickr.com", "flic.kr", "imgur.com", "terabox.com", "drive.proton.me",
+)
+
+
+def is_sharing_link(url: str) -> bool:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return any(host == h or host.endswith("." + h) for h in SHARING_HOSTS)
+
+
+def own_words(parsed: ParsedMessage) -> str:
+    """The author's text: the sender's own, plus a forwarded original's."""
+    parts = [parsed.own_text]
+    if parsed.forwarded is not None:
+        parts.append(parsed.forwarded.text)
+    return "\n".join(p for p in parts if p)
+
+
+def evidence_kinds(parsed: ParsedMessage) -> tuple[str, ...]:
+    """Evidence kinds present in one message, in the contract's order ("report", "images")."""
+    found: set[str] = set()
+    for attachment in parsed.attachments:
+        found.update(attachment.kinds)
+    if len(squeeze(own_words(parsed))) >= REPORT_TEXT_CHARS:
+        found.add("report")
+    if any(is_sharing_link(u) for u in parsed.links):
+        found.add("images")
+    return tuple(k for k in ("report", "images") if k in found)

@@ -1,0 +1,1 @@
+"""Outputs: status rules, then report.csv, messages.csv, report.xlsx and report.html."""

@@ -1,0 +1,206 @@
+"""report.html: one self-contained page for the office (inline CSS, JS and thumbnails).
+
+Everything taken from a message reaches the page through Jinja2's autoescaping; nothing from a
+message is ever marked safe.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from config.model import Request
+from matching.placement import NEEDS_PERSON, Reason
+from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
+from outputs.status import Status, StatusRow
+from outputs.tables import LedgerRow, counted_files, local_iso
+from parsers.records import ParsedMessage
+
+log = logging.getLogger("mailtally.outputs")
+
+THUMB_PX = 160
+_THUMB_EXT = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"}
+
+
+@dataclass(frozen=True, slots=True)
+class PageInputs:
+    """Everything the page shows."""
+
+    language: str
+    tz: ZoneInfo
+    requests: Sequence[Request]
+    rows: Sequence[StatusRow]
+    ledger: Sequence[LedgerRow]
+    parsed: dict[str, ParsedMessage]
+    placed_keys: dict[tuple[str, str], list[str]]  # (request_id, unit_code) -> message keys
+    data_dir: Path
+    output_dir: Path
+    generated_at: datetime
+    polls: dict[str, dict[str, Any]]
+    command: str = "mailtally"
+
+
+def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
+    """A small JPEG of a stored photo as a data: URI ('' when it cannot be drawn, e.g. HEIC)."""
+    cache = data_dir / "thumbs" / f"{sha256[:32]}.jpg"
+    if not cache.exists():
+        try:
+            from PIL import Image
+
+            with Image.open(data_dir / stored_path) as img:
+                img.thumbnail((THUMB_PX, THUMB_PX))
+                buf = io.BytesIO()
+                img.convert("RGB").save(buf, "JPEG", quality=70)
+        except Exception as exc:  # Pillow raises many types for bad or unsupported images
+            log.debug("no thumbnail for %s: %s", stored_path, exc)
+            return ""
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_bytes(buf.getvalue())
+        tmp.replace(cache)
+    return "data:image/jpeg;base64," + base64.b64encode(cache.read_bytes()).decode()
+
+
+def _rel(inputs: PageInputs, stored_path: str) -> str:
+    return Path(os.path.relpath(inputs.data_dir / stored_path, inputs.output_dir)).as_posix()
+
+
+def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]],
+                                                                list[dict[str, str]]]:
+    photos: list[dict[str, str]] = []
+    files: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for key in keys:
+        parsed = inputs.parsed[key]
+        for a in counted_files(parsed.attachments):
+            if a.sha256 in seen or not a.stored_path:
+                continue
+            seen.add(a.sha256)
+            entry = {"name": a.filename, "href": _rel(inputs, a.stored_path), "thumb": ""}
+            ext = a.filename.rsplit(".", 1)[-1].lower() if "." in a.filename else ""
+            if "images" in a.kinds:
+                if ext in _THUMB_EXT:
+                    entry["thumb"] = thumbnail_uri(inputs.data_dir, a.stored_path, a.sha256)
+                photos.append(entry)
+            else:
+                files.append(entry)
+    return photos, files
+
+
+def _duration(seconds: float, lang: str) -> str:
+    seconds = abs(seconds)
+    days, rest = divmod(int(seconds), 86400)
+    hours = rest // 3600
+    d, h = pick(LABELS, "days", lang), pick(LABELS, "hours", lang)
+    return f"{days} {d} {hours} {h}" if days else f"{hours} {h} {(rest % 3600) // 60} ph"
+
+
+def build_view(inputs: PageInputs) -> dict[str, Any]:
+    """The template's context: plain values only, times already in the configured zone."""
+    lang, tz = inputs.language, inputs.tz
+    requests_view = []
+    for req in inputs.requests:
+        rows = sorted((r for r in inputs.rows if r.request_id == req.id), key=lambda r: r.unit_code)
+        counts = Counter(r.status.value for r in rows)
+        counted = sum(counts[s] for s in ("on_time", "late", "missing", "pending"))
+        shares = {s: (100.0 * counts[s] / counted if counted else 0.0)
+                  for s in ("on_time", "late", "missing", "pending")}
+        left = (req.deadline - inputs.generated_at).total_seconds()
+        units = []
+        for r in rows:
+            keys = inputs.placed_keys.get((req.id, r.unit_code), [])
+            photos, files = _files_for(inputs, keys)
+            submission = inputs.parsed.get(r.submission_key)
+            units.append({
+                "code": r.unit_code, "name": r.unit_name, "status": r.status.value,
+                "status_label": pick(STATUS_LABELS, r.status.value, lang),
+                "received_at": local_iso(r.received_at, tz),
+                "minutes_late": "" if r.minutes_late is None else str(r.minutes_late),
+                "evidence": ", ".join(pick(LABELS, k, lang) for k in r.evidence),
+                "missing_evidence": ", ".join(pick(LABELS, k, lang) for k in r.missing_evidence),
+                "complete_at": local_iso(r.complete_at, tz),
+                "messages": r.messages, "sender": r.sender, "subject": r.subject,
+                "match": pick(MATCH_LABELS, r.match, lang) if r.match else "",
+                "photos": photos, "files": files,
+                "eml": _rel(inputs, f"raw/{r.submission_key[:2]}/{r.submission_key}.eml")
+                if submission else "",
+                "deadline": local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
+                "excuse": r.excuse_reason,
+            })
+        requests_view.append({
+            "id": req.id, "title": req.title,
+            "deadline": local_iso(req.deadline, tz), "issued": local_iso(req.issued, tz),
+            "overdue": left < 0, "time": _duration(left, lang),
+            "requires": ", ".join(pick(LABELS, k, lang) for k in req.requires),
+            "expected": len(rows), "counts": {s: counts[s] for s in STATUS_LABELS},
+            "shares": shares, "units": units,
+        })
+    needs: list[dict[str, Any]] = []
+    aside: list[dict[str, Any]] = []
+    for item in inputs.ledger:
+        pl, p = item.placement, item.parsed
+        if pl.reason is None:
+            continue
+        entry = {
+            "key": p.message_key, "received_at": local_iso(p.received_at, tz),
+            "sender": p.author, "subject": p.subject, "reason": pl.reason.value,
+            "reason_label": pick(REASON_LABELS, pl.reason.value, lang),
+            "candidates": ", ".join(pl.candidates), "detail": p.problem,
+            "eml": _rel(inputs, f"raw/{p.message_key[:2]}/{p.message_key}.eml"),
+            "fixes": _fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
+                                   pl.candidates),
+        }
+        (needs if pl.reason in NEEDS_PERSON else aside).append(entry)
+    sources = [{"name": name, "last_ok": _iso_local(info["last_ok"], tz),
+                "last_error": info["last_error"] or "", "failures": info["failures"]}
+               for name, info in sorted(inputs.polls.items())]
+    return {
+        "lang": lang, "L": {k: pick(LABELS, k, lang) for k in LABELS},
+        "status_labels": {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS},
+        "generated_at": local_iso(inputs.generated_at, tz),
+        "requests": requests_view, "needs": needs, "aside": aside, "sources": sources,
+    }
+
+
+def _iso_local(value: str | None, tz: ZoneInfo) -> str:
+    return local_iso(datetime.fromisoformat(value), tz) if value else ""
+
+
+def _fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
+                  candidates: tuple[str, ...]) -> list[str]:
+    if reason == Reason.AMBIGUOUS_UNIT:
+        return [f"{cmd} assign {key} {c}" for c in candidates]
+    if reason == Reason.NO_REQUEST and unit:
+        return [f"{cmd} assign {key} {unit} MÃ_VĂN_BẢN"]
+    return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
+
+
+def render_report(inputs: PageInputs) -> str:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("outputs", "templates"),
+        autoescape=select_autoescape(["html", "htm", "xml", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2").render(**build_view(inputs))
+
+
+def write_report_html(path: Path, inputs: PageInputs) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(render_report(inputs), encoding="utf-8")
+    tmp.replace(path)
+
+
+__all__ = ["PageInputs", "Status", "build_view", "render_report", "write_report_html"]

@@ -1,0 +1,92 @@
+"""Labels shown to the office, in Vietnamese (default) and English."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "report_title": ("Báo cáo tổng hợp tình hình nộp báo cáo", "Report submission summary"),
+    "generated": ("Cập nhật lúc", "Updated at"),
+    "request": ("Văn bản", "Request"),
+    "deadline": ("Hạn nộp", "Deadline"),
+    "issued": ("Ngày ban hành", "Issued"),
+    "time_left": ("Còn lại", "Time left"),
+    "overdue": ("Đã quá hạn", "Overdue by"),
+    "requires": ("Yêu cầu", "Requires"),
+    "expected": ("Đơn vị phải nộp", "Units expected"),
+    "unit": ("Đơn vị", "Unit"),
+    "code": ("Mã", "Code"),
+    "status": ("Tình trạng", "Status"),
+    "received_at": ("Thời điểm nhận", "Received"),
+    "minutes_late": ("Trễ (phút)", "Minutes late"),
+    "evidence": ("Đã có", "Evidence"),
+    "missing_evidence": ("Còn thiếu", "Missing"),
+    "complete_at": ("Đủ lúc", "Complete at"),
+    "messages": ("Số thư", "Messages"),
+    "sender": ("Người gửi", "Sender"),
+    "subject": ("Tiêu đề", "Subject"),
+    "photos": ("Hình ảnh", "Photos"),
+    "files": ("Tệp", "Files"),
+    "match": ("Cách nhận diện", "Matched by"),
+    "needs_person": ("Thư cần người xử lý", "Messages that need a person"),
+    "needs_person_none": ("Không có thư nào cần xử lý.", "Nothing needs a person."),
+    "reason": ("Lý do", "Reason"),
+    "candidates": ("Có thể là", "Could be"),
+    "fix": ("Lệnh sửa", "Fix with"),
+    "message": ("Thư", "Message"),
+    "filter": ("Lọc theo tên, mã…", "Filter by name, code…"),
+    "all": ("Tất cả", "All"),
+    "sources": ("Nguồn thư", "Sources"),
+    "last_poll": ("Lần đọc thư thành công gần nhất", "Last successful poll"),
+    "never": ("chưa lần nào", "never"),
+    "last_error": ("Lỗi gần nhất", "Last error"),
+    "set_aside": ("Thư không tính (tự động trả lời, thư báo lỗi, thư của Văn phòng…)",
+                  "Messages not counted (auto-replies, bounces, the office's own…)"),
+    "report": ("báo cáo", "report"),
+    "images": ("hình ảnh", "photos"),
+    "open": ("mở", "open"),
+    "days": ("ngày", "days"),
+    "hours": ("giờ", "hours"),
+    "excused_reason": ("Lý do miễn", "Excused because"),
+    "extended_to": ("Gia hạn đến", "Extended to"),
+    "warning": ("Cảnh báo", "Warning"),
+    "share": ("Tỉ lệ", "Share"),
+    "count": ("Số lượng", "Count"),
+    "subject_digest": ("Tóm tắt tình hình nộp báo cáo ngày", "Report digest for"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "on_time": ("Đúng hạn", "On time"),
+    "late": ("Trễ hạn", "Late"),
+    "pending": ("Chưa đến hạn", "Pending"),
+    "missing": ("Chưa nộp", "Missing"),
+    "excused": ("Được miễn", "Excused"),
+}
+
+REASON_LABELS: dict[str, tuple[str, str]] = {
+    "unparseable": ("Không đọc được thư", "Could not be read"),
+    "ignored": ("Văn phòng đã bỏ qua", "Ignored by the office"),
+    "own_address": ("Thư của Văn phòng", "The office's own mail"),
+    "bounce": ("Thư báo lỗi / báo đã nhận", "Bounce or delivery report"),
+    "auto_reply": ("Thư trả lời tự động", "Automatic reply"),
+    "ambiguous_unit": ("Không rõ đơn vị (nhiều khả năng)", "Unit unclear (several candidates)"),
+    "no_unit": ("Không nhận ra đơn vị", "Unit not recognised"),
+    "no_request": ("Không rõ nộp cho văn bản nào", "Request not recognised"),
+}
+
+MATCH_LABELS: dict[str, tuple[str, str]] = {
+    "address": ("địa chỉ email", "address"),
+    "learned": ("địa chỉ đã học", "learned address"),
+    "name": ("tên đơn vị", "unit name"),
+    "override": ("Văn phòng chỉ định", "set by the office"),
+}
+
+
+def label(key: str, language: str) -> str:
+    pair = LABELS[key]
+    return pair[0] if language == "vi" else pair[1]
+
+
+def pick(table: dict[str, tuple[str, str]], key: str, language: str) -> str:
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[0] if language == "vi" else pair[1]

@@ -1,0 +1,128 @@
+"""The parse stage's records: what a message says, as plain frozen data (and to/from JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Bump when parsing improves: stored messages are then parsed again on the next run
+# (contract: "a newer version of the program re-reads stored messages").
+PARSER_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One attached file (a forwarded original's files included).
+
+    `kinds` are the evidence kinds the file gives: () for a small inline logo or an unknown
+    type, ("report",) for a document, ("images",) for a photo, both for a zip holding both.
+    """
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    inline: bool
+    kinds: tuple[str, ...]
+    text: str = ""  # text extracted from the file, bounded; used to find the unit's name
+    stored_path: str = ""  # relative to data_dir, filled in by the store
+    inner_names: tuple[str, ...] = ()  # for an archive: the names listed inside
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """The original of a forwarded message: who really wrote it, and what it said."""
+
+    sender: str
+    sender_name: str
+    subject: str
+    text: str
+    date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """Everything later stages need to know about one stored message.
+
+    `own_text` is the sender's own words: quoted replies, forwarded headers and quoted notices
+    are cut out. `problem` is non-empty when nothing useful could be read (reason unparseable).
+    """
+
+    message_key: str
+    message_id: str
+    received_at: datetime
+    sender: str = ""
+    sender_name: str = ""
+    subject: str = ""
+    date: datetime | None = None
+    own_text: str = ""
+    links: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    forwarded: Original | None = None
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    auto_reply: bool = False
+    bounce: bool = False
+    defects: tuple[str, ...] = ()
+    problem: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def author(self) -> str:
+        """Address of whoever wrote it: for a forward, the original sender."""
+        if self.forwarded is not None and self.forwarded.sender:
+            return self.forwarded.sender
+        return self.sender
+
+    @property
+    def author_subject(self) -> str:
+        if self.forwarded is not None and self.forwarded.subject:
+            return self.forwarded.subject
+        return self.subject
+
+
+def _dt(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _undt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def to_json(parsed: ParsedMessage) -> dict[str, Any]:
+    """A JSON-ready dict of `parsed` (for the parse cache in the store)."""
+    data = asdict(parsed)
+    data["received_at"] = _dt(parsed.received_at)
+    data["date"] = _dt(parsed.date)
+    if parsed.forwarded is not None:
+        data["forwarded"]["date"] = _dt(parsed.forwarded.date)
+    return data
+
+
+def from_json(data: dict[str, Any]) -> ParsedMessage:
+    """The inverse of `to_json`."""
+    fwd = data.get("forwarded")
+    return ParsedMessage(
+        message_key=data["message_key"],
+        message_id=data["message_id"],
+        received_at=datetime.fromisoformat(data["received_at"]),
+        sender=data["sender"],
+        sender_name=data["sender_name"],
+        subject=data["subject"],
+        date=_undt(data["date"]),
+        own_text=data["own_text"],
+        links=tuple(data["links"]),
+        attachments=tuple(
+            Attachment(**{**a, "kinds": tuple(a["kinds"]),
+                          "inner_names": tuple(a["inner_names"])})
+            for a in data["attachments"]),
+        forwarded=Original(**{**fwd, "date": _undt(fwd["date"])}) if fwd else None,
+        in_reply_to=data["in_reply_to"],
+        references=tuple(data["references"]),
+        auto_reply=data["auto_reply"],
+        bounce=data["bounce"],
+        defects=tuple(data["defects"]),
+        problem=data["problem"],
+        notes=tuple(data["notes"]),
+    )

@@ -1,0 +1,266 @@
+"""The stages of a run, in order: source → store → parse → match → status → outputs.
+
+`run` is the one function that shows them all; each stage is a function of the stage before.
+Placement and status are always recomputed from the store, so a roster change or an `assign`
+reaches old mail too.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import traceback
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from config.model import Settings
+from ingest.errors import SourceError, StorageError
+from ingest.sources import PollResult, poll_source
+from ingest.store import Store
+from matching.evidence import evidence_kinds
+from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
+from outputs.status import PlacedMessage, StatusRow, compute_status
+from outputs.tables import LedgerRow, counted_files
+from parsers.message import parse_message
+from parsers.records import PARSER_VERSION, ParsedMessage, from_json, to_json
+
+log = logging.getLogger("mailtally")
+
+
+class LockBusyError(Exception):
+    """Another mailtally run holds the data dir."""
+
+
+@contextmanager
+def data_dir_lock(data_dir: Path) -> Iterator[None]:
+    """One writer per data dir: raise LockBusyError at once if another run holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fh = (data_dir / ".lock").open("a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise LockBusyError(str(data_dir)) from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a run did; `errors` name each source that could not be read, and why."""
+
+    polls: tuple[PollResult, ...]
+    errors: tuple[SourceError, ...]
+    messages: int
+    placed: int
+    needs_person: int
+    outputs: tuple[Path, ...]
+
+
+# -- stages -----------------------------------------------------------------------------------
+
+
+def poll_sources(settings: Settings, store: Store) -> tuple[list[PollResult], list[SourceError]]:
+    """source → store. A failing source does not stop the others; a store failure stops all."""
+    results: list[PollResult] = []
+    errors: list[SourceError] = []
+    for source in settings.sources:
+        try:
+            result = poll_source(source, store)
+        except SourceError as exc:
+            log.error("source=%s event=poll_failed reason=%s", exc.source, exc.reason)
+            store.record_poll(source.name, exc.reason)
+            errors.append(exc)
+            continue
+        store.record_poll(source.name)
+        log.info("source=%s event=polled seen=%d new=%d", result.source, result.seen, result.new)
+        results.append(result)
+    return results, errors
+
+
+def parse_one(store: Store, stored_key: str, raw: bytes, message_id: str,
+              received_at: datetime) -> ParsedMessage:
+    """Parse one stored message and keep its attachments. Never raises for a bad message: a crash
+    becomes reason `unparseable` with a one-line detail (traceback in the log)."""
+    try:
+        parsed, payloads = parse_message(raw, stored_key, message_id, received_at)
+        stored = []
+        for i, (attachment, data) in enumerate(zip(parsed.attachments, payloads, strict=True)):
+            path = store.save_attachment(stored_key, i, attachment.filename, data)
+            stored.append(replace(attachment, stored_path=path))
+        return replace(parsed, attachments=tuple(stored))
+    except StorageError:
+        raise
+    except Exception as exc:  # the one boundary per message (STYLE §4)
+        log.error("message_key=%s event=parse_crashed error=%s\n%s", stored_key,
+                  type(exc).__name__, traceback.format_exc())
+        return ParsedMessage(message_key=stored_key, message_id=message_id,
+                             received_at=received_at,
+                             problem=f"{type(exc).__name__}: {exc}"[:300])
+
+
+def parse_stored(store: Store) -> list[ParsedMessage]:
+    """store → parse, with the parse cache: a message is parsed again only when the parser
+    version changed or its receipt time moved (an earlier copy arrived)."""
+    cache = store.all_cached_parses(PARSER_VERSION)
+    out: list[ParsedMessage] = []
+    fresh = 0
+    for stored in store.messages():
+        data = cache.get(stored.message_key)
+        if data is not None:
+            parsed = from_json(data)
+            if parsed.received_at == stored.received_at:
+                out.append(parsed)
+                continue
+        raw = store.read_raw(stored)
+        parsed = parse_one(store, stored.message_key, raw, stored.message_id, stored.received_at)
+        store.cache_parse(stored.message_key, PARSER_VERSION, to_json(parsed))
+        fresh += 1
+        out.append(parsed)
+    if fresh:
+        log.info("event=parsed messages=%d", fresh)
+    return out
+
+
+def match_context(settings: Settings, store: Store) -> MatchContext:
+    overrides = {k: Override(u, r, ignore=i) for k, (u, r, i) in store.overrides().items()}
+    return MatchContext(
+        units=settings.units, requests=settings.requests,
+        own_addresses=settings.own_addresses, overrides=overrides, learned=store.learned(),
+        abbreviations=settings.abbreviations,
+    )
+
+
+def place_all(parsed: list[ParsedMessage], ctx: MatchContext) -> list[Placement]:
+    """parse → match: every message gets at least one Placement (placed, or with a reason)."""
+    out: list[Placement] = []
+    for p in parsed:
+        out.extend(place_message(p, ctx))
+    return out
+
+
+def status_all(settings: Settings, store: Store, parsed: list[ParsedMessage],
+               placements: list[Placement], now: datetime) -> list[StatusRow]:
+    """match → status: one row per (request, expected unit)."""
+    by_key = {p.message_key: p for p in parsed}
+    placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
+    for pl in placements:
+        if pl.reason is not None or pl.unit_code is None or pl.request_id is None:
+            continue
+        p = by_key[pl.message_key]
+        placed[(pl.request_id, pl.unit_code)].append(PlacedMessage(
+            message_key=p.message_key, received_at=p.received_at, evidence=evidence_kinds(p),
+            attachment_hashes=tuple(a.sha256 for a in counted_files(p.attachments)),
+            sender=p.author, subject=p.subject, match=pl.match.value if pl.match else "",
+        ))
+    excuses = store.excuses()
+    extensions = store.extensions()
+    rows = []
+    for request in settings.requests:
+        for unit in settings.units:
+            if not request.expects(unit):
+                continue
+            ext = extensions.get((unit.code, request.id))
+            rows.append(compute_status(
+                request, unit, placed.get((request.id, unit.code), []), now,
+                excuse=excuses.get((unit.code, request.id)),
+                extended_until=ext[0] if ext else None,
+            ))
+    return rows
+
+
+def write_outputs(settings: Settings, store: Store, parsed: list[ParsedMessage],
+                  placements: list[Placement], rows: list[StatusRow],
+                  now: datetime) -> tuple[Path, ...]:
+    """status → outputs: report.csv, messages.csv, report.xlsx, report.html."""
+    from outputs.html import PageInputs, write_report_html
+    from outputs.summary import summary_rows
+    from outputs.tables import message_rows, report_rows
+    from outputs.writers import write_messages_csv, write_report_csv, write_xlsx
+
+    tz = settings.timezone
+    out = settings.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    by_key = {p.message_key: p for p in parsed}
+    ledger = [LedgerRow(by_key[pl.message_key], pl, evidence_kinds(by_key[pl.message_key]))
+              for pl in placements]
+    report = report_rows(rows, tz)
+    messages = message_rows(ledger, tz)
+    write_report_csv(out / "report.csv", report)
+    write_messages_csv(out / "messages.csv", messages)
+    summary_columns, summary = summary_rows(settings.requests, rows, settings.language)
+    write_xlsx(out / "report.xlsx", report, summary, summary_columns, messages)
+    placed_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pl in placements:
+        if pl.reason is None and pl.request_id and pl.unit_code:
+            placed_keys[(pl.request_id, pl.unit_code)].append(pl.message_key)
+    write_report_html(out / "report.html", PageInputs(
+        language=settings.language, tz=tz, requests=settings.requests, rows=rows,
+        ledger=ledger, parsed=by_key, placed_keys=dict(placed_keys),
+        data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
+    ))
+    return tuple(out / n for n in ("report.csv", "messages.csv", "report.xlsx", "report.html"))
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the store says now: every message parsed and placed, and the status table."""
+
+    parsed: list[ParsedMessage]
+    placements: list[Placement]
+    rows: list[StatusRow]
+    now: datetime
+
+
+def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
+    """store → parse → match → status, without polling or writing outputs."""
+    parsed = parse_stored(store)
+    placements = place_all(parsed, match_context(settings, store))
+    rows = status_all(settings, store, parsed, placements, now)
+    return Snapshot(parsed, placements, rows, now)
+
+
+def current_time() -> datetime:
+    """Now, or the instant in $MAILTALLY_NOW (ISO 8601) for reproducible reports and tests."""
+    frozen = os.environ.get("MAILTALLY_NOW")
+    if frozen:
+        value = datetime.fromisoformat(frozen)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def run(settings: Settings, *, poll: bool = True, now: datetime | None = None) -> RunResult:
+    """One run: poll (unless `poll` is False), then rebuild every output from the store.
+
+    Raises:
+        LockBusyError: another run holds the data dir.
+        StorageError: the store could not be written.
+    """
+    now = now or current_time()
+    with data_dir_lock(settings.data_dir):
+        store = Store(settings.data_dir)
+        try:
+            polls, errors = poll_sources(settings, store) if poll else ([], [])
+            snap = snapshot(settings, store, now)
+            outputs = write_outputs(settings, store, snap.parsed, snap.placements, snap.rows, now)
+        finally:
+            store.close()
+    needs = {pl.message_key for pl in snap.placements if pl.reason in NEEDS_PERSON}
+    placed = {pl.message_key for pl in snap.placements if pl.reason is None}
+    log.info("event=run_done messages=%d placed=%d needs_person=%d source_errors=%d",
+             len(snap.parsed), len(placed), len(needs), len(errors))
+    return RunResult(tuple(polls), tuple(errors), len(snap.parsed), len(placed), len(needs),
+                     outputs)

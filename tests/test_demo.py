@@ -1,0 +1,52 @@
+"""The bundled demo: `run.py demo` gives every unit the status the labels say, by hand."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import run
+
+DATA = Path(__file__).parent / "data"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cwd = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(cwd)
+        assert run.main(["demo"]) == 0
+    return cwd / "demo" / "out"
+
+
+def test_demo_writes_every_output(demo_out: Path) -> None:
+    for name in ("report.csv", "messages.csv", "report.xlsx", "report.html"):
+        assert (demo_out / name).stat().st_size > 0, name
+
+
+def test_demo_statuses_match_the_hand_made_labels(demo_out: Path) -> None:
+    got = {(r["request_id"], r["unit_code"]): r for r in read_csv(demo_out / "report.csv")}
+    expected = read_csv(DATA / "demo_expected.csv")
+    assert set(got) == {(e["request_id"], e["unit_code"]) for e in expected}
+    for e in expected:
+        row = got[(e["request_id"], e["unit_code"])]
+        for column in ("status", "minutes_late", "evidence", "missing_evidence", "match"):
+            assert row[column] == e[column], (e["request_id"], e["unit_code"], column)
+
+
+def test_demo_messages_set_aside_with_their_reasons(demo_out: Path) -> None:
+    ledger = read_csv(demo_out / "messages.csv")
+    inbox = Path(run.demo_settings_path()).parent / "inbox"
+    for e in read_csv(DATA / "demo_expected_reasons.csv"):
+        raw = (inbox / e["file"]).read_bytes()
+        mid = next(line.split(b":", 1)[1].strip().decode() for line in raw.splitlines()
+                   if line.lower().startswith(b"message-id:"))
+        rows = [r for r in ledger if r["message_id"] == mid]
+        assert [r["reason"] for r in rows] == [e["reason"]], e["file"]
