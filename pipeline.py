@@ -20,7 +20,7 @@ from pathlib import Path
 
 from config.model import Settings
 from ingest.errors import SourceError, StorageError
-from ingest.sources import PollResult, poll_source
+from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import Store
 from matching.evidence import evidence_kinds
 from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
@@ -70,13 +70,16 @@ class RunResult:
 # -- stages -----------------------------------------------------------------------------------
 
 
-def poll_sources(settings: Settings, store: Store) -> tuple[list[PollResult], list[SourceError]]:
+def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
+                 ) -> tuple[list[PollResult], list[SourceError]]:
     """source → store. A failing source does not stop the others; a store failure stops all."""
     results: list[PollResult] = []
     errors: list[SourceError] = []
     for source in settings.sources:
+        if stop():
+            break
         try:
-            result = poll_source(source, store)
+            result = poll_source(source, store, stop)
         except SourceError as exc:
             log.error("source=%s event=poll_failed reason=%s", exc.source, exc.reason)
             store.record_poll(source.name, exc.reason)
@@ -242,8 +245,12 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
-def run(settings: Settings, *, poll: bool = True, now: datetime | None = None) -> RunResult:
+def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
+        stop: StopCheck = never) -> RunResult:
     """One run: poll (unless `poll` is False), then rebuild every output from the store.
+
+    `stop` is asked between messages; when it says True, polling ends there and the outputs
+    are rebuilt from what was stored.
 
     Raises:
         LockBusyError: another run holds the data dir.
@@ -253,7 +260,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None) -
     with data_dir_lock(settings.data_dir):
         store = Store(settings.data_dir)
         try:
-            polls, errors = poll_sources(settings, store) if poll else ([], [])
+            polls, errors = poll_sources(settings, store, stop) if poll else ([], [])
             snap = snapshot(settings, store, now)
             outputs = write_outputs(settings, store, snap.parsed, snap.placements, snap.rows, now)
         finally:

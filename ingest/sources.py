@@ -11,7 +11,7 @@ import logging
 import mailbox
 import os
 import ssl
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
@@ -28,6 +28,14 @@ log = logging.getLogger("mailtally.ingest")
 
 FETCH_BATCH = 200  # UIDs per FETCH: one round trip each, well under Dovecot's 64k line limit
 FETCH_BATCH_BYTES = 32 * 1024 * 1024  # ...and at most this many bytes of mail per FETCH
+
+
+StopCheck = Callable[[], bool]
+
+
+def never() -> bool:
+    """The default stop check: polling is never asked to stop early."""
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +109,12 @@ def _store_file(store: Store, source: str, path: Path, name: str) -> bool | None
     return new
 
 
-def _poll_files(cfg: SourceConfig, store: Store, files: Iterable[tuple[Path, str]]) -> PollResult:
+def _poll_files(cfg: SourceConfig, store: Store, files: Iterable[tuple[Path, str]],
+                stop: StopCheck) -> PollResult:
     seen = new = 0
     for path, name in files:
+        if stop():
+            break
         outcome = _store_file(store, cfg.name, path, name)
         if outcome is None:
             continue
@@ -128,7 +139,7 @@ def _maildir_files(root: Path) -> Iterator[tuple[Path, str]]:
                     yield path, path.name.split(":", 1)[0]
 
 
-def _poll_mbox(cfg: SourceConfig, store: Store, path: Path) -> PollResult:
+def _poll_mbox(cfg: SourceConfig, store: Store, path: Path, stop: StopCheck) -> PollResult:
     st = path.stat()
     if store.file_seen(cfg.name, "", st.st_size, st.st_mtime_ns):
         return PollResult(cfg.name, 0, 0)
@@ -136,6 +147,8 @@ def _poll_mbox(cfg: SourceConfig, store: Store, path: Path) -> PollResult:
     seen = new = 0
     try:
         for key in box.iterkeys():
+            if stop():
+                return PollResult(cfg.name, seen, new)  # not marked seen: read again next time
             raw = box.get_bytes(key)
             received = receipt_time_from_headers(raw) or _file_time(path)
             with store.transaction():
@@ -201,7 +214,8 @@ def _batches(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
         yield batch
 
 
-def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str) -> tuple[int, int]:
+def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
+                 stop: StopCheck) -> tuple[int, int]:
     info = client.select_folder(folder, readonly=True)  # EXAMINE: flags never change
     uidvalidity = int(info[b"UIDVALIDITY"])
     uidnext = int(info.get(b"UIDNEXT", 0) or 0)
@@ -226,6 +240,8 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str) -> t
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
     seen = new = 0
     for batch in _batches(uids, sizes):
+        if stop():
+            break
         response = client.fetch(batch, ["INTERNALDATE", "BODY.PEEK[]"])
         with store.transaction():
             for uid in batch:
@@ -244,7 +260,7 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str) -> t
     return seen, new
 
 
-def _poll_imap(cfg: SourceConfig, store: Store) -> PollResult:
+def _poll_imap(cfg: SourceConfig, store: Store, stop: StopCheck) -> PollResult:
     from imapclient.exceptions import IMAPClientError
 
     client = connect_imap(cfg, read_password(cfg))
@@ -253,7 +269,9 @@ def _poll_imap(cfg: SourceConfig, store: Store) -> PollResult:
     try:
         for folder in cfg.folders:
             try:
-                s, n = _sync_folder(client, cfg, store, folder)
+                if stop():
+                    break
+                s, n = _sync_folder(client, cfg, store, folder, stop)
             except IMAPClientError as exc:
                 if "abort" in type(exc).__name__.lower():
                     raise
@@ -279,7 +297,7 @@ def _poll_imap(cfg: SourceConfig, store: Store) -> PollResult:
     return PollResult(cfg.name, seen, new)
 
 
-def poll_source(cfg: SourceConfig, store: Store) -> PollResult:
+def poll_source(cfg: SourceConfig, store: Store, stop: StopCheck = never) -> PollResult:
     """Copy what is new in one source into the store.
 
     Raises:
@@ -287,14 +305,14 @@ def poll_source(cfg: SourceConfig, store: Store) -> PollResult:
         StorageError: a message could not be written; sync state is not advanced past it.
     """
     if cfg.kind == "imap":
-        return _poll_imap(cfg, store)
+        return _poll_imap(cfg, store, stop)
     assert cfg.path is not None
     try:
         if cfg.kind == "eml_dir":
-            return _poll_files(cfg, store, _eml_files(cfg.path))
+            return _poll_files(cfg, store, _eml_files(cfg.path), stop)
         if cfg.kind == "maildir":
-            return _poll_files(cfg, store, _maildir_files(cfg.path))
-        return _poll_mbox(cfg, store, cfg.path)
+            return _poll_files(cfg, store, _maildir_files(cfg.path), stop)
+        return _poll_mbox(cfg, store, cfg.path, stop)
     except OSError as exc:
         raise SourceError(cfg.name, f"không đọc được {cfg.path} (cannot read): "
                                     f"{exc.strerror or exc}") from exc

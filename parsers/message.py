@@ -238,8 +238,9 @@ def parse_message(raw: bytes, message_key: str, message_id: str,
     own = cut_quoted(own)
     original = walk.originals[0] if walk.originals else inline_original
     links = find_links(own) + (find_links(original.text) if original else [])
-    if not sender and not subject and not body.strip() and not walk.files:
-        return replace(base, problem="no headers or content could be read",
+    if not sender and not subject and not walk.files:
+        # Without a sender, a subject or a file there is nothing a clerk could place it by.
+        return replace(base, problem="no sender, subject or attachment could be read",
                        defects=tuple(defects)), []
     references = tuple(str(msg.get("References", "") or "").split())
     record = replace(

@@ -27,8 +27,8 @@ def msg(at: datetime, *evidence: str, key: str = "", sender: str = "a@x.vn") -> 
 @pytest.mark.parametrize(
     ("delta", "expected"),
     [(timedelta(0), 0), (timedelta(seconds=1), 1), (timedelta(seconds=30), 1),
-     (timedelta(seconds=60), 1), (timedelta(seconds=61), 2), (timedelta(hours=21, minutes=47), 1307),
-     (timedelta(seconds=-5), 0)],
+     (timedelta(seconds=60), 1), (timedelta(seconds=61), 2),
+     (timedelta(hours=21, minutes=47), 1307), (timedelta(seconds=-5), 0)],
 )
 def test_minutes_late_rounds_up(delta: timedelta, expected: int) -> None:
     assert minutes_late(DEADLINE + delta, DEADLINE) == expected
@@ -44,8 +44,8 @@ def test_on_time_at_the_deadline_second_and_late_one_second_after() -> None:
 
 def test_grace_keeps_on_time_but_lateness_counts_from_the_deadline() -> None:
     now = DEADLINE + timedelta(days=1)
-    inside = compute_status(request(grace=5), UNIT, [msg(DEADLINE + timedelta(minutes=5), "report")],
-                            now)
+    inside = compute_status(request(grace=5), UNIT,
+                            [msg(DEADLINE + timedelta(minutes=5), "report")], now)
     assert inside.status == Status.ON_TIME
     outside = compute_status(request(grace=5), UNIT,
                              [msg(DEADLINE + timedelta(minutes=5, seconds=1), "report")], now)

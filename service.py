@@ -1,0 +1,191 @@
+"""`serve`: poll every `poll_minutes` (woken early by IMAP IDLE where the server has it), write the
+digest at `digest_times`, back off when a source fails, and stop cleanly on SIGTERM/SIGINT.
+
+schedule runs the jobs on this thread. Every job is wrapped: an exception escaping
+`run_pending()` would leave the job's next run in the past, so it would fire again every tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from config.model import Settings, SourceConfig
+from ingest.errors import SourceError, StorageError
+
+log = logging.getLogger("mailtally.serve")
+
+IDLE_RENEW_SECONDS = 9 * 60  # RFC 2177 asks for less than 29 minutes; servers cut sooner
+BACKOFF_FIRST_SECONDS = 5.0
+BACKOFF_MAX_SECONDS = 300.0
+
+
+class Backoff:
+    """Capped exponential delay with jitter, reset by a success."""
+
+    def __init__(self, first: float = BACKOFF_FIRST_SECONDS, cap: float = BACKOFF_MAX_SECONDS):
+        self.first, self.cap = first, cap
+        self.failures = 0
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        delay: float = min(self.cap, self.first * 2.0 ** (self.failures - 1))
+        return delay * (0.8 + 0.4 * random.random())  # jitter: many offices, one mail server
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
+    """A job that logs its failure instead of raising into the scheduler."""
+
+    def run_guarded() -> None:
+        try:
+            job()
+        except Exception:  # a failed job must neither kill the loop nor refire every tick
+            log.exception("job=%s event=job_failed", name)
+
+    return run_guarded
+
+
+class IdleWatcher:
+    """One IMAP IDLE connection on a source's first folder; `check()` says whether mail arrived.
+
+    IDLE connections die silently (imapclient returns a BYE once, then nothing): any BYE or
+    error closes the watcher, and the next `check()` reconnects. The poll timer runs regardless.
+    """
+
+    def __init__(self, source: SourceConfig):
+        self.source = source
+        self.client: Any = None
+        self.started = 0.0
+
+    def _open(self) -> None:
+        from ingest.sources import connect_imap, read_password
+
+        client = connect_imap(self.source, read_password(self.source))
+        if not client.has_capability("IDLE"):
+            client.logout()
+            raise SourceError(self.source.name, "no IDLE")
+        client.select_folder(self.source.folders[0], readonly=True)
+        client.idle()
+        self.client, self.started = client, time.monotonic()
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            client.idle_done()
+            client.logout()
+        except Exception:  # the connection is being thrown away either way
+            log.debug("closing IDLE connection failed", exc_info=True)
+
+    def check(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds; True when the server announced new mail."""
+        try:
+            if self.client is None:
+                self._open()
+            if time.monotonic() - self.started > IDLE_RENEW_SECONDS:
+                self.client.idle_done()
+                self.client.idle()
+                self.started = time.monotonic()
+            responses = self.client.idle_check(timeout=timeout)
+        except Exception as exc:  # any failure: drop the connection, poll on the timer
+            log.info("source=%s event=idle_lost reason=%s", self.source.name, exc)
+            self.close()
+            time.sleep(min(timeout, 1.0))
+            return False
+        for response in responses:
+            if response and response[0] == b"BYE":
+                self.close()
+                return False
+            if len(response) > 1 and response[1] in (b"EXISTS", b"RECENT"):
+                return True
+        return False
+
+
+class Service:
+    """The long-running loop. `stop()` (or SIGTERM/SIGINT) ends it between messages."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.stopping = threading.Event()
+        self.backoff = Backoff()
+        self.next_poll = 0.0
+        self.idle = [IdleWatcher(s) for s in settings.sources if s.kind == "imap"]
+
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        log.info("event=stop_requested signal=%s", signum)
+        self.stopping.set()
+
+    def poll(self) -> None:
+        from pipeline import LockBusyError, run
+
+        try:
+            result = run(self.settings, stop=self.stopping.is_set)
+        except LockBusyError:
+            log.info("event=poll_skipped reason=another_run_holds_the_data_dir")
+            self.next_poll = time.monotonic() + 30
+            return
+        except StorageError:
+            log.exception("event=poll_failed reason=storage")
+            self.next_poll = time.monotonic() + self.backoff.next_delay()
+            return
+        if result.errors:
+            delay = min(self.backoff.next_delay(), self.settings.schedule.poll_minutes * 60)
+            log.warning("event=poll_retry seconds=%.0f failures=%d", delay, self.backoff.failures)
+            self.next_poll = time.monotonic() + delay
+        else:
+            self.backoff.reset()
+            self.next_poll = time.monotonic() + self.settings.schedule.poll_minutes * 60
+
+    def digest(self) -> None:
+        from outputs.digest import cmd_digest
+
+        cmd_digest(self.settings, None, send=self.settings.digest is not None,
+                   now=datetime.now(UTC))
+
+    def run(self) -> int:
+        import schedule
+
+        scheduler = schedule.Scheduler()
+        for at in self.settings.schedule.digest_times:
+            scheduler.every().day.at(at, self.settings.timezone.key).do(
+                guarded("digest", self.digest))
+        poll_job = guarded("poll", self.poll)
+        log.info("event=serve_started poll_minutes=%d idle_sources=%d",
+                 self.settings.schedule.poll_minutes, len(self.idle))
+        while not self.stopping.is_set():
+            if time.monotonic() >= self.next_poll:
+                poll_job()
+            scheduler.run_pending()
+            if self.stopping.is_set():
+                break
+            wait = max(0.0, min(1.0, self.next_poll - time.monotonic()))
+            if self.idle and self.backoff.failures == 0:
+                woke = [w.check(wait / len(self.idle)) for w in self.idle]
+                if any(woke) and not self.stopping.is_set():
+                    log.info("event=idle_wakeup")
+                    self.next_poll = 0.0
+            else:
+                self.stopping.wait(wait)
+        for watcher in self.idle:
+            watcher.close()
+        log.info("event=serve_stopped")
+        return 0
+
+
+def serve(settings: Settings) -> int:
+    """Run the service until SIGTERM or SIGINT; return the exit status."""
+    service = Service(settings)
+    signal.signal(signal.SIGTERM, service.stop)
+    signal.signal(signal.SIGINT, service.stop)
+    return service.run()
