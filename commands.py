@@ -30,7 +30,7 @@ def _err(text: str) -> None:
 def cmd_once(settings: Settings, *, poll: bool = True) -> int:
     from pipeline import run
 
-    result = run(settings, poll=poll)
+    result = run(settings, poll=poll, force=not poll)
     lang = settings.language
     for error in result.errors:
         _err(say("source_failed", lang, source=error.source, reason=error.reason))

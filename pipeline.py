@@ -8,6 +8,8 @@ reaches old mail too.
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import logging
 import os
 import traceback
@@ -15,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from config.model import Settings
@@ -30,6 +32,8 @@ from parsers.message import parse_message
 from parsers.records import PARSER_VERSION, ParsedMessage, from_json, to_json
 
 log = logging.getLogger("mailtally")
+
+PROGRAM_VERSION = "0.1.0"
 
 
 class LockBusyError(Exception):
@@ -212,7 +216,7 @@ def write_outputs(settings: Settings, store: Store, parsed: list[ParsedMessage],
         ledger=ledger, parsed=by_key, placed_keys=dict(placed_keys),
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
     ))
-    return tuple(out / n for n in ("report.csv", "messages.csv", "report.xlsx", "report.html"))
+    return tuple(out / n for n in OUTPUT_NAMES)
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -245,12 +249,30 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
+OUTPUT_NAMES = ("report.csv", "messages.csv", "report.xlsx", "report.html")
+
+
+def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
+    """A fingerprint of everything the outputs depend on: the configuration, the stored messages
+    and the office's decisions (via the store's data version), the program version, and which
+    deadlines have passed. Equal keys mean the outputs on disk are already right."""
+    deadlines = [r.closes_at for r in settings.requests]
+    grace = {r.id: r.grace_minutes for r in settings.requests}
+    deadlines += [until + timedelta(minutes=grace.get(rid, 0))
+                  for (_, rid), (until, _) in store.extensions().items()]
+    passed = sum(1 for d in deadlines if d < now)
+    text = "|".join((repr(settings), str(store.data_version()), str(PARSER_VERSION),
+                     PROGRAM_VERSION, str(passed)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
-        stop: StopCheck = never) -> RunResult:
+        stop: StopCheck = never, force: bool = False) -> RunResult:
     """One run: poll (unless `poll` is False), then rebuild every output from the store.
 
     `stop` is asked between messages; when it says True, polling ends there and the outputs
-    are rebuilt from what was stored.
+    are rebuilt from what was stored. Outputs are rebuilt only when something they depend on
+    changed (see `outputs_key`), or when `force` is set.
 
     Raises:
         LockBusyError: another run holds the data dir.
@@ -261,13 +283,25 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
         store = Store(settings.data_dir)
         try:
             polls, errors = poll_sources(settings, store, stop) if poll else ([], [])
+            key = outputs_key(settings, store, now)
+            outputs = tuple(settings.output_dir / n for n in OUTPUT_NAMES)
+            last = json.loads(store.get_meta("outputs") or "{}")
+            if not force and last.get("key") == key and all(p.exists() for p in outputs):
+                log.info("event=outputs_current messages=%d", last["messages"])
+                return RunResult(tuple(polls), tuple(errors), last["messages"], last["placed"],
+                                 last["needs_person"], outputs)
             snap = snapshot(settings, store, now)
             outputs = write_outputs(settings, store, snap.parsed, snap.placements, snap.rows, now)
+            counts = {
+                "messages": len(snap.parsed),
+                "placed": len({pl.message_key for pl in snap.placements if pl.reason is None}),
+                "needs_person": len({pl.message_key for pl in snap.placements
+                                     if pl.reason in NEEDS_PERSON}),
+            }
+            store.set_meta("outputs", json.dumps({"key": key, **counts}))
         finally:
             store.close()
-    needs = {pl.message_key for pl in snap.placements if pl.reason in NEEDS_PERSON}
-    placed = {pl.message_key for pl in snap.placements if pl.reason is None}
     log.info("event=run_done messages=%d placed=%d needs_person=%d source_errors=%d",
-             len(snap.parsed), len(placed), len(needs), len(errors))
-    return RunResult(tuple(polls), tuple(errors), len(snap.parsed), len(placed), len(needs),
-                     outputs)
+             counts["messages"], counts["placed"], counts["needs_person"], len(errors))
+    return RunResult(tuple(polls), tuple(errors), counts["messages"], counts["placed"],
+                     counts["needs_person"], outputs)

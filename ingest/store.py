@@ -247,6 +247,25 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    # -- change tracking -------------------------------------------------------------------------
+
+    def bump(self) -> None:
+        """Record that something placement or status depends on has changed."""
+        self.db.execute(
+            "INSERT INTO meta VALUES ('data_version', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    def data_version(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self.db.execute("BEGIN IMMEDIATE")
@@ -272,6 +291,7 @@ class Store:
             if _utc_iso(received_at) < row[0]:
                 self.db.execute("UPDATE messages SET received_at=? WHERE message_key=?",
                                 (_utc_iso(received_at), key))
+                self.bump()
             return key, False
         rel = f"raw/{key[:2]}/{key}.eml"
         write_atomic(self.data_dir / rel, raw)
@@ -279,6 +299,7 @@ class Store:
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?)",
             (key, message_id, _utc_iso(received_at), rel, len(raw), source, folder, _now()),
         )
+        self.bump()
         return key, True
 
     def messages(self) -> list[StoredMessage]:
@@ -370,6 +391,7 @@ class Store:
                      *, ignore: bool) -> None:
         self.db.execute("INSERT OR REPLACE INTO overrides VALUES (?,?,?,?,?)",
                         (key, unit_code, request_id, int(ignore), _now()))
+        self.bump()
 
     def overrides(self) -> dict[str, tuple[str | None, str | None, bool]]:
         rows = self.db.execute(
@@ -379,9 +401,11 @@ class Store:
     def learn(self, address: str, unit_code: str, key: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO learned VALUES (?,?,?,?)",
                         (address.lower(), unit_code, key, _now()))
+        self.bump()
 
     def unlearn(self, address: str) -> bool:
         cur = self.db.execute("DELETE FROM learned WHERE address=?", (address.lower(),))
+        self.bump()
         return cur.rowcount > 0
 
     def learned(self) -> dict[str, str]:
@@ -390,6 +414,7 @@ class Store:
     def set_excuse(self, unit_code: str, request_id: str, reason: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO excuses VALUES (?,?,?,?)",
                         (unit_code, request_id, reason, _now()))
+        self.bump()
 
     def excuses(self) -> dict[tuple[str, str], str]:
         rows = self.db.execute("SELECT unit_code, request_id, reason FROM excuses").fetchall()
@@ -399,6 +424,7 @@ class Store:
                       reason: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)",
                         (unit_code, request_id, until.isoformat(), reason, _now()))
+        self.bump()
 
     def extensions(self) -> dict[tuple[str, str], tuple[datetime, str]]:
         rows = self.db.execute(

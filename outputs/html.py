@@ -74,6 +74,10 @@ def _rel(inputs: PageInputs, stored_path: str) -> str:
     return Path(os.path.relpath(inputs.data_dir / stored_path, inputs.output_dir)).as_posix()
 
 
+def _eml_href(inputs: PageInputs, key: str) -> str:
+    return _rel(inputs, f"raw/{key[:2]}/{key}.eml")
+
+
 def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]],
                                                                 list[dict[str, str]]]:
     photos: list[dict[str, str]] = []
@@ -131,8 +135,8 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 "messages": r.messages, "sender": r.sender, "subject": r.subject,
                 "match": pick(MATCH_LABELS, r.match, lang) if r.match else "",
                 "photos": photos, "files": files,
-                "eml": _rel(inputs, f"raw/{r.submission_key[:2]}/{r.submission_key}.eml")
-                if submission else "",
+                "eml": _eml_href(inputs, r.submission_key) if submission else "",
+                "all_eml": [_eml_href(inputs, k) for k in keys],
                 "deadline": local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
                 "excuse": r.excuse_reason,
             })
@@ -155,7 +159,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
             "sender": p.author, "subject": p.subject, "reason": pl.reason.value,
             "reason_label": pick(REASON_LABELS, pl.reason.value, lang),
             "candidates": ", ".join(pl.candidates), "detail": p.problem,
-            "eml": _rel(inputs, f"raw/{p.message_key[:2]}/{p.message_key}.eml"),
+            "eml": _eml_href(inputs, p.message_key),
             "fixes": _fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
                                    pl.candidates),
         }
@@ -184,6 +188,14 @@ def _fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
     return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
 
 
+def short_time(iso: str) -> str:
+    """'2023-08-11T10:42:07+07:00' shown as '11/08/2023 10:42:07' (already in the office's zone)."""
+    if not iso:
+        return ""
+    dt = datetime.fromisoformat(iso)
+    return dt.strftime("%d/%m/%Y %H:%M:%S")
+
+
 def render_report(inputs: PageInputs) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -194,6 +206,7 @@ def render_report(inputs: PageInputs) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["short"] = short_time
     return env.get_template("report.html.j2").render(**build_view(inputs))
 
 

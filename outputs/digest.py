@@ -1,0 +1,605 @@
+"""The daily digest: what changed on one local day, written to output_dir and optionally emailed.
+
+`build_digest` is pure: settings, a snapshot of the store and a day in, a `Digest` out. The
+day is judged as of the end of that day (or now, for today), so a digest for a past day says what
+the office would have read that evening. `write_digest` and `send_digest` are the edges;
+`cmd_digest` is the `digest [--date YYYY-MM-DD] [--send]` command.
+
+Everything taken from a message reaches the HTML through Jinja2's autoescaping; nothing from a
+message is ever marked safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import smtplib
+import ssl
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from config.model import DigestConfig, Request, Settings
+from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, Reason
+from outputs.i18n import LABELS, REASON_LABELS, STATUS_LABELS, pick
+from outputs.status import Status, StatusRow
+from outputs.tables import local_iso
+from pipeline import Snapshot
+
+log = logging.getLogger("mailtally.digest")
+
+SMTP_TIMEOUT_SECONDS = 30
+LOCK_WAIT_SECONDS = 60
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# -- records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """A submission (a unit's first message with evidence) received that day."""
+
+    request_id: str
+    unit_code: str
+    unit_name: str
+    status: Status  # on_time or late
+    received_at: datetime
+    minutes_late: int
+    sender: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """A unit whose deadline (plus grace) passed that day with no submission by then.
+
+    `status` is as of the end of the day: missing, or late when it reported later that day."""
+
+    request_id: str
+    unit_code: str
+    unit_name: str
+    closes_at: datetime
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Outstanding:
+    """A unit that has not reported for an open request: pending, or missing after the deadline."""
+
+    request_id: str
+    unit_code: str
+    unit_name: str
+    status: Status
+    deadline: datetime  # the unit's own, after any extension
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingMessage:
+    """A message that needs a person (reason in NEEDS_PERSON); `new` when it arrived that day."""
+
+    message_key: str
+    received_at: datetime
+    sender: str
+    subject: str
+    reason: Reason
+    unit_code: str
+    candidates: tuple[str, ...]
+    new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RequestCounts:
+    """One request's status counts as of the end of the day, and its reports received that day."""
+
+    request_id: str
+    title: str
+    deadline: datetime
+    expected: int
+    received: int
+    on_time: int
+    late: int
+    missing: int
+    pending: int
+    excused: int
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What changed on `day` (local), as of `as_of` (end of the day, or now for today)."""
+
+    day: date
+    as_of: datetime
+    requests: tuple[RequestCounts, ...]
+    new_reports: tuple[NewReport, ...]
+    overdue: tuple[Overdue, ...]
+    outstanding: tuple[Outstanding, ...]
+    waiting: tuple[WaitingMessage, ...]
+
+
+class DigestSendError(Exception):
+    """The digest could not be emailed. `kind` is an i18n key; never holds a password."""
+
+    def __init__(self, server: str, kind: str, detail: str = ""):
+        super().__init__(f"{server}: {kind}: {detail}")
+        self.server = server
+        self.kind = kind
+        self.detail = detail
+
+
+# -- the pure core ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """One local day [start, end), seen at `now`."""
+
+    start: datetime
+    end: datetime
+    now: datetime
+
+    @property
+    def as_of(self) -> datetime:
+        return min(self.now, self.end)
+
+    def holds(self, t: datetime) -> bool:
+        """True when `t` is in the day and already happened."""
+        return self.start <= t < self.end and t <= self.now
+
+    def by(self, t: datetime) -> bool:
+        """True when `t` happened by the end of the day (and by now)."""
+        return t < self.end and t <= self.now
+
+
+def _window(day: date, tz: ZoneInfo, now: datetime) -> _Window:
+    start = datetime(day.year, day.month, day.day, tzinfo=tz)
+    nxt = day + timedelta(days=1)
+    return _Window(start, datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz), now)
+
+
+def status_as_of(row: StatusRow, grace: timedelta, w: _Window) -> Status:
+    """The row's status at the end of the day: a later submission does not count yet."""
+    if row.status == Status.EXCUSED:
+        return Status.EXCUSED
+    if row.received_at is not None and w.by(row.received_at):
+        return row.status
+    return Status.MISSING if row.deadline + grace < w.as_of else Status.PENDING
+
+
+def _is_open(request: Request, w: _Window) -> bool:
+    """Issued, and its deadline not yet passed or not more than 30 days ago."""
+    return w.by(request.issued) and w.as_of <= request.deadline + OPEN_AFTER_DEADLINE
+
+
+def _new_report(row: StatusRow) -> NewReport:
+    assert row.received_at is not None
+    return NewReport(row.request_id, row.unit_code, row.unit_name, row.status, row.received_at,
+                     row.minutes_late or 0, row.sender, row.subject)
+
+
+def _overdue(row: StatusRow, grace: timedelta, w: _Window) -> Overdue | None:
+    closes_at = row.deadline + grace
+    if row.status == Status.EXCUSED or not w.holds(closes_at) or closes_at >= w.as_of:
+        return None
+    if row.received_at is not None and row.received_at <= closes_at:
+        return None
+    return Overdue(row.request_id, row.unit_code, row.unit_name, closes_at,
+                   status_as_of(row, grace, w))
+
+
+def _outstanding(rows: list[StatusRow], grace: timedelta, w: _Window) -> list[Outstanding]:
+    out = []
+    for r in rows:
+        status = status_as_of(r, grace, w)
+        if status in (Status.PENDING, Status.MISSING):
+            out.append(Outstanding(r.request_id, r.unit_code, r.unit_name, status, r.deadline))
+    return out
+
+
+def _counts(request: Request, rows: list[StatusRow], received: int, w: _Window) -> RequestCounts:
+    grace = timedelta(minutes=request.grace_minutes)
+    n = {s: 0 for s in Status}
+    for row in rows:
+        n[status_as_of(row, grace, w)] += 1
+    return RequestCounts(request.id, request.title, request.deadline, len(rows), received,
+                         n[Status.ON_TIME], n[Status.LATE], n[Status.MISSING], n[Status.PENDING],
+                         n[Status.EXCUSED])
+
+
+def _waiting(snap: Snapshot, w: _Window) -> tuple[WaitingMessage, ...]:
+    """Messages waiting for a person: those of the day, and older ones of the last 30 days."""
+    by_key = {p.message_key: p for p in snap.parsed}
+    out: dict[str, WaitingMessage] = {}
+    for pl in snap.placements:
+        p = by_key.get(pl.message_key)
+        if pl.reason not in NEEDS_PERSON or p is None or pl.message_key in out:
+            continue
+        if not w.by(p.received_at) or p.received_at < w.start - OPEN_AFTER_DEADLINE:
+            continue
+        out[pl.message_key] = WaitingMessage(
+            p.message_key, p.received_at, p.author, p.subject, Reason(pl.reason),
+            pl.unit_code or "", pl.candidates, w.holds(p.received_at))
+    return tuple(sorted(out.values(), key=lambda m: (m.received_at, m.message_key)))
+
+
+def build_digest(settings: Settings, snap: Snapshot, day: date) -> Digest:
+    """What changed on `day` in settings.timezone, from a snapshot taken at `snap.now`.
+
+    Lists the submissions received that day, the units whose deadline plus grace passed that
+    day without a submission, the units still to report for each open request (issued, deadline
+    not more than 30 days ago), and the messages that need a person.
+    """
+    w = _window(day, settings.timezone, snap.now)
+    new: list[NewReport] = []
+    overdue: list[Overdue] = []
+    outstanding: list[Outstanding] = []
+    counts: list[RequestCounts] = []
+    for request in settings.requests:
+        rows = sorted((r for r in snap.rows if r.request_id == request.id),
+                      key=lambda r: r.unit_code)
+        grace = timedelta(minutes=request.grace_minutes)
+        received = [_new_report(r) for r in rows if r.status in (Status.ON_TIME, Status.LATE)
+                    and r.received_at is not None and w.holds(r.received_at)]
+        late = [o for o in (_overdue(r, grace, w) for r in rows) if o is not None]
+        is_open = _is_open(request, w)
+        if is_open:
+            outstanding += _outstanding(rows, grace, w)
+        if is_open or received or late:
+            counts.append(_counts(request, rows, len(received), w))
+        new += received
+        overdue += late
+    new.sort(key=lambda n: (n.received_at, n.unit_code))
+    return Digest(day, w.as_of, tuple(counts), tuple(new), tuple(overdue), tuple(outstanding),
+                  _waiting(snap, w))
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """The label `key` in `language`, filled with `values`."""
+    return pick(LABELS, key, language).format(**values)
+
+
+def digest_subject(day: date, language: str) -> str:
+    """'Tóm tắt tình hình nộp báo cáo ngày 11/08/2023' (or 'Report digest for 2023-08-11')."""
+    shown = day.strftime("%d/%m/%Y") if language == "vi" else day.isoformat()
+    return f"{pick(LABELS, 'subject_digest', language)} {shown}"
+
+
+@functools.cache
+def _environment() -> Environment:
+    # Only the HTML template is escaped: the plain-text part must show `<` and `&` as they are.
+    return Environment(
+        loader=PackageLoader("outputs", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2"),
+                                     default_for_string=True, default=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _fixes(m: WaitingMessage) -> list[str]:
+    if m.reason == Reason.AMBIGUOUS_UNIT and m.candidates:
+        return [f"mailtally assign {m.message_key} {c}" for c in m.candidates]
+    if m.reason == Reason.NO_REQUEST and m.unit_code:
+        return [f"mailtally assign {m.message_key} {m.unit_code} MÃ_VĂN_BẢN"]
+    return [f"mailtally assign {m.message_key} MÃ_ĐƠN_VỊ",
+            f"mailtally assign {m.message_key} --ignore"]
+
+
+def _shown_as_of(digest: Digest, tz: ZoneInfo) -> datetime:
+    # The end of a past day is the next midnight; 23:59:59 reads as "that day" to a person.
+    if digest.as_of.astimezone(tz).date() > digest.day:
+        return digest.as_of - timedelta(seconds=1)
+    return digest.as_of
+
+
+def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
+    """The templates' context: plain strings and numbers, times in `tz`."""
+    lang = language
+    status = {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS}
+    titles = {r.request_id: r.title for r in digest.requests}
+    groups: dict[str, list[dict[str, str]]] = {}
+    for o in digest.outstanding:
+        groups.setdefault(o.request_id, []).append({
+            "code": o.unit_code, "name": o.unit_name, "status": o.status.value,
+            "status_label": status[o.status.value], "deadline": local_iso(o.deadline, tz)})
+    return {
+        "lang": lang, "title": digest_subject(digest.day, lang),
+        "L": {k: pick(LABELS, k, lang) for k in LABELS}, "status_labels": status,
+        "as_of": local_iso(_shown_as_of(digest, tz), tz),
+        "requests": [{
+            "id": r.request_id, "title": r.title, "deadline": local_iso(r.deadline, tz),
+            "expected": r.expected, "received": r.received,
+            "counts": {"on_time": r.on_time, "late": r.late, "missing": r.missing,
+                       "pending": r.pending, "excused": r.excused},
+        } for r in digest.requests],
+        "new_reports": [{
+            "request_id": n.request_id, "code": n.unit_code, "name": n.unit_name,
+            "status": n.status.value, "status_label": status[n.status.value],
+            "late_by": text("digest_late_by", lang, minutes=n.minutes_late)
+            if n.status == Status.LATE else "",
+            "received_at": local_iso(n.received_at, tz), "sender": n.sender,
+            "subject": n.subject,
+        } for n in digest.new_reports],
+        "overdue": [{
+            "request_id": o.request_id, "code": o.unit_code, "name": o.unit_name,
+            "closes_at": local_iso(o.closes_at, tz), "status": o.status.value,
+            "status_label": status[o.status.value],
+        } for o in digest.overdue],
+        "outstanding": [{"id": rid, "title": titles.get(rid, ""), "units": units}
+                        for rid, units in groups.items()],
+        "needs": [{
+            "key": m.message_key, "received_at": local_iso(m.received_at, tz),
+            "sender": m.sender, "subject": m.subject, "reason": m.reason.value,
+            "reason_label": pick(REASON_LABELS, m.reason.value, lang),
+            "candidates": ", ".join(m.candidates), "fixes": _fixes(m), "new": m.new,
+        } for m in digest.waiting],
+    }
+
+
+def render_digest(digest: Digest, language: str, tz: ZoneInfo) -> tuple[str, str]:
+    """The digest as (HTML page, plain text)."""
+    view = digest_view(digest, language, tz)
+    env = _environment()
+    return (env.get_template("digest.html.j2").render(**view),
+            env.get_template("digest.txt.j2").render(**view))
+
+
+# -- the edges: file and mail -----------------------------------------------------------------
+
+
+def write_digest(settings: Settings, digest: Digest) -> Path:
+    """Write `output_dir/digest-YYYY-MM-DD.html` atomically; return its path.
+
+    Raises:
+        StorageError: the file could not be written.
+    """
+    from ingest.store import write_atomic
+
+    html, _ = render_digest(digest, settings.language, settings.timezone)
+    path = settings.output_dir / f"digest-{digest.day.isoformat()}.html"
+    write_atomic(path, html.encode("utf-8"))
+    log.info("event=digest_written day=%s new=%d overdue=%d outstanding=%d waiting=%d",
+             digest.day, len(digest.new_reports), len(digest.overdue),
+             len(digest.outstanding), len(digest.waiting))
+    return path
+
+
+def digest_message(settings: Settings, cfg: DigestConfig, digest: Digest,
+                   now: datetime) -> EmailMessage:
+    """The email: HTML and plain-text alternatives, plus output_dir/report.csv when present."""
+    html, plain = render_digest(digest, settings.language, settings.timezone)
+    domain = parseaddr(cfg.sender)[1].rpartition("@")[2] or "mailtally.invalid"
+    msg = EmailMessage()
+    msg["Subject"] = digest_subject(digest.day, settings.language)
+    msg["From"] = cfg.sender
+    msg["To"] = ", ".join(cfg.to)
+    msg["Date"] = format_datetime(now.astimezone(settings.timezone))
+    msg["Message-ID"] = make_msgid("digest", domain=domain)
+    # Marks it as machine-made: if it lands in a polled inbox it is never taken for a report.
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(plain)
+    msg.add_alternative(html, subtype="html")
+    report = settings.output_dir / "report.csv"
+    if report.is_file():
+        msg.add_attachment(report.read_bytes(), maintype="text", subtype="csv",
+                           filename="report.csv", params={"charset": "utf-8"})
+    return msg
+
+
+def _server(cfg: DigestConfig) -> str:
+    return f"{cfg.smtp_host}:{cfg.smtp_port}"
+
+
+def smtp_password(cfg: DigestConfig) -> str:
+    """The SMTP password from `password_env` or `password_file`; never logged.
+
+    Raises:
+        DigestSendError: neither is set or readable.
+    """
+    if cfg.password_env:
+        value = os.environ.get(cfg.password_env)
+        if value is None:
+            raise DigestSendError(_server(cfg), "smtp_password_env", cfg.password_env)
+        return value
+    if cfg.password_file is not None:
+        try:
+            return cfg.password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise DigestSendError(_server(cfg), "smtp_password_file",
+                                  f"{cfg.password_file}: {exc.strerror}") from exc
+    raise DigestSendError(_server(cfg), "smtp_no_password")
+
+
+def _tls_context(cfg: DigestConfig) -> ssl.SSLContext:
+    context = ssl.create_default_context()  # verifies the certificate and the host name
+    if cfg.ca_file is not None:
+        context.load_verify_locations(cafile=str(cfg.ca_file))
+    return context
+
+
+def _connect(cfg: DigestConfig) -> smtplib.SMTP:
+    """An open SMTP session, encrypted as `cfg.security` says (none: loopback only)."""
+    from config.loader import is_loopback
+
+    if cfg.security == "ssl":
+        return smtplib.SMTP_SSL(cfg.smtp_host, cfg.smtp_port, timeout=SMTP_TIMEOUT_SECONDS,
+                                context=_tls_context(cfg))
+    if cfg.security != "starttls" and not is_loopback(cfg.smtp_host):
+        raise DigestSendError(_server(cfg), "smtp_error",
+                              'security = "none" is only allowed for 127.0.0.1/localhost')
+    smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
+    if cfg.security == "starttls":
+        try:
+            smtp.starttls(context=_tls_context(cfg))
+        except smtplib.SMTPNotSupportedError as exc:
+            smtp.close()
+            raise DigestSendError(_server(cfg), "smtp_no_starttls") from exc
+        except BaseException:
+            smtp.close()
+            raise
+    return smtp
+
+
+def _response(exc: smtplib.SMTPResponseException) -> str:
+    error = exc.smtp_error
+    message = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
+    return f"{exc.smtp_code} {message}"
+
+
+def _reason(exc: Exception) -> tuple[str, str]:
+    """(i18n key, detail) for a failure of smtplib or the network."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "smtp_auth", _response(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "smtp_refused", "; ".join(
+            f"{addr}: {code} {msg.decode('utf-8', 'replace')}"
+            for addr, (code, msg) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return "smtp_refused", _response(exc)
+    if isinstance(exc, ssl.SSLError):
+        return "smtp_tls", getattr(exc, "verify_message", "") or exc.reason or str(exc)
+    if isinstance(exc, smtplib.SMTPException):
+        return "smtp_error", str(exc) or type(exc).__name__
+    assert isinstance(exc, OSError)
+    return "smtp_unreachable", exc.strerror or str(exc) or type(exc).__name__
+
+
+def deliver(cfg: DigestConfig, msg: EmailMessage) -> None:
+    """Send `msg` to `cfg.to` through the configured server; log in when a username is given.
+
+    Raises:
+        DigestSendError: the server could not be reached, refused the login or the message.
+    """
+    password = smtp_password(cfg) if cfg.username else ""
+    try:
+        with _connect(cfg) as smtp:
+            if cfg.username:
+                smtp.login(cfg.username, password)
+            smtp.send_message(msg, from_addr=parseaddr(cfg.sender)[1] or cfg.sender,
+                              to_addrs=list(cfg.to))
+    except OSError as exc:  # smtplib's errors, ssl's and the socket's are all OSError
+        kind, detail = _reason(exc)
+        if password:
+            detail = detail.replace(password, "***")
+        raise DigestSendError(_server(cfg), kind, detail) from exc
+    log.info("event=digest_sent server=%s recipients=%d", _server(cfg), len(cfg.to))
+
+
+def send_digest(settings: Settings, digest: Digest, *, now: datetime) -> None:
+    """Email the digest as configured in `[digest]`.
+
+    Raises:
+        DigestSendError: no `[digest]` section, or the mail could not be sent.
+    """
+    if settings.digest is None:
+        raise DigestSendError("", "digest_no_smtp")
+    deliver(settings.digest, digest_message(settings, settings.digest, digest, now))
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def parse_day(value: str | None, now: datetime, tz: ZoneInfo) -> date | None:
+    """The `--date` value as a date (default: today in `tz`); None when it is not YYYY-MM-DD."""
+    if value is None:
+        return now.astimezone(tz).date()
+    if not _DATE_RE.fullmatch(value.strip()):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _hold_lock(stack: ExitStack, settings: Settings) -> None:
+    """Take the data dir's lock, waiting a while for a run that holds it."""
+    from pipeline import LockBusyError, data_dir_lock
+
+    give_up = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            stack.enter_context(data_dir_lock(settings.data_dir))
+            return
+        except LockBusyError:
+            if time.monotonic() >= give_up:
+                raise
+            time.sleep(0.5)
+
+
+def refresh_and_build(settings: Settings, day: date, now: datetime) -> Digest:
+    """Rebuild the outputs from the store (report.csv is attached to the mail), then the digest.
+
+    Raises:
+        LockBusyError: another run held the data dir for longer than LOCK_WAIT_SECONDS.
+        StorageError: the store or an output could not be written.
+    """
+    from ingest.store import Store
+    from pipeline import snapshot, write_outputs
+
+    with ExitStack() as stack:
+        _hold_lock(stack, settings)
+        store = Store(settings.data_dir)
+        stack.callback(store.close)
+        snap = snapshot(settings, store, now)
+        write_outputs(settings, store, snap.parsed, snap.placements, snap.rows, now)
+    return build_digest(settings, snap, day)
+
+
+def _say(line: str, *, error: bool = False) -> None:
+    (sys.stderr if error else sys.stdout).write(line + "\n")
+
+
+def cmd_digest(settings: Settings, date_str: str | None, *, send: bool, now: datetime) -> int:
+    """`digest [--date YYYY-MM-DD] [--send]`: write the digest file, then email it if asked.
+
+    Returns the exit status: 0 done; 1 the store was busy or the mail could not be sent (the
+    file is still written); 2 a bad date, or `--send` without a `[digest]` section.
+    """
+    from pipeline import LockBusyError
+    from run import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, say
+
+    lang = settings.language
+    day = parse_day(date_str, now, settings.timezone)
+    if day is None:
+        _say(text("digest_bad_date", lang, value=date_str), error=True)
+        return EXIT_CONFIG
+    try:
+        digest = refresh_and_build(settings, day, now)
+    except LockBusyError as exc:
+        _say(say("busy", lang, path=exc), error=True)
+        return EXIT_FAILED
+    _say(text("digest_file_at", lang, path=write_digest(settings, digest)))
+    if not send:
+        return EXIT_OK
+    if settings.digest is None:
+        _say(text("digest_no_smtp", lang, file=settings.config_path.name), error=True)
+        return EXIT_CONFIG
+    try:
+        send_digest(settings, digest, now=now)
+    except DigestSendError as exc:
+        reason = text(exc.kind, lang, detail=exc.detail)
+        _say(text("digest_send_failed", lang, server=exc.server, reason=reason), error=True)
+        return EXIT_FAILED
+    _say(text("digest_sent", lang, to=", ".join(settings.digest.to),
+              server=_server(settings.digest)))
+    return EXIT_OK
+
+
+__all__ = [
+    "Digest", "DigestSendError", "NewReport", "Outstanding", "Overdue", "RequestCounts",
+    "WaitingMessage", "build_digest", "cmd_digest", "digest_message", "render_digest",
+    "send_digest", "write_digest",
+]
