@@ -163,6 +163,7 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "poll": ("  {name}: lần đọc thành công gần nhất {last_ok}{error}",
              "  {name}: last successful poll {last_ok}{error}"),
     "never": ("chưa có", "never"),
+    "warning": ("CẢNH BÁO", "WARNING"),
 }
 
 
@@ -193,7 +194,7 @@ def _try_source(settings: Settings, index: int) -> str | None:
 
 
 def cmd_check(settings: Settings) -> int:
-    from pipeline import match_context, parse_stored, place_all
+    from pipeline import current_time, match_context, parse_stored, place_all, warnings_now
 
     lang = settings.language
     _out(_check_text("config_ok", lang, units=len(settings.units),
@@ -219,6 +220,8 @@ def cmd_check(settings: Settings) -> int:
             last = info["last_ok"] or _check_text("never", lang)
             error = f" ({info['last_error']})" if info["failures"] else ""
             _out(_check_text("poll", lang, name=name, last_ok=last, error=error))
+        for warning in warnings_now(settings, store, current_time()):
+            _out(f"{_check_text('warning', lang)}: {warning.text(lang)}")
     finally:
         store.close()
     return EXIT_FAILED if failed else EXIT_OK

@@ -26,6 +26,7 @@ from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import Store
 from matching.evidence import evidence_kinds
 from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
+from outputs.health import HealthWarning, health_warnings
 from outputs.status import PlacedMessage, StatusRow, compute_status
 from outputs.tables import LedgerRow, counted_files
 from parsers.message import parse_message
@@ -215,6 +216,7 @@ def write_outputs(settings: Settings, store: Store, parsed: list[ParsedMessage],
         language=settings.language, tz=tz, requests=settings.requests, rows=rows,
         ledger=ledger, parsed=by_key, placed_keys=dict(placed_keys),
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
+        warnings=[w.text(settings.language) for w in warnings_now(settings, store, now)],
     ))
     return tuple(out / n for n in OUTPUT_NAMES)
 
@@ -252,6 +254,11 @@ def current_time() -> datetime:
 OUTPUT_NAMES = ("report.csv", "messages.csv", "report.xlsx", "report.html")
 
 
+def warnings_now(settings: Settings, store: Store, now: datetime) -> list[HealthWarning]:
+    return health_warnings(settings.sources, settings.requests, store.polls(),
+                           store.latest_received(), settings.schedule.poll_minutes, now)
+
+
 def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
     """A fingerprint of everything the outputs depend on: the configuration, the stored messages
     and the office's decisions (via the store's data version), the program version, and which
@@ -261,8 +268,9 @@ def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
     deadlines += [until + timedelta(minutes=grace.get(rid, 0))
                   for (_, rid), (until, _) in store.extensions().items()]
     passed = sum(1 for d in deadlines if d < now)
+    warnings = ",".join(w.code for w in warnings_now(settings, store, now))
     text = "|".join((repr(settings), str(store.data_version()), str(PARSER_VERSION),
-                     PROGRAM_VERSION, str(passed)))
+                     PROGRAM_VERSION, str(passed), warnings))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

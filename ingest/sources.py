@@ -22,6 +22,7 @@ from typing import Any
 
 from config.model import SourceConfig
 from ingest.errors import SourceError
+from ingest.progress import Progress
 from ingest.store import Store
 
 log = logging.getLogger("mailtally.ingest")
@@ -239,6 +240,7 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
         for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items():
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
     seen = new = 0
+    progress = Progress(f"{cfg.name}/{folder}", len(uids), sum(sizes.values()))
     for batch in _batches(uids, sizes):
         if stop():
             break
@@ -257,6 +259,8 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                 seen += 1
                 new += int(is_new)
             store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
+        progress.advance(len(batch), sum(sizes.get(u, 0) for u in batch))
+    progress.finish()
     return seen, new
 
 

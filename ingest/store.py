@@ -309,6 +309,10 @@ class Store:
         return [StoredMessage(k, mid, datetime.fromisoformat(r), p, s)
                 for k, mid, r, p, s in rows]
 
+    def latest_received(self) -> datetime | None:
+        row = self.db.execute("SELECT max(received_at) FROM messages").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def has_message(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM messages WHERE message_key=?",
                                (key,)).fetchone() is not None

@@ -11,6 +11,7 @@ message is ever marked safe.
 
 from __future__ import annotations
 
+import base64
 import functools
 import logging
 import os
@@ -477,6 +478,21 @@ def _reason(exc: Exception) -> tuple[str, str]:
     return "smtp_unreachable", exc.strerror or str(exc) or type(exc).__name__
 
 
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; smtplib sends credentials as ASCII only, so a password with diacritics goes
+    as UTF-8 through AUTH PLAIN (RFC 4616) instead of crashing."""
+    if (username + password).isascii():
+        smtp.login(username, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise smtplib.SMTPNotSupportedError("AUTH PLAIN, needed for a non-ASCII password")
+    blob = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode())
+    code, response = smtp.docmd("AUTH", "PLAIN " + blob.decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, response)
+
+
 def deliver(cfg: DigestConfig, msg: EmailMessage) -> None:
     """Send `msg` to `cfg.to` through the configured server; log in when a username is given.
 
@@ -487,7 +503,7 @@ def deliver(cfg: DigestConfig, msg: EmailMessage) -> None:
     try:
         with _connect(cfg) as smtp:
             if cfg.username:
-                smtp.login(cfg.username, password)
+                _login(smtp, cfg.username, password)
             smtp.send_message(msg, from_addr=parseaddr(cfg.sender)[1] or cfg.sender,
                               to_addrs=list(cfg.to))
     except OSError as exc:  # smtplib's errors, ssl's and the socket's are all OSError

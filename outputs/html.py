@@ -46,6 +46,7 @@ class PageInputs:
     output_dir: Path
     generated_at: datetime
     polls: dict[str, dict[str, Any]]
+    warnings: list[str]
     command: str = "mailtally"
 
 
@@ -172,6 +173,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
         "status_labels": {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS},
         "generated_at": local_iso(inputs.generated_at, tz),
         "requests": requests_view, "needs": needs, "aside": aside, "sources": sources,
+        "warnings": inputs.warnings,
     }
 
 
