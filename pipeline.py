@@ -35,6 +35,7 @@ from parsers.records import PARSER_VERSION, ParsedMessage, from_json, to_json
 log = logging.getLogger("mailtally")
 
 PROGRAM_VERSION = "0.1.0"
+PARSE_CHUNK = 100
 
 
 class LockBusyError(Exception):
@@ -122,7 +123,7 @@ def parse_stored(store: Store) -> list[ParsedMessage]:
     version changed or its receipt time moved (an earlier copy arrived)."""
     cache = store.all_cached_parses(PARSER_VERSION)
     out: list[ParsedMessage] = []
-    fresh = 0
+    todo = []
     for stored in store.messages():
         data = cache.get(stored.message_key)
         if data is not None:
@@ -130,13 +131,19 @@ def parse_stored(store: Store) -> list[ParsedMessage]:
             if parsed.received_at == stored.received_at:
                 out.append(parsed)
                 continue
-        raw = store.read_raw(stored)
-        parsed = parse_one(store, stored.message_key, raw, stored.message_id, stored.received_at)
-        store.cache_parse(stored.message_key, PARSER_VERSION, to_json(parsed))
-        fresh += 1
-        out.append(parsed)
-    if fresh:
-        log.info("event=parsed messages=%d", fresh)
+        todo.append(stored)
+    # One transaction (and one flush of attachment files) per chunk, not per message.
+    for start in range(0, len(todo), PARSE_CHUNK):
+        with store.transaction():
+            for stored in todo[start:start + PARSE_CHUNK]:
+                raw = store.read_raw(stored)
+                parsed = parse_one(store, stored.message_key, raw, stored.message_id,
+                                   stored.received_at)
+                store.cache_parse(stored.message_key, PARSER_VERSION, to_json(parsed))
+                out.append(parsed)
+    if todo:
+        log.info("event=parsed messages=%d", len(todo))
+    out.sort(key=lambda p: (p.received_at, p.message_key))
     return out
 
 

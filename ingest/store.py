@@ -207,21 +207,27 @@ def safe_filename(name: str, fallback: str = "file") -> str:
     return (stem + dot + ext) or fallback
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash never leaves a partial file under that name."""
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write `data` to `path` so that a crash never leaves a partial file under that name.
+
+    With sync=False the caller promises to flush to disk (`os.sync`) before it records the file
+    anywhere: one flush per batch instead of two fsyncs per file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         tmp.replace(path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        if sync:
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise StorageError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
@@ -241,6 +247,8 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.executescript(SCHEMA)
+        self._in_transaction = False
+        self._unsynced = False
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                         (str(SCHEMA_VERSION),))
 
@@ -268,13 +276,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A database transaction; files written inside it reach the disk before it commits."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
         try:
             yield
+            if self._unsynced:
+                os.sync()  # raw bytes durable before the rows (and sync state) that name them
+                self._unsynced = False
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        finally:
+            self._in_transaction = False
         self.db.execute("COMMIT")
+
+    def _write(self, path: Path, data: bytes) -> None:
+        write_atomic(path, data, sync=not self._in_transaction)
+        self._unsynced = self._unsynced or self._in_transaction
 
     # -- messages -------------------------------------------------------------------------
 
@@ -294,7 +313,7 @@ class Store:
                 self.bump()
             return key, False
         rel = f"raw/{key[:2]}/{key}.eml"
-        write_atomic(self.data_dir / rel, raw)
+        self._write(self.data_dir / rel, raw)
         self.db.execute(
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?)",
             (key, message_id, _utc_iso(received_at), rel, len(raw), source, folder, _now()),
@@ -325,7 +344,7 @@ class Store:
         rel = f"files/{message_key}/{index:02d}-{safe_filename(filename)}"
         target = self.data_dir / rel
         if not target.exists() or target.stat().st_size != len(data):
-            write_atomic(target, data)
+            self._write(target, data)
         return rel
 
     # -- IMAP sync state --------------------------------------------------------------------
