@@ -9,7 +9,6 @@ import argparse
 import logging
 import sys
 from collections import Counter
-from datetime import UTC, datetime
 
 from config.model import Settings
 from ingest.errors import SourceError
@@ -246,8 +245,9 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_check(settings)
     if command == "digest":
         from outputs.digest import cmd_digest
+        from pipeline import current_time
 
-        return cmd_digest(settings, args.date, send=args.send, now=datetime.now(UTC))
+        return cmd_digest(settings, args.date, send=args.send, now=current_time())
     if command == "serve":
         from service import serve
 

@@ -49,7 +49,7 @@ SOURCE_KEYS = {
 }
 DIGEST_KEYS = {
     "smtp_host", "smtp_port", "security", "username", "password_env", "password_file",
-    "from", "to",
+    "from", "to", "ca_file",
 }
 REQUEST_KEYS = {
     "id", "title", "issued", "deadline", "grace_minutes", "units", "requires", "keywords",
@@ -233,6 +233,10 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
     to = _str_list(c, raw, "to", where)
     if not to:
         c.add(f"{where}to", ("ít nhất một địa chỉ nhận", "at least one recipient"))
+    ca = _str(c, raw, "ca_file", where, "")
+    ca_path = _path(base, ca) if ca else None
+    if ca_path is not None and not ca_path.is_file():
+        c.add(f"{where}ca_file", ("một tệp chứng chỉ tồn tại", "an existing certificate file"), ca)
     return DigestConfig(
         smtp_host=host,
         smtp_port=_int(c, raw, "smtp_port", where, 465 if security == "ssl" else 587),
@@ -242,6 +246,7 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
         password_file=_path(base, password_file) if password_file else None,
         sender=_str(c, raw, "from", where, None),
         to=to,
+        ca_file=ca_path,
     )
 
 

@@ -84,6 +84,7 @@ class DigestConfig:
     password_file: Path | None
     sender: str
     to: tuple[str, ...]
+    ca_file: Path | None = None  # extra CA to trust; certificates are always verified
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,9 @@ message is ever marked safe.
 
 from __future__ import annotations
 
-import base64
 import functools
 import logging
-import os
 import re
-import smtplib
-import ssl
 import sys
 import time
 from contextlib import ExitStack
@@ -34,6 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from config.model import DigestConfig, Request, Settings
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, Reason
 from outputs.i18n import LABELS, REASON_LABELS, STATUS_LABELS, pick
+from outputs.mail import DigestSendError, deliver, server_name
 from outputs.status import Status, StatusRow
 from outputs.tables import local_iso
 from pipeline import Snapshot
@@ -128,16 +125,6 @@ class Digest:
     waiting: tuple[WaitingMessage, ...]
 
 
-class DigestSendError(Exception):
-    """The digest could not be emailed. `kind` is an i18n key; never holds a password."""
-
-    def __init__(self, server: str, kind: str, detail: str = ""):
-        super().__init__(f"{server}: {kind}: {detail}")
-        self.server = server
-        self.kind = kind
-        self.detail = detail
-
-
 # -- the pure core ----------------------------------------------------------------------------
 
 
@@ -184,8 +171,16 @@ def _is_open(request: Request, w: _Window) -> bool:
 
 def _new_report(row: StatusRow) -> NewReport:
     assert row.received_at is not None
-    return NewReport(row.request_id, row.unit_code, row.unit_name, row.status, row.received_at,
-                     row.minutes_late or 0, row.sender, row.subject)
+    return NewReport(
+        row.request_id,
+        row.unit_code,
+        row.unit_name,
+        row.status,
+        row.received_at,
+        row.minutes_late or 0,
+        row.sender,
+        row.subject,
+    )
 
 
 def _overdue(row: StatusRow, grace: timedelta, w: _Window) -> Overdue | None:
@@ -194,8 +189,9 @@ def _overdue(row: StatusRow, grace: timedelta, w: _Window) -> Overdue | None:
         return None
     if row.received_at is not None and row.received_at <= closes_at:
         return None
-    return Overdue(row.request_id, row.unit_code, row.unit_name, closes_at,
-                   status_as_of(row, grace, w))
+    return Overdue(
+        row.request_id, row.unit_code, row.unit_name, closes_at, status_as_of(row, grace, w)
+    )
 
 
 def _outstanding(rows: list[StatusRow], grace: timedelta, w: _Window) -> list[Outstanding]:
@@ -212,9 +208,18 @@ def _counts(request: Request, rows: list[StatusRow], received: int, w: _Window) 
     n = {s: 0 for s in Status}
     for row in rows:
         n[status_as_of(row, grace, w)] += 1
-    return RequestCounts(request.id, request.title, request.deadline, len(rows), received,
-                         n[Status.ON_TIME], n[Status.LATE], n[Status.MISSING], n[Status.PENDING],
-                         n[Status.EXCUSED])
+    return RequestCounts(
+        request.id,
+        request.title,
+        request.deadline,
+        len(rows),
+        received,
+        n[Status.ON_TIME],
+        n[Status.LATE],
+        n[Status.MISSING],
+        n[Status.PENDING],
+        n[Status.EXCUSED],
+    )
 
 
 def _waiting(snap: Snapshot, w: _Window) -> tuple[WaitingMessage, ...]:
@@ -228,8 +233,15 @@ def _waiting(snap: Snapshot, w: _Window) -> tuple[WaitingMessage, ...]:
         if not w.by(p.received_at) or p.received_at < w.start - OPEN_AFTER_DEADLINE:
             continue
         out[pl.message_key] = WaitingMessage(
-            p.message_key, p.received_at, p.author, p.subject, Reason(pl.reason),
-            pl.unit_code or "", pl.candidates, w.holds(p.received_at))
+            p.message_key,
+            p.received_at,
+            p.author,
+            p.subject,
+            Reason(pl.reason),
+            pl.unit_code or "",
+            pl.candidates,
+            w.holds(p.received_at),
+        )
     return tuple(sorted(out.values(), key=lambda m: (m.received_at, m.message_key)))
 
 
@@ -246,11 +258,17 @@ def build_digest(settings: Settings, snap: Snapshot, day: date) -> Digest:
     outstanding: list[Outstanding] = []
     counts: list[RequestCounts] = []
     for request in settings.requests:
-        rows = sorted((r for r in snap.rows if r.request_id == request.id),
-                      key=lambda r: r.unit_code)
+        rows = sorted(
+            (r for r in snap.rows if r.request_id == request.id), key=lambda r: r.unit_code
+        )
         grace = timedelta(minutes=request.grace_minutes)
-        received = [_new_report(r) for r in rows if r.status in (Status.ON_TIME, Status.LATE)
-                    and r.received_at is not None and w.holds(r.received_at)]
+        received = [
+            _new_report(r)
+            for r in rows
+            if r.status in (Status.ON_TIME, Status.LATE)
+            and r.received_at is not None
+            and w.holds(r.received_at)
+        ]
         late = [o for o in (_overdue(r, grace, w) for r in rows) if o is not None]
         is_open = _is_open(request, w)
         if is_open:
@@ -260,8 +278,15 @@ def build_digest(settings: Settings, snap: Snapshot, day: date) -> Digest:
         new += received
         overdue += late
     new.sort(key=lambda n: (n.received_at, n.unit_code))
-    return Digest(day, w.as_of, tuple(counts), tuple(new), tuple(overdue), tuple(outstanding),
-                  _waiting(snap, w))
+    return Digest(
+        day,
+        w.as_of,
+        tuple(counts),
+        tuple(new),
+        tuple(overdue),
+        tuple(outstanding),
+        _waiting(snap, w),
+    )
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -283,9 +308,14 @@ def _environment() -> Environment:
     # Only the HTML template is escaped: the plain-text part must show `<` and `&` as they are.
     return Environment(
         loader=PackageLoader("outputs", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2"),
-                                     default_for_string=True, default=False),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "html.j2"),
+            default_for_string=True,
+            default=False,
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
         keep_trailing_newline=True,
     )
 
@@ -295,8 +325,10 @@ def _fixes(m: WaitingMessage) -> list[str]:
         return [f"mailtally assign {m.message_key} {c}" for c in m.candidates]
     if m.reason == Reason.NO_REQUEST and m.unit_code:
         return [f"mailtally assign {m.message_key} {m.unit_code} MÃ_VĂN_BẢN"]
-    return [f"mailtally assign {m.message_key} MÃ_ĐƠN_VỊ",
-            f"mailtally assign {m.message_key} --ignore"]
+    return [
+        f"mailtally assign {m.message_key} MÃ_ĐƠN_VỊ",
+        f"mailtally assign {m.message_key} --ignore",
+    ]
 
 
 def _shown_as_of(digest: Digest, tz: ZoneInfo) -> datetime:
@@ -306,47 +338,63 @@ def _shown_as_of(digest: Digest, tz: ZoneInfo) -> datetime:
     return digest.as_of
 
 
-def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
-    """The templates' context: plain strings and numbers, times in `tz`."""
-    lang = language
-    status = {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS}
+def _counts_view(r: RequestCounts, tz: ZoneInfo) -> dict[str, Any]:
+    counts = {"on_time": r.on_time, "late": r.late, "missing": r.missing,
+              "pending": r.pending, "excused": r.excused}  # fmt: skip
+    return {"id": r.request_id, "title": r.title, "deadline": local_iso(r.deadline, tz),
+            "expected": r.expected, "received": r.received, "counts": counts}  # fmt: skip
+
+
+def _new_view(n: NewReport, lang: str, tz: ZoneInfo) -> dict[str, str]:
+    late_by = (
+        text("digest_late_by", lang, minutes=n.minutes_late) if n.status == Status.LATE else ""
+    )
+    return {"request_id": n.request_id, "code": n.unit_code, "name": n.unit_name,
+            "status": n.status.value, "status_label": pick(STATUS_LABELS, n.status.value, lang),
+            "late_by": late_by, "received_at": local_iso(n.received_at, tz),
+            "sender": n.sender, "subject": n.subject}  # fmt: skip
+
+
+def _overdue_view(o: Overdue, lang: str, tz: ZoneInfo) -> dict[str, str]:
+    return {"request_id": o.request_id, "code": o.unit_code, "name": o.unit_name,
+            "closes_at": local_iso(o.closes_at, tz), "status": o.status.value,
+            "status_label": pick(STATUS_LABELS, o.status.value, lang)}  # fmt: skip
+
+
+def _outstanding_view(digest: Digest, lang: str, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The units still to report, grouped by request: [{"id", "title", "units": [...]}]."""
     titles = {r.request_id: r.title for r in digest.requests}
     groups: dict[str, list[dict[str, str]]] = {}
     for o in digest.outstanding:
         groups.setdefault(o.request_id, []).append({
             "code": o.unit_code, "name": o.unit_name, "status": o.status.value,
-            "status_label": status[o.status.value], "deadline": local_iso(o.deadline, tz)})
-    return {
-        "lang": lang, "title": digest_subject(digest.day, lang),
-        "L": {k: pick(LABELS, k, lang) for k in LABELS}, "status_labels": status,
-        "as_of": local_iso(_shown_as_of(digest, tz), tz),
-        "requests": [{
-            "id": r.request_id, "title": r.title, "deadline": local_iso(r.deadline, tz),
-            "expected": r.expected, "received": r.received,
-            "counts": {"on_time": r.on_time, "late": r.late, "missing": r.missing,
-                       "pending": r.pending, "excused": r.excused},
-        } for r in digest.requests],
-        "new_reports": [{
-            "request_id": n.request_id, "code": n.unit_code, "name": n.unit_name,
-            "status": n.status.value, "status_label": status[n.status.value],
-            "late_by": text("digest_late_by", lang, minutes=n.minutes_late)
-            if n.status == Status.LATE else "",
-            "received_at": local_iso(n.received_at, tz), "sender": n.sender,
-            "subject": n.subject,
-        } for n in digest.new_reports],
-        "overdue": [{
-            "request_id": o.request_id, "code": o.unit_code, "name": o.unit_name,
-            "closes_at": local_iso(o.closes_at, tz), "status": o.status.value,
-            "status_label": status[o.status.value],
-        } for o in digest.overdue],
-        "outstanding": [{"id": rid, "title": titles.get(rid, ""), "units": units}
-                        for rid, units in groups.items()],
-        "needs": [{
-            "key": m.message_key, "received_at": local_iso(m.received_at, tz),
+            "status_label": pick(STATUS_LABELS, o.status.value, lang),
+            "deadline": local_iso(o.deadline, tz)})  # fmt: skip
+    return [{"id": rid, "title": titles.get(rid, ""), "units": units}
+            for rid, units in groups.items()]  # fmt: skip
+
+
+def _waiting_view(m: WaitingMessage, lang: str, tz: ZoneInfo) -> dict[str, Any]:
+    return {"key": m.message_key, "received_at": local_iso(m.received_at, tz),
             "sender": m.sender, "subject": m.subject, "reason": m.reason.value,
             "reason_label": pick(REASON_LABELS, m.reason.value, lang),
-            "candidates": ", ".join(m.candidates), "fixes": _fixes(m), "new": m.new,
-        } for m in digest.waiting],
+            "candidates": ", ".join(m.candidates), "fixes": _fixes(m), "new": m.new}  # fmt: skip
+
+
+def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
+    """The templates' context: plain strings and numbers, times in `tz`, labels in `language`."""
+    lang = language
+    return {
+        "lang": lang,
+        "title": digest_subject(digest.day, lang),
+        "L": {k: pick(LABELS, k, lang) for k in LABELS},
+        "status_labels": {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS},
+        "as_of": local_iso(_shown_as_of(digest, tz), tz),
+        "requests": [_counts_view(r, tz) for r in digest.requests],
+        "new_reports": [_new_view(n, lang, tz) for n in digest.new_reports],
+        "overdue": [_overdue_view(o, lang, tz) for o in digest.overdue],
+        "outstanding": _outstanding_view(digest, lang, tz),
+        "needs": [_waiting_view(m, lang, tz) for m in digest.waiting],
     }
 
 
@@ -354,8 +402,10 @@ def render_digest(digest: Digest, language: str, tz: ZoneInfo) -> tuple[str, str
     """The digest as (HTML page, plain text)."""
     view = digest_view(digest, language, tz)
     env = _environment()
-    return (env.get_template("digest.html.j2").render(**view),
-            env.get_template("digest.txt.j2").render(**view))
+    return (
+        env.get_template("digest.html.j2").render(**view),
+        env.get_template("digest.txt.j2").render(**view),
+    )
 
 
 # -- the edges: file and mail -----------------------------------------------------------------
@@ -372,14 +422,20 @@ def write_digest(settings: Settings, digest: Digest) -> Path:
     html, _ = render_digest(digest, settings.language, settings.timezone)
     path = settings.output_dir / f"digest-{digest.day.isoformat()}.html"
     write_atomic(path, html.encode("utf-8"))
-    log.info("event=digest_written day=%s new=%d overdue=%d outstanding=%d waiting=%d",
-             digest.day, len(digest.new_reports), len(digest.overdue),
-             len(digest.outstanding), len(digest.waiting))
+    log.info(
+        "event=digest_written day=%s new=%d overdue=%d outstanding=%d waiting=%d",
+        digest.day,
+        len(digest.new_reports),
+        len(digest.overdue),
+        len(digest.outstanding),
+        len(digest.waiting),
+    )
     return path
 
 
-def digest_message(settings: Settings, cfg: DigestConfig, digest: Digest,
-                   now: datetime) -> EmailMessage:
+def digest_message(
+    settings: Settings, cfg: DigestConfig, digest: Digest, now: datetime
+) -> EmailMessage:
     """The email: HTML and plain-text alternatives, plus output_dir/report.csv when present."""
     html, plain = render_digest(digest, settings.language, settings.timezone)
     domain = parseaddr(cfg.sender)[1].rpartition("@")[2] or "mailtally.invalid"
@@ -395,123 +451,14 @@ def digest_message(settings: Settings, cfg: DigestConfig, digest: Digest,
     msg.add_alternative(html, subtype="html")
     report = settings.output_dir / "report.csv"
     if report.is_file():
-        msg.add_attachment(report.read_bytes(), maintype="text", subtype="csv",
-                           filename="report.csv", params={"charset": "utf-8"})
+        msg.add_attachment(
+            report.read_bytes(),
+            maintype="text",
+            subtype="csv",
+            filename="report.csv",
+            params={"charset": "utf-8"},
+        )
     return msg
-
-
-def _server(cfg: DigestConfig) -> str:
-    return f"{cfg.smtp_host}:{cfg.smtp_port}"
-
-
-def smtp_password(cfg: DigestConfig) -> str:
-    """The SMTP password from `password_env` or `password_file`; never logged.
-
-    Raises:
-        DigestSendError: neither is set or readable.
-    """
-    if cfg.password_env:
-        value = os.environ.get(cfg.password_env)
-        if value is None:
-            raise DigestSendError(_server(cfg), "smtp_password_env", cfg.password_env)
-        return value
-    if cfg.password_file is not None:
-        try:
-            return cfg.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise DigestSendError(_server(cfg), "smtp_password_file",
-                                  f"{cfg.password_file}: {exc.strerror}") from exc
-    raise DigestSendError(_server(cfg), "smtp_no_password")
-
-
-def _tls_context(cfg: DigestConfig) -> ssl.SSLContext:
-    context = ssl.create_default_context()  # verifies the certificate and the host name
-    if cfg.ca_file is not None:
-        context.load_verify_locations(cafile=str(cfg.ca_file))
-    return context
-
-
-def _connect(cfg: DigestConfig) -> smtplib.SMTP:
-    """An open SMTP session, encrypted as `cfg.security` says (none: loopback only)."""
-    from config.loader import is_loopback
-
-    if cfg.security == "ssl":
-        return smtplib.SMTP_SSL(cfg.smtp_host, cfg.smtp_port, timeout=SMTP_TIMEOUT_SECONDS,
-                                context=_tls_context(cfg))
-    if cfg.security != "starttls" and not is_loopback(cfg.smtp_host):
-        raise DigestSendError(_server(cfg), "smtp_error",
-                              'security = "none" is only allowed for 127.0.0.1/localhost')
-    smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
-    if cfg.security == "starttls":
-        try:
-            smtp.starttls(context=_tls_context(cfg))
-        except smtplib.SMTPNotSupportedError as exc:
-            smtp.close()
-            raise DigestSendError(_server(cfg), "smtp_no_starttls") from exc
-        except BaseException:
-            smtp.close()
-            raise
-    return smtp
-
-
-def _response(exc: smtplib.SMTPResponseException) -> str:
-    error = exc.smtp_error
-    message = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
-    return f"{exc.smtp_code} {message}"
-
-
-def _reason(exc: Exception) -> tuple[str, str]:
-    """(i18n key, detail) for a failure of smtplib or the network."""
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return "smtp_auth", _response(exc)
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "smtp_refused", "; ".join(
-            f"{addr}: {code} {msg.decode('utf-8', 'replace')}"
-            for addr, (code, msg) in exc.recipients.items())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return "smtp_refused", _response(exc)
-    if isinstance(exc, ssl.SSLError):
-        return "smtp_tls", getattr(exc, "verify_message", "") or exc.reason or str(exc)
-    if isinstance(exc, smtplib.SMTPException):
-        return "smtp_error", str(exc) or type(exc).__name__
-    assert isinstance(exc, OSError)
-    return "smtp_unreachable", exc.strerror or str(exc) or type(exc).__name__
-
-
-def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
-    """Log in; smtplib sends credentials as ASCII only, so a password with diacritics goes
-    as UTF-8 through AUTH PLAIN (RFC 4616) instead of crashing."""
-    if (username + password).isascii():
-        smtp.login(username, password)
-        return
-    smtp.ehlo_or_helo_if_needed()
-    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
-        raise smtplib.SMTPNotSupportedError("AUTH PLAIN, needed for a non-ASCII password")
-    blob = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode())
-    code, response = smtp.docmd("AUTH", "PLAIN " + blob.decode("ascii"))
-    if code != 235:
-        raise smtplib.SMTPAuthenticationError(code, response)
-
-
-def deliver(cfg: DigestConfig, msg: EmailMessage) -> None:
-    """Send `msg` to `cfg.to` through the configured server; log in when a username is given.
-
-    Raises:
-        DigestSendError: the server could not be reached, refused the login or the message.
-    """
-    password = smtp_password(cfg) if cfg.username else ""
-    try:
-        with _connect(cfg) as smtp:
-            if cfg.username:
-                _login(smtp, cfg.username, password)
-            smtp.send_message(msg, from_addr=parseaddr(cfg.sender)[1] or cfg.sender,
-                              to_addrs=list(cfg.to))
-    except OSError as exc:  # smtplib's errors, ssl's and the socket's are all OSError
-        kind, detail = _reason(exc)
-        if password:
-            detail = detail.replace(password, "***")
-        raise DigestSendError(_server(cfg), kind, detail) from exc
-    log.info("event=digest_sent server=%s recipients=%d", _server(cfg), len(cfg.to))
 
 
 def send_digest(settings: Settings, digest: Digest, *, now: datetime) -> None:
@@ -521,7 +468,7 @@ def send_digest(settings: Settings, digest: Digest, *, now: datetime) -> None:
         DigestSendError: no `[digest]` section, or the mail could not be sent.
     """
     if settings.digest is None:
-        raise DigestSendError("", "digest_no_smtp")
+        raise DigestSendError("-", "smtp_error", "no [digest] section in the configuration")
     deliver(settings.digest, digest_message(settings, settings.digest, digest, now))
 
 
@@ -609,13 +556,23 @@ def cmd_digest(settings: Settings, date_str: str | None, *, send: bool, now: dat
         reason = text(exc.kind, lang, detail=exc.detail)
         _say(text("digest_send_failed", lang, server=exc.server, reason=reason), error=True)
         return EXIT_FAILED
-    _say(text("digest_sent", lang, to=", ".join(settings.digest.to),
-              server=_server(settings.digest)))
+    recipients = ", ".join(settings.digest.to)
+    _say(text("digest_sent", lang, to=recipients, server=server_name(settings.digest)))
     return EXIT_OK
 
 
 __all__ = [
-    "Digest", "DigestSendError", "NewReport", "Outstanding", "Overdue", "RequestCounts",
-    "WaitingMessage", "build_digest", "cmd_digest", "digest_message", "render_digest",
-    "send_digest", "write_digest",
+    "Digest",
+    "DigestSendError",
+    "NewReport",
+    "Outstanding",
+    "Overdue",
+    "RequestCounts",
+    "WaitingMessage",
+    "build_digest",
+    "cmd_digest",
+    "digest_message",
+    "render_digest",
+    "send_digest",
+    "write_digest",
 ]

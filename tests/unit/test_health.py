@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ SRC = (SourceConfig(name="imap:vp", kind="imap"),)
 REQ = (Request("178-TB/ĐTN", "t", NOW - timedelta(days=8), NOW + timedelta(hours=2)),)
 
 
-def codes(polls: dict[str, dict[str, object]], latest: datetime | None) -> list[str]:
+def codes(polls: Mapping[str, Mapping[str, object]], latest: datetime | None) -> list[str]:
     return [w.code for w in health_warnings(SRC, REQ, polls, latest, 5, NOW)]
 
 

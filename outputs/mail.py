@@ -1,0 +1,151 @@
+"""Sending mail over SMTP for the digest: smtplib with verified TLS, errors in plain words.
+
+The password comes from `password_env` or `password_file` and never appears in a log line or an
+exception text.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+from config.model import DigestConfig
+
+log = logging.getLogger("mailtally.digest")
+
+SMTP_TIMEOUT_SECONDS = 30
+
+
+class DigestSendError(Exception):
+    """The digest could not be emailed. `kind` is an i18n key; never holds a password."""
+
+    def __init__(self, server: str, kind: str, detail: str = ""):
+        super().__init__(f"{server}: {kind}: {detail}")
+        self.server = server
+        self.kind = kind
+        self.detail = detail
+
+
+
+def server_name(cfg: DigestConfig) -> str:
+    return f"{cfg.smtp_host}:{cfg.smtp_port}"
+
+
+def smtp_password(cfg: DigestConfig) -> str:
+    """The SMTP password from `password_env` or `password_file`; never logged.
+
+    Raises:
+        DigestSendError: neither is set or readable.
+    """
+    if cfg.password_env:
+        value = os.environ.get(cfg.password_env)
+        if value is None:
+            raise DigestSendError(server_name(cfg), "smtp_password_env", cfg.password_env)
+        return value
+    if cfg.password_file is not None:
+        try:
+            return cfg.password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise DigestSendError(
+                server_name(cfg), "smtp_password_file", f"{cfg.password_file}: {exc.strerror}"
+            ) from exc
+    raise DigestSendError(server_name(cfg), "smtp_no_password")
+
+
+def _tls_context(cfg: DigestConfig) -> ssl.SSLContext:
+    context = ssl.create_default_context()  # verifies the certificate and the host name
+    if cfg.ca_file is not None:
+        context.load_verify_locations(cafile=str(cfg.ca_file))
+    return context
+
+
+def _connect(cfg: DigestConfig) -> smtplib.SMTP:
+    """An open SMTP session, encrypted as `cfg.security` says (none: loopback only)."""
+    from config.loader import is_loopback
+
+    if cfg.security == "ssl":
+        return smtplib.SMTP_SSL(
+            cfg.smtp_host, cfg.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=_tls_context(cfg)
+        )
+    if cfg.security != "starttls" and not is_loopback(cfg.smtp_host):
+        raise DigestSendError(
+            server_name(cfg), "smtp_error",
+            'security = "none" is only allowed for 127.0.0.1/localhost')
+    smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
+    if cfg.security == "starttls":
+        try:
+            smtp.starttls(context=_tls_context(cfg))
+        except smtplib.SMTPNotSupportedError as exc:
+            smtp.close()
+            raise DigestSendError(server_name(cfg), "smtp_no_starttls") from exc
+        except BaseException:
+            smtp.close()
+            raise
+    return smtp
+
+
+def _response(exc: smtplib.SMTPResponseException) -> str:
+    error = exc.smtp_error
+    message = error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
+    return f"{exc.smtp_code} {message}"
+
+
+def _reason(exc: Exception) -> tuple[str, str]:
+    """(i18n key, detail) for a failure of smtplib or the network."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "smtp_auth", _response(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "smtp_refused", "; ".join(
+            f"{addr}: {code} {msg.decode('utf-8', 'replace')}"
+            for addr, (code, msg) in exc.recipients.items()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return "smtp_refused", _response(exc)
+    if isinstance(exc, ssl.SSLError):
+        return "smtp_tls", getattr(exc, "verify_message", "") or exc.reason or str(exc)
+    if isinstance(exc, smtplib.SMTPException):
+        return "smtp_error", str(exc) or type(exc).__name__
+    assert isinstance(exc, OSError)
+    return "smtp_unreachable", exc.strerror or str(exc) or type(exc).__name__
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; smtplib sends credentials as ASCII only, so a password with diacritics goes
+    as UTF-8 through AUTH PLAIN (RFC 4616) instead of crashing."""
+    if (username + password).isascii():
+        smtp.login(username, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise smtplib.SMTPNotSupportedError("AUTH PLAIN, needed for a non-ASCII password")
+    blob = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode())
+    code, response = smtp.docmd("AUTH", "PLAIN " + blob.decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, response)
+
+
+def deliver(cfg: DigestConfig, msg: EmailMessage) -> None:
+    """Send `msg` to `cfg.to` through the configured server; log in when a username is given.
+
+    Raises:
+        DigestSendError: the server could not be reached, refused the login or the message.
+    """
+    password = smtp_password(cfg) if cfg.username else ""
+    try:
+        with _connect(cfg) as smtp:
+            if cfg.username:
+                _login(smtp, cfg.username, password)
+            smtp.send_message(
+                msg, from_addr=parseaddr(cfg.sender)[1] or cfg.sender, to_addrs=list(cfg.to)
+            )
+    except OSError as exc:  # smtplib's errors, ssl's and the socket's are all OSError
+        kind, detail = _reason(exc)
+        if password:
+            detail = detail.replace(password, "***")
+        raise DigestSendError(server_name(cfg), kind, detail) from exc
+    log.info("event=digest_sent server=%s recipients=%d", server_name(cfg), len(cfg.to))
