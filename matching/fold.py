@@ -44,6 +44,7 @@ DEFAULT_ABBREVIATIONS: dict[str, str] = {
     "tphcm": "thanh pho ho chi minh",
     "tp hcm": "thanh pho ho chi minh",
     "hcm": "ho chi minh",
+    "so tp": "so tu phap",
     "tp": "thanh pho",
     "q": "quan",
     "p": "phuong",

@@ -17,6 +17,11 @@ from matching.fold import Folder
 from parsers.records import ParsedMessage
 
 OPEN_AFTER_DEADLINE = timedelta(days=30)
+# A unit name written with a typo still counts when it is this close (rapidfuzz ratio, 0-100) to
+# the name, and only in the short fields (display name, subject, file names). See
+# bench/matching.py for the measurement behind the number.
+FUZZY_MIN_SCORE = 90
+FUZZY_MIN_CHARS = 10
 
 # Parts of a unit's name that every unit shares; the rest is what tells units apart.
 _GENERIC_PREFIXES = (
@@ -109,6 +114,10 @@ class MatchContext:
             for term in unit_terms(unit, self.fold):
                 terms.setdefault(term, set()).add(unit.code)
         self.terms = terms
+        self.fuzzy_terms: dict[int, list[str]] = {}
+        for term in terms:
+            if len(term) >= FUZZY_MIN_CHARS and " " in term:
+                self.fuzzy_terms.setdefault(len(term.split()), []).append(term)
         ordered = sorted(terms, key=len, reverse=True)
         self.term_pattern = re.compile(
             r"(?<![a-z0-9])(" + "|".join(re.escape(t) for t in ordered) + r")(?![a-z0-9])"
@@ -157,6 +166,9 @@ def request_id_pattern(request_id: str, fold: Folder) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
 
 
+SHORT_FIELDS = 3  # display name, subject, attachment names
+
+
 def _fields(parsed: ParsedMessage, fold: Folder) -> list[str]:
     """Folded places where a unit's name is looked for, most telling first.
 
@@ -182,6 +194,28 @@ def _units_named(text: str, ctx: MatchContext) -> set[str]:
     return found
 
 
+def _units_near(text: str, ctx: MatchContext) -> set[str]:
+    """Units whose name is written in `text` with a small typo (best score wins; ties kept)."""
+    from rapidfuzz import fuzz, process
+
+    words = text.split()
+    best_score = 0.0
+    best: set[str] = set()
+    for n, terms in ctx.fuzzy_terms.items():
+        for i in range(len(words) - n + 1):
+            window = " ".join(words[i:i + n])
+            found = process.extractOne(window, terms, scorer=fuzz.ratio,
+                                       score_cutoff=FUZZY_MIN_SCORE)
+            if found is None:
+                continue
+            term, score = found[0], float(found[1])
+            if score > best_score:
+                best_score, best = score, set(ctx.terms[term])
+            elif score == best_score:
+                best |= ctx.terms[term]
+    return best
+
+
 def find_unit(parsed: ParsedMessage, ctx: MatchContext
               ) -> tuple[str | None, MatchKind | None, tuple[str, ...]]:
     """(unit_code, how, candidates): candidates are set when two or more units tie."""
@@ -193,12 +227,20 @@ def find_unit(parsed: ParsedMessage, ctx: MatchContext
         return ctx.by_address[author], MatchKind.ADDRESS, ()
     if author in ctx.learned:
         return ctx.learned[author], MatchKind.LEARNED, ()
-    for text in _fields(parsed, ctx.fold):
+    fields = _fields(parsed, ctx.fold)
+    for text in fields:
         named = _units_named(text, ctx)
         if len(named) == 1:
             return named.pop(), MatchKind.NAME, ()
         if len(named) > 1:
             return None, None, tuple(sorted(named))
+    # No name written exactly anywhere: try the short fields again, forgiving a typo.
+    for text in fields[:SHORT_FIELDS]:
+        near = _units_near(text, ctx)
+        if len(near) == 1:
+            return near.pop(), MatchKind.NAME, ()
+        if len(near) > 1:
+            return None, None, tuple(sorted(near))
     if parsed.forwarded is not None:
         # Nothing in the original names a unit: the forwarder is the best witness left.
         if parsed.sender in ctx.by_address:

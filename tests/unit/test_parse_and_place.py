@@ -198,3 +198,16 @@ def test_garbage_and_empty_messages_are_unparseable_not_crashes() -> None:
     assert parse(b"\x00\xff" * 10).problem
     [pl] = place_message(parse(b""), ctx())
     assert pl.reason == Reason.UNPARSEABLE
+
+
+def test_a_typo_in_the_subject_is_forgiven_only_when_nothing_matches_exactly() -> None:
+    [pl] = place_message(parse(build("x@gmail.com", "Doan So Ke hoach va Dau ut bao cao TB 178")),
+                         ctx())
+    assert (pl.unit_code, pl.match) == ("SKHDT", MatchKind.NAME)
+    [far] = place_message(parse(build("x@gmail.com", "So Ke toan bao cao TB 178")), ctx())
+    assert far.reason == Reason.NO_UNIT
+
+
+def test_so_tp_means_so_tu_phap() -> None:
+    [pl] = place_message(parse(build("x@gmail.com", "Đoàn Sở TP báo cáo TB 178")), ctx())
+    assert pl.unit_code == "STP"
