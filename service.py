@@ -8,6 +8,7 @@ schedule runs the jobs on this thread. Every job is wrapped: an exception escapi
 from __future__ import annotations
 
 import logging
+import math
 import random
 import signal
 import threading
@@ -25,6 +26,8 @@ log = logging.getLogger("mailtally.serve")
 IDLE_RENEW_SECONDS = 9 * 60  # RFC 2177 asks for less than 29 minutes; servers cut sooner
 BACKOFF_FIRST_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 300.0
+IDLE_RETRY_FIRST_SECONDS = 2.0  # reopening a lost or refused IDLE connection, then doubling
+IDLE_STABLE_SECONDS = 60.0  # an IDLE connection lost after this long starts the delays afresh
 
 
 class Backoff:
@@ -56,16 +59,26 @@ def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
 
 
 class IdleWatcher:
-    """One IMAP IDLE connection on a source's first folder; `check()` says whether mail arrived.
+    """One IMAP IDLE connection on a source's first folder; `check()` says when to poll.
 
     IDLE connections die silently (imapclient returns a BYE once, then nothing): any BYE or
-    error closes the watcher, and the next `check()` reconnects. The poll timer runs regardless.
+    error closes the watcher. A poll is due whenever the connection opens or is lost, since
+    mail that arrives while nobody is IDLE never gets announced; the poll also finds out
+    whether the server is there (its failures start the service's backoff). Reopening waits
+    `retry_at`, later each time it fails, so a server that is down or drops every IDLE is
+    not asked for a login every second. The poll timer runs regardless.
     """
 
     def __init__(self, source: SourceConfig):
         self.source = source
         self.client: Any = None
         self.started = 0.0
+        self.backoff = Backoff(first=IDLE_RETRY_FIRST_SECONDS)
+        self.retry_at = 0.0  # time.monotonic() before which no reopening is tried
+
+    def ready(self) -> bool:
+        """True when `check()` has a connection to wait on or may try to open one."""
+        return self.client is not None or time.monotonic() >= self.retry_at
 
     def _open(self) -> None:
         from ingest.sources import connect_imap, read_password
@@ -73,6 +86,7 @@ class IdleWatcher:
         client = connect_imap(self.source, read_password(self.source))
         if not client.has_capability("IDLE"):
             client.logout()
+            self.retry_at = math.inf  # polling on the timer is all this server allows
             raise SourceError(self.source.name, "no IDLE")
         client.select_folder(self.source.folders[0], readonly=True)
         client.idle()
@@ -88,28 +102,46 @@ class IdleWatcher:
         except Exception:  # the connection is being thrown away either way
             log.debug("closing IDLE connection failed", exc_info=True)
 
-    def check(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds; True when the server announced new mail."""
-        try:
-            if self.client is None:
+    def check(self, timeout: float) -> str | None:
+        """Wait up to `timeout` seconds; say why a poll is due, or None.
+
+        Returns "new_mail" (the server announced it), "connected" (the connection has just
+        opened: mail may have come while nobody was watching) or "lost" (the connection died).
+        """
+        if self.client is None:
+            try:
                 self._open()
+            except Exception as exc:  # cannot watch now: try later, the poll timer runs anyway
+                if self.retry_at != math.inf:
+                    self.retry_at = time.monotonic() + self.backoff.next_delay()
+                log.info("source=%s event=idle_failed reason=%s retry_seconds=%.0f",
+                         self.source.name, exc, self.retry_at - time.monotonic())
+                return None
+            return "connected"
+        try:
             if time.monotonic() - self.started > IDLE_RENEW_SECONDS:
                 self.client.idle_done()
                 self.client.idle()
                 self.started = time.monotonic()
             responses = self.client.idle_check(timeout=timeout)
-        except Exception as exc:  # any failure: drop the connection, poll on the timer
-            log.info("source=%s event=idle_lost reason=%s", self.source.name, exc)
-            self.close()
-            time.sleep(min(timeout, 1.0))
-            return False
+        except Exception as exc:  # any failure: drop the connection, poll now
+            self._lost(exc)
+            return "lost"
         for response in responses:
             if response and response[0] == b"BYE":
-                self.close()
-                return False
+                self._lost(b" ".join(r for r in response if isinstance(r, bytes)).decode(
+                    "utf-8", "replace"))
+                return "lost"
             if len(response) > 1 and response[1] in (b"EXISTS", b"RECENT"):
-                return True
-        return False
+                return "new_mail"
+        return None
+
+    def _lost(self, reason: object) -> None:
+        log.info("source=%s event=idle_lost reason=%s", self.source.name, reason)
+        if time.monotonic() - self.started >= IDLE_STABLE_SECONDS:
+            self.backoff.reset()
+        self.close()
+        self.retry_at = time.monotonic() + self.backoff.next_delay()
 
 
 class Service:
@@ -173,10 +205,12 @@ class Service:
             if self.stopping.is_set():
                 break
             wait = max(0.0, min(1.0, self.next_poll - time.monotonic()))
-            if self.idle and self.backoff.failures == 0:
-                woke = [w.check(wait / len(self.idle)) for w in self.idle]
-                if any(woke) and not self.stopping.is_set():
-                    log.info("event=idle_wakeup")
+            # While polls fail, the backoff alone decides when to try the server again.
+            watching = [w for w in self.idle if w.ready()] if self.backoff.failures == 0 else []
+            if watching:
+                reasons = [r for w in watching if (r := w.check(wait / len(watching)))]
+                if reasons and not self.stopping.is_set():
+                    log.info("event=idle_wakeup reason=%s", ",".join(reasons))
                     self.next_poll = 0.0
             else:
                 self.stopping.wait(wait)

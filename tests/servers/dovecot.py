@@ -10,6 +10,7 @@ passwd-file per user and a `dovecot -F` process listening on two free ports: pla
         user = server.add_user("unit-a")                  # ImapUser(name, password)
         uid = server.append(user, "INBOX", raw, internaldate=aware_dt)
         server.flags(user, "INBOX")                       # {uid: (b"\\Seen",), ...}
+        server.halt(); server.restart()                   # gone away, back on the same ports
 
 Every helper opens its own short connection, so tests can interleave them with the program
 under test without sharing IMAP state.
@@ -24,11 +25,12 @@ import pwd
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -59,6 +61,8 @@ default_internal_group = {internal_group}
 default_login_user = {login_user}
 mail_location = maildir:{d}/mail/%u
 mail_fsync = never
+# Process titles show each session's user and state (`IDLE`): see idle_sessions().
+verbose_proctitle = yes
 first_valid_uid = {uid}
 namespace inbox {{
   inbox = yes
@@ -125,6 +129,23 @@ def free_port() -> int:
         s.bind((HOST, 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def _children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue  # gone meanwhile
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and fields[1] == str(pid):
+            found.append(int(entry.name))
+    return found
 
 
 def _identity() -> _Identity:
@@ -266,11 +287,12 @@ class DovecotServer:
             for sub in ("mail", "home"):
                 os.chown(d / sub, ident.uid, ident.gid)
 
-    def _launch(self, ident: _Identity) -> None:
+    def _launch(self, ident: _Identity, keep_ports: bool = False) -> None:
         d = self._dir
-        self.port, self.tls_port = free_port(), free_port()
-        while self.tls_port == self.port:
-            self.tls_port = free_port()
+        if not keep_ports:
+            self.port, self.tls_port = free_port(), free_port()
+            while self.tls_port == self.port:
+                self.tls_port = free_port()
         self.config_path.write_text(
             _CONF_TEMPLATE.format(
                 host=self.host, d=d, port=self.port, tls_port=self.tls_port, **ident._asdict()
@@ -302,6 +324,38 @@ class DovecotServer:
                     pending.pop(0)
             except OSError:
                 time.sleep(0.05)
+
+    def halt(self) -> None:
+        """Stop Dovecot as a server restart would, but keep its ports, users and mail for
+        `restart()`: open sessions get `BYE Server shutting down.` and are closed, new
+        connections are refused.
+
+        Stopping only the master is not enough: Dovecot 2.3 leaves running sessions behind
+        (an IDLE client would go on seeing new mail). So the master is paused (no new
+        sessions), its children are told to stop, then the master is stopped.
+        """
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGSTOP)
+            try:
+                for child in self._sessions():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(child, signal.SIGTERM)
+                os.kill(proc.pid, signal.SIGTERM)  # acted on when it continues
+            finally:
+                os.kill(proc.pid, signal.SIGCONT)
+        self._terminate()
+
+    def restart(self) -> None:
+        """Start Dovecot again after `halt()`, on the same ports, with the same users and mail.
+
+        Raises DovecotUnavailableError when it does not come back (e.g. a port was taken).
+        """
+        if self._proc is not None:
+            raise RuntimeError("Dovecot is running; halt() it first")
+        self._launch(_identity(), keep_ports=True)
 
     def stop(self) -> None:
         """Stop Dovecot and delete its temp dir. Safe to call twice."""
@@ -474,3 +528,77 @@ class DovecotServer:
         if done.returncode != 0:
             raise RuntimeError(f"doveadm kick {name} failed: {done.stderr.strip()}")
         return True
+
+    def append_many(
+        self,
+        user: str | ImapUser,
+        folder: str,
+        messages: Sequence[tuple[bytes, datetime]],
+        chunk: int = 100,
+    ) -> None:
+        """APPEND many `(raw, internaldate)` pairs to `folder` with MULTIAPPEND (RFC 3502),
+        `chunk` per command, in order (so UIDs follow the list). Dates must be aware."""
+        for _raw, when in messages:
+            if when.tzinfo is None or when.utcoffset() is None:
+                raise ValueError("internaldate must be an aware datetime")
+        with self._session(user) as c:
+            for start in range(0, len(messages), chunk):
+                c.multiappend(
+                    folder,
+                    [{"msg": raw, "date": when} for raw, when in messages[start : start + chunk]],
+                )
+
+    def uidvalidity(self, user: str | ImapUser, folder: str) -> int:
+        """The folder's current UIDVALIDITY (from STATUS)."""
+        with self._session(user) as c:
+            status = c.folder_status(folder, [b"UIDVALIDITY"])
+        return int(status[b"UIDVALIDITY"])
+
+    def delete_folder(self, user: str | ImapUser, name: str) -> None:
+        """Unsubscribe and delete `name` with every message in it. Creating it again gives
+        it a new UIDVALIDITY, as after a server migration or a restore."""
+        with self._session(user) as c:
+            c.unsubscribe_folder(name)
+            c.delete_folder(name)
+
+    def rename_folder(self, user: str | ImapUser, old: str, new: str) -> None:
+        """RENAME `old` to `new` and move the subscription. Messages and UIDs are kept."""
+        with self._session(user) as c:
+            c.rename_folder(old, new)
+            with contextlib.suppress(Exception):
+                c.unsubscribe_folder(old)
+            c.subscribe_folder(new)
+
+    def expunge(self, user: str | ImapUser, folder: str, uids: Iterable[int]) -> None:
+        """Delete the messages `uids` from `folder` for good (STORE \\Deleted, UID EXPUNGE)."""
+        wanted = list(uids)
+        with self._session(user) as c:
+            c.select_folder(folder)
+            c.add_flags(wanted, [b"\\Deleted"])
+            c.expunge(wanted)
+
+    def _sessions(self) -> dict[int, str]:
+        """This server's logged-in IMAP sessions: {pid: title}, the title (verbose_proctitle)
+        being "USER IP" or "USER IP STATE", e.g. {4242: "unit-a 127.0.0.1 IDLE"}."""
+        if self._proc is None:
+            return {}
+        found = {}
+        for pid in _children(self._proc.pid):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue  # gone meanwhile
+            text = cmdline.rstrip(b"\0").decode("utf-8", errors="replace")
+            if text.startswith("dovecot/imap [") and text.endswith("]"):
+                found[pid] = text.removeprefix("dovecot/imap [").removesuffix("]")
+        return found
+
+    def idle_sessions(self, user: str | ImapUser) -> list[int]:
+        """The process ids of `user`'s IMAP sessions on this server that are in IDLE now
+        (one process per session; a reconnected session has a new id)."""
+        name = self._user(user).name
+        return sorted(
+            pid
+            for pid, title in self._sessions().items()
+            if title.startswith(f"{name} ") and title.endswith(" IDLE")
+        )
