@@ -1,0 +1,71 @@
+"""The match stage's records: how a unit was found, why a message is not placed, a Placement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MatchKind(StrEnum):
+    """How a message's unit was found."""
+
+    ADDRESS = "address"
+    LEARNED = "learned"
+    NAME = "name"
+    OVERRIDE = "override"
+
+
+class Reason(StrEnum):
+    """Why a message is not placed; the first that applies, in this order."""
+
+    UNPARSEABLE = "unparseable"
+    IGNORED = "ignored"
+    OWN_ADDRESS = "own_address"
+    BOUNCE = "bounce"
+    AUTO_REPLY = "auto_reply"
+    AMBIGUOUS_UNIT = "ambiguous_unit"
+    NO_UNIT = "no_unit"
+    NO_REQUEST = "no_request"
+
+
+# Reasons for which the office has to look at a message (the others are set aside on purpose).
+NEEDS_PERSON = frozenset({Reason.UNPARSEABLE, Reason.AMBIGUOUS_UNIT, Reason.NO_UNIT,
+                          Reason.NO_REQUEST})
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One (message, request) placement, or one unplaced message with its reason.
+
+    Example: Placement("a1b2…", "STP", "178-TB/ĐTN", MatchKind.NAME, None, (), "keyword")
+    """
+
+    message_key: str
+    unit_code: str | None
+    request_id: str | None
+    match: MatchKind | None
+    reason: Reason | None
+    candidates: tuple[str, ...] = ()
+    request_match: str = ""  # id | thread | keyword | open | override
+
+    @property
+    def placed(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """The office's `assign`: a unit (and maybe a request) for one message, or ignore it."""
+
+    unit_code: str | None
+    request_id: str | None = None
+    ignore: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFinding:
+    """What the unit search concluded: a unit and how, or the tied candidates, or nothing."""
+
+    unit_code: str | None
+    match: MatchKind | None = None
+    candidates: tuple[str, ...] = ()
