@@ -112,15 +112,15 @@ class MatchContext:
                 terms.setdefault(term, set()).add(unit.code)
         # The office's own code for a unit ("SNV") is how some units write themselves; initials
         # of a name count too, when they belong to one unit only. Neither may be a word we know.
-        codes = {self.fold(u.code): u.code for u in self.units}
+        code_owner = {self.fold(u.code): u.code for u in self.units}
         initials: dict[str, set[str]] = {}
         for unit in self.units:
             for short in core_acronyms(unit, self.fold):
                 initials.setdefault(short, set()).add(unit.code)
-        for short, owners in [*((c, {u}) for c, u in codes.items()), *initials.items()]:
+        for short, owners in [*((c, {u}) for c, u in code_owner.items()), *initials.items()]:
             known = short in terms or short in self.fold.table or len(short) < 3 or " " in short
-            if not known and len(owners) == 1 and (short not in codes or owners == {
-                    codes[short]}):
+            if not known and len(owners) == 1 and (short not in code_owner or owners == {
+                    code_owner[short]}):
                 terms[short] = owners
         self.terms = terms
         # Word prefixes of names ("chi cuc thue" of "chi cuc thue quan 3"): a text that stops
