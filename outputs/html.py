@@ -106,7 +106,8 @@ def _duration(seconds: float, lang: str) -> str:
     days, rest = divmod(int(seconds), 86400)
     hours = rest // 3600
     d, h = pick(LABELS, "days", lang), pick(LABELS, "hours", lang)
-    return f"{days} {d} {hours} {h}" if days else f"{hours} {h} {(rest % 3600) // 60} ph"
+    minutes = pick(LABELS, "minutes", lang)
+    return f"{days} {d} {hours} {h}" if days else f"{hours} {h} {(rest % 3600) // 60} {minutes}"
 
 
 def build_view(inputs: PageInputs) -> dict[str, Any]:
@@ -174,6 +175,8 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
         "generated_at": local_iso(inputs.generated_at, tz),
         "requests": requests_view, "needs": needs, "aside": aside, "sources": sources,
         "warnings": inputs.warnings,
+        "countdown_words": {k: pick(LABELS, k, lang)
+                            for k in ("days", "hours", "minutes", "overdue", "time_left")},
     }
 
 

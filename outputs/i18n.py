@@ -45,6 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "open": ("mở", "open"),
     "days": ("ngày", "days"),
     "hours": ("giờ", "hours"),
+    "minutes": ("phút", "minutes"),
     "excused_reason": ("Lý do miễn", "Excused because"),
     "extended_to": ("Gia hạn đến", "Extended to"),
     "warning": ("Cảnh báo", "Warning"),
