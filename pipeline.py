@@ -29,6 +29,7 @@ from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, 
 from outputs.health import HealthWarning, health_warnings
 from outputs.status import PlacedMessage, StatusRow, compute_status
 from outputs.tables import LedgerRow, counted_files
+from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
 from parsers.message import parse_message
 from parsers.records import PARSER_VERSION, ParsedMessage, from_json, to_json
 
@@ -98,13 +99,17 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
 
 
 def parse_one(store: Store, stored_key: str, raw: bytes, message_id: str,
-              received_at: datetime) -> ParsedMessage:
-    """Parse one stored message and keep its attachments. Never raises for a bad message: a crash
-    becomes reason `unparseable` with a one-line detail (traceback in the log)."""
+              received_at: datetime, *, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
+    """Parse one stored message under `limits` and keep its attachments. Never raises for a bad
+    message: a crash becomes reason `unparseable` with a one-line detail (traceback in the log).
+    An attachment over `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
     try:
-        parsed, payloads = parse_message(raw, stored_key, message_id, received_at)
+        parsed, payloads = parse_message(raw, stored_key, message_id, received_at, limits=limits)
         stored = []
         for i, (attachment, data) in enumerate(zip(parsed.attachments, payloads, strict=True)):
+            if data is None:
+                stored.append(attachment)
+                continue
             path = store.save_attachment(stored_key, i, attachment.filename, data)
             stored.append(replace(attachment, stored_path=path))
         return replace(parsed, attachments=tuple(stored))
@@ -118,10 +123,11 @@ def parse_one(store: Store, stored_key: str, raw: bytes, message_id: str,
                              problem=f"{type(exc).__name__}: {exc}"[:300])
 
 
-def parse_stored(store: Store) -> list[ParsedMessage]:
+def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS) -> list[ParsedMessage]:
     """store → parse, with the parse cache: a message is parsed again only when the parser
-    version changed or its receipt time moved (an earlier copy arrived)."""
-    cache = store.all_cached_parses(PARSER_VERSION)
+    version or the limits changed, or its receipt time moved (an earlier copy arrived)."""
+    version = cache_version(limits)
+    cache = store.all_cached_parses(version)
     out: list[ParsedMessage] = []
     todo = []
     for stored in store.messages():
@@ -138,8 +144,8 @@ def parse_stored(store: Store) -> list[ParsedMessage]:
             for stored in todo[start:start + PARSE_CHUNK]:
                 raw = store.read_raw(stored)
                 parsed = parse_one(store, stored.message_key, raw, stored.message_id,
-                                   stored.received_at)
-                store.cache_parse(stored.message_key, PARSER_VERSION, to_json(parsed))
+                                   stored.received_at, limits=limits)
+                store.cache_parse(stored.message_key, version, to_json(parsed))
                 out.append(parsed)
     if todo:
         log.info("event=parsed messages=%d", len(todo))
@@ -243,7 +249,7 @@ class Snapshot:
 
 def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
     """store → parse → match → status, without polling or writing outputs."""
-    parsed = parse_stored(store)
+    parsed = parse_stored(store, limits=settings.limits)
     placements = place_all(parsed, match_context(settings, store))
     rows = status_all(settings, store, parsed, placements, now)
     return Snapshot(parsed, placements, rows, now)

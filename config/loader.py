@@ -26,6 +26,7 @@ from config.model import (
     SourceConfig,
     Unit,
 )
+from parsers.limits import LIMIT_HELP, LIMIT_MAXIMUM, Limits
 
 # Every top-level key of settings.toml: default and help. The README's settings table is
 # checked against this list by tests/unit/test_docs.py.
@@ -41,6 +42,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "schedule": (None, "[schedule] poll_minutes, digest_times (for `serve`)"),
     "digest": (None, "[digest] SMTP settings for sending the digest (optional)"),
     "abbreviations": ({}, "[abbreviations] extra short forms, e.g. STP = \"Sở Tư pháp\""),
+    "limits": (None, "[limits] what parsing one message may cost: max_message_bytes, "
+                     "max_attachment_bytes, max_parts, max_depth, max_text_chars, "
+                     "max_extract_seconds, max_inflate_bytes"),
 }
 
 SOURCE_KEYS = {
@@ -250,6 +254,29 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
     )
 
 
+def _load_limits(c: _Collector, raw: Any) -> Limits:
+    """The [limits] table: each key a positive number below its ceiling (LIMIT_MAXIMUM)."""
+    if not isinstance(raw, dict):
+        c.add("[limits]", ("một bảng", "a table"), raw)
+        return Limits()
+    _unknown(c, raw, set(LIMIT_HELP), "[limits] ")
+    values: dict[str, Any] = {}
+    for key, ceiling in LIMIT_MAXIMUM.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        seconds = key == "max_extract_seconds"
+        ok_type = isinstance(value, int | float) if seconds else isinstance(value, int)
+        if isinstance(value, bool) or not ok_type or not 0 < value <= ceiling:
+            kind = ("một số dương", "a positive number") if seconds else (
+                "một số nguyên dương", "a positive whole number")
+            c.add(f"[limits] {key}", (f"{kind[0]} không quá {ceiling:g}",
+                                      f"{kind[1]} of at most {ceiling:g}"), value)
+            continue
+        values[key] = float(value) if seconds else value
+    return Limits(**values)
+
+
 def _load_units(path: Path) -> tuple[list[Unit], list[Problem]]:
     c = _Collector(path.name)
     units: list[Unit] = []
@@ -428,6 +455,8 @@ def load_config(path: Path) -> Settings:
         c.add("[abbreviations]", ("các cặp VIẾT_TẮT = \"tên đầy đủ\"",
                                   "pairs SHORT = \"full form\""), abbrev_raw)
 
+    limits = _load_limits(c, data.get("limits", {}))
+
     problems = list(c.problems)
     units_path = _path(base, _str(c, data, "units_file", "", "units.csv"))
     units, unit_problems = _load_units(units_path)
@@ -452,4 +481,5 @@ def load_config(path: Path) -> Settings:
         units=tuple(units),
         requests=tuple(requests),
         abbreviations=abbreviations,
+        limits=limits,
     )

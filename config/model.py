@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from parsers.limits import Limits
+
 EVIDENCE_KINDS = ("report", "images")
 SOURCE_KINDS = ("imap", "maildir", "mbox", "eml_dir")
 SECURITY_MODES = ("ssl", "starttls", "none")
@@ -143,6 +145,7 @@ class Settings:
     units: tuple[Unit, ...]
     requests: tuple[Request, ...]
     abbreviations: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
 
     @property
     def own_addresses(self) -> frozenset[str]:

@@ -134,6 +134,22 @@ def _utc_iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
+# A receipt time outside these bounds comes from a forged or broken header (a `Received:` line
+# dated 31 Dec 9999 -1200 overflows as soon as it is shown in another zone): the time the message
+# is stored is used instead.
+EARLIEST_RECEIPT = datetime(1980, 1, 1, tzinfo=UTC)
+LATEST_RECEIPT = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def sane_receipt_time(received_at: datetime) -> datetime:
+    """`received_at` in UTC, or now when it is before 1980, after 2199 or cannot be converted."""
+    try:
+        utc = received_at.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return datetime.now(UTC)
+    return utc if EARLIEST_RECEIPT <= utc < LATEST_RECEIPT else datetime.now(UTC)
+
+
 def _now() -> str:
     return _utc_iso(datetime.now(UTC))
 
@@ -187,7 +203,7 @@ def message_key_for(raw: bytes) -> tuple[str, str]:
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[\d¹²³]|lpt[\d¹²³])(\..*)?$", re.IGNORECASE)
 
 
 def safe_filename(name: str, fallback: str = "file") -> str:
@@ -301,8 +317,10 @@ class Store:
                       folder: str = "") -> tuple[str, bool]:
         """Keep `raw` durably and record it; return (message_key, is_new).
 
-        A message already stored keeps its first arrival: the earlier receipt time wins.
+        A message already stored keeps its first arrival: the earlier receipt time wins. An absurd
+        receipt time (see `sane_receipt_time`) is replaced by the time of storing.
         """
+        received_at = sane_receipt_time(received_at)
         key, message_id = message_key_for(raw)
         row = self.db.execute("SELECT received_at FROM messages WHERE message_key=?",
                               (key,)).fetchone()

@@ -1,24 +1,25 @@
-"""Attachments: which evidence kind a file gives, and a bounded amount of its text.
+"""Attachments: which evidence kind a file gives.
 
 Archives are only listed, never unpacked to decide (contract): a .zip counts for the kinds of the
-files named inside it. Office files (.docx, .odt, .xlsx) are zips of XML; their text is read
-with a cap on the bytes inflated, so a zip bomb costs nothing.
+files named inside it, and nothing in it is decompressed, so a zip bomb or a zip nested in a zip
+costs nothing. The text of documents is read by `parsers.extract`, under limits.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import struct
 import zipfile
 from pathlib import PurePosixPath
+
+from parsers.text import clean_line
 
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "txt"})
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif",
                               "tiff"})
 ARCHIVE_EXTENSIONS = frozenset({"zip"})
 SMALL_INLINE_BYTES = 10 * 1024  # an inline image under this is a logo or a signature icon
-MAX_TEXT_CHARS = 20_000
-MAX_INFLATE_BYTES = 8 * 1024 * 1024
+MAX_ZIP_NAMES = 1000  # names kept from one archive's listing
 
 _TYPE_EXTENSIONS = {
     "application/pdf": "pdf",
@@ -42,8 +43,6 @@ _TYPE_EXTENSIONS = {
     "application/zip": "zip",
     "application/x-zip-compressed": "zip",
 }
-_XML_TAG = re.compile(r"<[^>]+>")
-_XML_BREAK = re.compile(r"</(?:w:p|text:p|text:h|si|row)>")
 
 
 def extension(filename: str, content_type: str) -> str:
@@ -63,12 +62,17 @@ def kinds_for_extension(ext: str) -> tuple[str, ...]:
 
 
 def zip_names(data: bytes) -> tuple[str, ...]:
-    """The file names listed in a zip archive (nothing is extracted); () if it is not a zip."""
+    """The file names listed in a zip archive (nothing is extracted); () if it is not a zip.
+
+    At most MAX_ZIP_NAMES names, each cleaned to one line of at most 255 characters."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return tuple(i.filename for i in zf.infolist() if not i.is_dir())[:1000]
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, NotImplementedError,
+            EOFError, struct.error):
         return ()
+    names = (clean_line(i.filename, 255) for i in infos if not i.is_dir())
+    return tuple(n for n in names if n)[:MAX_ZIP_NAMES]
 
 
 def attachment_kinds(filename: str, content_type: str, size: int, *, inline: bool,
@@ -84,46 +88,3 @@ def attachment_kinds(filename: str, content_type: str, size: int, *, inline: boo
     if kinds == ("images",) and inline and size < SMALL_INLINE_BYTES:
         return ()
     return kinds
-
-
-def _zip_xml_text(data: bytes, members: tuple[str, ...]) -> str:
-    out: list[str] = []
-    budget = MAX_INFLATE_BYTES
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            for member in members:
-                candidates = sorted(n for n in names if re.fullmatch(member, n))
-                for name in candidates:
-                    info = zf.getinfo(name)
-                    if info.file_size > budget:
-                        continue
-                    budget -= info.file_size
-                    with zf.open(info) as fh:
-                        xml = fh.read(info.file_size + 1)[: info.file_size].decode(
-                            "utf-8", "replace")
-                    out.append(_XML_TAG.sub(" ", _XML_BREAK.sub("\n", xml)))
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError,
-            EOFError):
-        return ""
-    text = "\n".join(out)
-    return re.sub(r"[ \t]+", " ", text)[:MAX_TEXT_CHARS]
-
-
-def attachment_text(filename: str, content_type: str, data: bytes) -> str:
-    """Up to MAX_TEXT_CHARS of the text in a document ('' where the type is not read)."""
-    ext = extension(filename, content_type)
-    if ext == "txt":
-        for enc in ("utf-8", "cp1258"):
-            try:
-                return data[: MAX_TEXT_CHARS * 4].decode(enc)[:MAX_TEXT_CHARS]
-            except UnicodeDecodeError:
-                continue
-        return data[:MAX_TEXT_CHARS].decode("latin-1")
-    if ext == "docx":
-        return _zip_xml_text(data, (r"word/document\.xml", r"word/header\d*\.xml"))
-    if ext in ("odt", "ods"):
-        return _zip_xml_text(data, (r"content\.xml",))
-    if ext == "xlsx":
-        return _zip_xml_text(data, (r"xl/sharedStrings\.xml",))
-    return ""

@@ -1,10 +1,14 @@
 """Parse raw message bytes into a ParsedMessage: sender, subject, own text, forwards, attachments.
 
-mail-parser reads the bytes and decodes the top-level headers. It merges a forwarded
-message/rfc822's text and files into the outer message (its issue #23), so the MIME tree is walked
-here with the standard library (`parsed.message`, a compat32 `Message`) to keep the forward's
-original apart. Parsing is pure: attachment bytes are returned beside the record, and the caller
-stores them.
+The MIME tree is the standard library's (compat32): the fast splitter in `parsers.mime` builds it
+for well-formed mail, the email package's feed parser for the rest. The tree is walked here, part
+by part, so that a forwarded message/rfc822 original stays apart from the forward (mail-parser,
+which we used first, merges them: its issue #23).
+
+Every message is hostile until read: the walk is bounded by `Limits` (bytes, parts, depth,
+characters, seconds), a part that cannot be read is skipped with a note instead of failing the
+message, and every string that leaves here is one clean NFC line or cleaned text. Parsing is
+pure: attachment bytes are returned beside the record, and the caller stores them.
 """
 
 from __future__ import annotations
@@ -12,20 +16,50 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from email.header import decode_header, make_header
+from datetime import datetime
+from email import message_from_bytes
+from email.errors import MessageError
+from email.header import Header
 from email.message import Message
-from email.utils import getaddresses, parsedate_to_datetime
-from typing import Any
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 
-from parsers.attachments import attachment_kinds, attachment_text, extension, zip_names
+from parsers.attachments import attachment_kinds, extension, zip_names
+from parsers.extract import READABLE, document_text
+from parsers.headers import header_address, header_date, header_text, raw_header
+from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.mime import fast_message_from_bytes
 from parsers.records import Attachment, Original, ParsedMessage
-from parsers.text import cut_quoted, find_links, html_to_text, nfc, split_inline_forward
+from parsers.text import (
+    FORWARD_SUBJECT,
+    clean_line,
+    clean_text,
+    cut_quoted,
+    decode_bytes,
+    find_links,
+    html_to_text,
+    split_inline_forward,
+)
 
 log = logging.getLogger("mailtally.parse")
 
-MAX_DEPTH = 20
+FILENAME_CHARS = 255
+MESSAGE_ID_CHARS = 998  # RFC 5322's line limit
+MAX_REFERENCES = 100
+MAX_NOTES = 50
+MAX_DEFECTS = 50
+HEADER_BLOCK_BYTES = 1024 * 1024  # read of a message whose body is not parsed
+EXTRACT_BUDGET_FACTOR = 3  # one message's documents share this many times max_extract_seconds
+HTML_FACTOR = 8  # HTML kept before conversion, as a multiple of max_text_chars (markup)
+
+# What reading a broken part can raise from the email package, codecs and our own decoding.
+_READ_ERRORS = (LookupError, ValueError, TypeError, AttributeError, IndexError, UnicodeError,
+                AssertionError, MessageError, RecursionError)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_FIRST_HEADER = re.compile(rb"[!-9;-~]{1,76}:")
+
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:trả lời tự động|tra loi tu dong|auto(?:matic)?[ -]?reply|autoreply|out of (?:the )?"
     r"office|vắng mặt|không có mặt tại văn phòng|abwesenheit|réponse automatique)",
@@ -37,134 +71,137 @@ _BOUNCE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
+_REPORT_PARTS = ("message/delivery-status", "message/disposition-notification",
+                 "text/rfc822-headers")
 
 
-def decode_header_text(value: object) -> str:
-    """An RFC 2047 header as text. Adjacent encoded-words join without a space (RFC 2047 §6.2),
-    which Python's header *parser* gets wrong for display names (it writes "Thành ph ố")."""
-    if value is None:
-        return ""
-    text = str(value)
-    try:
-        decoded = str(make_header(decode_header(text)))
-    except (LookupError, UnicodeError, ValueError, AssertionError):
-        decoded = text
-    return nfc(" ".join(decoded.split()))
+@dataclass
+class _Budget:
+    """What one message may still spend, and what was skipped (shared by its whole tree)."""
 
+    limits: Limits
+    extract_seconds: float
+    parts: int = 0
+    text_chars: int = 0
+    html_chars: int = 0
+    notes: list[str] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
 
-def _address(value: object) -> tuple[str, str]:
-    """(display name, lower-case address) of a From-like header."""
-    if value is None:
-        return "", ""
-    raw = str(value)
-    pairs = getaddresses([raw])
-    name, addr = pairs[0] if pairs else ("", "")
-    if not addr or "@" not in addr:
-        m = re.search(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", raw)
-        addr = m.group(0) if m else ""
-    return decode_header_text(name), addr.strip().lower()
+    def note(self, text: str) -> None:
+        if text not in self.notes and len(self.notes) < MAX_NOTES:
+            self.notes.append(text)
 
-
-def _date(value: object) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = parsedate_to_datetime(" ".join(str(value).split()))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if dt is None:
-        return None
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
-
-
-def _decode_payload(part: Message) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
-    charset = part.get_content_charset() or "utf-8"
-    for enc in (charset, "utf-8", "cp1258"):
-        try:
-            return nfc(payload.decode(enc))
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return nfc(payload.decode("latin-1"))
-
-
-def _filename(part: Message) -> str:
-    try:
-        name = part.get_filename()
-    except (TypeError, ValueError, LookupError):
-        name = None
-    return decode_header_text(name) if name else ""
+    def defect(self, part: Message) -> None:
+        for d in getattr(part, "defects", None) or ():
+            name = type(d).__name__
+            if name not in self.defects and len(self.defects) < MAX_DEFECTS:
+                self.defects.append(name)
 
 
 @dataclass
 class _Walk:
     """What a walk over one MIME tree found (mutable scratch, never leaves this module)."""
 
+    budget: _Budget
     plain: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
-    files: list[tuple[Attachment, bytes]] = field(default_factory=list)
+    files: list[tuple[Attachment, bytes | None]] = field(default_factory=list)
     originals: list[Original] = field(default_factory=list)
     report_type: str = ""
 
 
 def _body_text(walk: _Walk) -> str:
     plain = "\n\n".join(t for t in walk.plain if t.strip())
-    if plain.strip():
-        return plain
-    return "\n\n".join(html_to_text(h) for h in walk.html)
+    text = plain if plain.strip() else "\n\n".join(html_to_text(h) for h in walk.html)
+    limit = walk.budget.limits.max_text_chars
+    if len(text) > limit:
+        walk.budget.note(f"body text cut at {limit} characters (max_text_chars)")
+        text = text[:limit]
+    return text
 
 
-def _visit(part: Message, walk: _Walk, depth: int) -> None:
-    if depth > MAX_DEPTH:
-        raise RecursionError(f"MIME nesting deeper than {MAX_DEPTH}")
-    ctype = part.get_content_type()
-    if ctype == "multipart/report":
-        walk.report_type = str(part.get_param("report-type", "") or "").lower()
-    if ctype == "message/rfc822" or (part.is_multipart() and part.get_content_maintype()
-                                     == "message"):
-        inner_list = part.get_payload()
-        inner = inner_list[0] if isinstance(inner_list, list) and inner_list else None
-        if isinstance(inner, Message):
-            sub = _Walk()
-            _visit(inner, sub, depth + 1)
-            name, addr = _address(inner.get("From"))
-            walk.originals.append(Original(
-                sender=addr, sender_name=name,
-                subject=decode_header_text(inner.get("Subject")),
-                text=cut_quoted(_body_text(sub)),
-                date=_date(inner.get("Date")),
-            ))
-            walk.files.extend(sub.files)  # a forward's files count as its own (contract)
-            walk.originals.extend(sub.originals)
-        return
-    if part.is_multipart():
-        payload = part.get_payload()
-        if isinstance(payload, list):
-            for sub_part in payload:
-                if isinstance(sub_part, Message):
-                    _visit(sub_part, walk, depth + 1)
-        return
-    disposition = (part.get_content_disposition() or "").lower()
-    filename = _filename(part)
-    if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
-        (walk.plain if ctype == "text/plain" else walk.html).append(_decode_payload(part))
-        return
-    if ctype in ("message/delivery-status", "message/disposition-notification",
-                 "text/rfc822-headers"):
-        return
+def _filename(part: Message) -> str:
+    """The part's file name (Content-Disposition filename, else Content-Type name), decoded:
+    RFC 2231 (with a lying or unknown charset), RFC 2047 (not allowed there, but common)."""
+    for param, header in (("filename", "content-disposition"), ("name", "content-type")):
+        source = part
+        if isinstance(part.get(header), Header):
+            # Raw 8-bit bytes: compat32 would hand get_param U+FFFD; decode them first.
+            source = Message()
+            source[header] = raw_header(part.get(header))
+        try:
+            value = source.get_param(param, None, header)
+        except _READ_ERRORS:
+            continue
+        if isinstance(value, tuple):  # RFC 2231: (charset, language, %-decoded text as latin-1)
+            charset, _language, text = value
+            try:
+                value = decode_bytes(str(text).encode("latin-1", "surrogateescape"), charset)
+            except UnicodeEncodeError:
+                value = str(text)
+        name = header_text(value, FILENAME_CHARS) if value else ""
+        if name:
+            return name
+    return ""
+
+
+def _payload(part: Message) -> bytes:
     data = part.get_payload(decode=True)
-    if not isinstance(data, bytes):
-        data = b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _read_text(part: Message, walk: _Walk, *, html: bool) -> None:
+    budget = walk.budget
+    limit = budget.limits.max_text_chars
+    used = budget.html_chars if html else budget.text_chars
+    room = limit * (HTML_FACTOR if html else 1) - used
+    if room <= 0:
+        budget.note(f"body text past {limit} characters not read (max_text_chars)")
+        return
+    data = _payload(part)
+    if len(data) > room * 4:  # 4 bytes are the most one character takes
+        data = data[: room * 4]
+        budget.note(f"body text cut at {limit} characters (max_text_chars)")
+    try:
+        charset = part.get_content_charset()
+    except _READ_ERRORS:
+        charset = None
+    text = decode_bytes(data, charset)[:room]
+    if html:
+        budget.html_chars += len(text)
+        walk.html.append(text)
+    else:
+        budget.text_chars += len(text)
+        walk.plain.append(text)
+
+
+def _add_file(part: Message, walk: _Walk, ctype: str, disposition: str, filename: str) -> None:
+    budget = walk.budget
+    limits = budget.limits
+    data = _payload(part)
     inline = disposition == "inline" or (disposition != "attachment" and not filename)
     if not filename:
-        cid = str(part.get("Content-ID", "") or "").strip("<> ")
+        cid = clean_line(raw_header(part.get("Content-ID")), 200).strip("<> ")
         ext = extension("", ctype)
-        filename = f"{cid or 'part'}{'.' + ext if ext else ''}"
-    inner_names = zip_names(data) if extension(filename, ctype) == "zip" else ()
+        filename = clean_line(f"{cid or 'part'}{'.' + ext if ext else ''}", FILENAME_CHARS)
+    ext = extension(filename, ctype)
+    inner_names = zip_names(data) if ext == "zip" else ()
     kinds = attachment_kinds(filename, ctype, len(data), inline=inline, inner_names=inner_names)
-    text = attachment_text(filename, ctype, data) if "report" in kinds else ""
+    payload: bytes | None = data
+    text = note = ""
+    if len(data) > limits.max_attachment_bytes:
+        payload = None
+        note = (f"{len(data)} bytes, over max_attachment_bytes ({limits.max_attachment_bytes}): "
+                "not saved apart (it stays in the stored message), text not read")
+    elif "report" in kinds and ext in READABLE:
+        started = time.monotonic()
+        text, note = document_text(ext, data, limits,
+                                   min(limits.max_extract_seconds, budget.extract_seconds))
+        budget.extract_seconds -= time.monotonic() - started
+        if note:
+            note = f"text {note}"
+    if note:
+        budget.note(f"attachment {filename}: {note}")
     walk.files.append((Attachment(
         filename=filename,
         content_type=ctype,
@@ -172,18 +209,86 @@ def _visit(part: Message, walk: _Walk, depth: int) -> None:
         sha256=hashlib.sha256(data).hexdigest(),
         inline=inline,
         kinds=kinds,
-        text=nfc(text),
+        text=clean_text(text),
         inner_names=inner_names,
-    ), data))
+        note=note,
+    ), payload))
+
+
+def _visit(part: Message, walk: _Walk, depth: int) -> None:
+    budget = walk.budget
+    limits = budget.limits
+    if budget.parts >= limits.max_parts:
+        budget.note(f"only the first {limits.max_parts} MIME parts were read (max_parts)")
+        return
+    budget.parts += 1
+    if depth > limits.max_depth:
+        budget.note(f"parts nested deeper than {limits.max_depth} levels were not read "
+                    "(max_depth)")
+        return
+    budget.defect(part)
+    try:
+        _read_part(part, walk, depth)
+    except _READ_ERRORS as exc:
+        log.debug("part %d not read", budget.parts, exc_info=True)
+        budget.note(f"a MIME part could not be read ({type(exc).__name__})")
+
+
+def _read_part(part: Message, walk: _Walk, depth: int) -> None:
+    ctype = clean_line(part.get_content_type(), 200).lower()
+    if ctype == "multipart/report":
+        walk.report_type = clean_line(str(part.get_param("report-type", "") or ""), 100).lower()
+    if ctype in _REPORT_PARTS:
+        return
+    # get_payload() only where the payload is a list: on a leaf, compat32 would decode it with
+    # whatever charset the part declares (unicode_escape included).
+    payload = part.get_payload() if part.is_multipart() else None
+    if part.get_content_maintype() == "message" and isinstance(payload, list):
+        inner = payload[0] if payload else None
+        if isinstance(inner, Message):
+            _read_original(inner, walk, depth)
+        return
+    if part.is_multipart():
+        if isinstance(payload, list):
+            for sub_part in payload:
+                if walk.budget.parts >= walk.budget.limits.max_parts:
+                    walk.budget.note(f"only the first {walk.budget.limits.max_parts} MIME parts "
+                                     "were read (max_parts)")
+                    break
+                if isinstance(sub_part, Message):
+                    _visit(sub_part, walk, depth + 1)
+        return
+    disposition = clean_line(str(part.get_content_disposition() or ""), 50).lower()
+    filename = _filename(part)
+    if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+        _read_text(part, walk, html=ctype == "text/html")
+        return
+    _add_file(part, walk, ctype, disposition, filename)
+
+
+def _read_original(inner: Message, walk: _Walk, depth: int) -> None:
+    """A forwarded message/rfc822: its author, subject and text; its files count as the
+    forward's own (contract)."""
+    sub = _Walk(walk.budget)
+    _visit(inner, sub, depth + 1)
+    name, addr = header_address(inner.get("From"))
+    walk.originals.append(Original(
+        sender=addr, sender_name=name,
+        subject=header_text(inner.get("Subject")),
+        text=cut_quoted(_body_text(sub)),
+        date=header_date(inner.get("Date")),
+    ))
+    walk.files.extend(sub.files)
+    walk.originals.extend(sub.originals)
 
 
 def _is_auto_reply(msg: Message, subject: str) -> bool:
-    auto = str(msg.get("Auto-Submitted", "") or "").strip().lower()
+    auto = raw_header(msg.get("Auto-Submitted")).strip().lower()
     if auto and auto != "no":
         return True
     if msg.get("X-Autoreply") or msg.get("X-Autorespond"):
         return True
-    precedence = str(msg.get("Precedence", "") or "").strip().lower()
+    precedence = raw_header(msg.get("Precedence")).strip().lower()
     if precedence in ("bulk", "auto_reply", "junk"):
         return True
     return bool(_AUTO_SUBJECT.search(subject))
@@ -194,69 +299,113 @@ def _is_bounce(msg: Message, walk: _Walk, sender: str, subject: str) -> bool:
         return True
     if msg.get("X-Failed-Recipients"):
         return True
-    return bool(_DAEMON.match(sender)) or (
-        bool(_BOUNCE_SUBJECT.search(subject)) and str(msg.get("Return-Path", "")).strip() == "<>")
+    null_sender = raw_header(msg.get("Return-Path")).strip() == "<>"
+    return bool(_DAEMON.match(sender)) or (bool(_BOUNCE_SUBJECT.search(subject)) and null_sender)
 
 
-def _top_message(raw: bytes) -> tuple[Message, list[str]]:
-    """The stdlib message tree of `raw`, via mail-parser, and mail-parser's defect names."""
-    import mailparser
+def _headers_only(raw: bytes) -> Message:
+    head = raw[:HEADER_BLOCK_BYTES]
+    m = _HEADER_END.search(head)
+    return BytesHeaderParser(policy=compat32).parsebytes(head[: m.start()] if m else head)
 
+
+def _header_start(raw: bytes) -> bytes:
+    """`raw` from its first header: a byte-order mark (files saved by Windows tools) and blank
+    lines before the headers would otherwise turn every header into body text. Only for
+    parsing: the stored bytes are never changed."""
+    start = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    stripped = start.lstrip(b"\r\n")
+    if len(stripped) != len(start) and _FIRST_HEADER.match(stripped):
+        return stripped
+    return start
+
+
+def _read_tree(raw: bytes, budget: _Budget) -> tuple[Message, bool]:
+    """The MIME tree of `raw`, and whether its body may be walked (False: headers only)."""
+    limits = budget.limits
+    if len(raw) > limits.max_message_bytes:
+        budget.note(f"message of {len(raw)} bytes, over max_message_bytes "
+                    f"({limits.max_message_bytes}): only its headers were read")
+        return _headers_only(raw), False
     try:
-        mp: Any = mailparser.parse_from_bytes(raw)
-        return mp.message, [str(d) for d in (mp.defects_categories or [])]
-    except Exception as exc:  # mail-parser gave up; the stdlib parser is more lenient
-        log.debug("mail-parser failed (%s); falling back to the email package", exc)
-        from email import message_from_bytes
-        return message_from_bytes(raw), [f"mailparser: {type(exc).__name__}"]
+        msg = fast_message_from_bytes(raw)
+        return (msg if msg is not None else message_from_bytes(raw, policy=compat32)), True
+    except RecursionError:
+        # The email package recurses once per multipart level and gives up near 1,000.
+        budget.note("MIME structure nested too deeply to read: only the headers were read")
+        return _headers_only(raw), False
 
 
-def parse_message(raw: bytes, message_key: str, message_id: str,
-                  received_at: datetime) -> tuple[ParsedMessage, list[bytes]]:
-    """Read one message.
+def _duplicates(msg: Message, budget: _Budget) -> None:
+    for name in ("From", "Sender", "Subject", "Date", "Message-ID"):
+        count = len(msg.get_all(name) or ())
+        if count > 1:
+            budget.note(f"{count} {name} headers: the first was used")
 
-    Returns the record and, aligned with `record.attachments`, each attachment's bytes.
+
+def parse_message(raw: bytes, message_key: str, message_id: str, received_at: datetime, *,
+                  limits: Limits = DEFAULT_LIMITS) -> tuple[ParsedMessage, list[bytes | None]]:
+    """Read one message under `limits`.
+
+    Returns the record and, aligned with `record.attachments`, each attachment's bytes (None for
+    one over `limits.max_attachment_bytes`: it is not to be saved apart).
     Never raises for bad input: a message nothing can be read from comes back with `problem`
-    set (reason `unparseable`).
+    set (reason `unparseable`); what a limit or a broken part left out is in `notes`.
     """
-    base = ParsedMessage(message_key=message_key, message_id=message_id, received_at=received_at)
+    base = ParsedMessage(message_key=message_key,
+                         message_id=clean_line(message_id, MESSAGE_ID_CHARS),
+                         received_at=received_at)
     if not raw.strip():
         return replace(base, problem="empty message"), []
+    budget = _Budget(limits, limits.max_extract_seconds * EXTRACT_BUDGET_FACTOR)
+    walk = _Walk(budget)
     try:
-        msg, defects = _top_message(raw)
-        name, sender = _address(msg.get("From"))
+        msg, walkable = _read_tree(_header_start(raw), budget)
+        _duplicates(msg, budget)
+        name, sender = header_address(msg.get("From"))
         if not sender:
-            name, sender = _address(msg.get("Sender") or msg.get("Reply-To"))
-        subject = decode_header_text(msg.get("Subject"))
-        walk = _Walk()
-        _visit(msg, walk, 0)
-    except (RecursionError, LookupError, ValueError, TypeError, AttributeError,
-            IndexError, UnicodeError) as exc:
-        return replace(base, problem=f"{type(exc).__name__}: {exc}"[:300]), []
-    body = _body_text(walk)
-    own, inline_original = split_inline_forward(body)
+            name, sender = header_address(msg.get("Sender") or msg.get("Reply-To"))
+        subject = header_text(msg.get("Subject"))
+        if walkable:
+            _visit(msg, walk, 0)
+        else:
+            budget.defect(msg)
+        body = _body_text(walk)
+        references = tuple(clean_line(r, MESSAGE_ID_CHARS)
+                           for r in raw_header(msg.get("References")).split()[:MAX_REFERENCES])
+        in_reply_to = clean_line(raw_header(msg.get("In-Reply-To")), MESSAGE_ID_CHARS)
+        date = header_date(msg.get("Date"))
+        auto_reply = _is_auto_reply(msg, subject)
+        bounce = _is_bounce(msg, walk, sender, subject)
+    except _READ_ERRORS as exc:
+        log.debug("message %s not read", message_key, exc_info=True)
+        return replace(base, problem=clean_line(f"{type(exc).__name__}: {exc}", 300),
+                       notes=tuple(budget.notes), defects=tuple(budget.defects)), []
+    own, inline_original = split_inline_forward(
+        body, forwarded=bool(FORWARD_SUBJECT.match(subject)))
     own = cut_quoted(own)
     original = walk.originals[0] if walk.originals else inline_original
     links = find_links(own) + (find_links(original.text) if original else [])
+    notes, defects = tuple(budget.notes), tuple(budget.defects)
     if not sender and not subject and not walk.files:
         # Without a sender, a subject or a file there is nothing a clerk could place it by.
         return replace(base, problem="no sender, subject or attachment could be read",
-                       defects=tuple(defects)), []
-    references = tuple(str(msg.get("References", "") or "").split())
+                       notes=notes, defects=defects), []
     record = replace(
         base,
         sender=sender,
         sender_name=name,
         subject=subject,
-        date=_date(msg.get("Date")),
+        date=date,
         own_text=own,
         links=tuple(dict.fromkeys(links)),
         attachments=tuple(a for a, _ in walk.files),
         forwarded=original,
-        in_reply_to=str(msg.get("In-Reply-To", "") or "").strip(),
+        in_reply_to=in_reply_to,
         references=references,
-        auto_reply=_is_auto_reply(msg, subject),
-        bounce=_is_bounce(msg, walk, sender, subject),
-        defects=tuple(defects),
+        auto_reply=auto_reply,
+        bounce=bounce,
+        defects=defects,
+        notes=notes,
     )
     return record, [data for _, data in walk.files]

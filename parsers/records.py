@@ -8,7 +8,7 @@ from typing import Any
 
 # Bump when parsing improves: stored messages are then parsed again on the next run
 # (contract: "a newer version of the program re-reads stored messages").
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,7 @@ class Attachment:
     text: str = ""  # text extracted from the file, bounded; used to find the unit's name
     stored_path: str = ""  # relative to data_dir, filled in by the store
     inner_names: tuple[str, ...] = ()  # for an archive: the names listed inside
+    note: str = ""  # what a limit left out: bytes not saved apart, text not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class ParsedMessage:
 
     `own_text` is the sender's own words: quoted replies, forwarded headers and quoted notices
     are cut out. `problem` is non-empty when nothing useful could be read (reason unparseable).
+    `notes` say what was skipped or cut, and why (a limit, a part that could not be read); a
+    message with notes is still placed by what was read.
     """
 
     message_key: str
