@@ -73,7 +73,7 @@ def _check_request(settings: Settings, rid: str) -> bool:
 
 
 def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline import parse_stored
+    from pipeline import parsed_message
 
     lang = settings.language
     store = Store(settings.data_dir)
@@ -93,7 +93,7 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
             if args.request_id and not _check_request(settings, args.request_id):
                 return EXIT_CONFIG
             store.set_override(key, args.unit_code, args.request_id, ignore=False)
-            parsed = next((p for p in parse_stored(store) if p.message_key == key), None)
+            parsed = parsed_message(store, key, limits=settings.limits)
             address = parsed.author if parsed else ""
             if address and address not in settings.own_addresses:
                 store.learn(address, args.unit_code, key)
@@ -208,7 +208,7 @@ def cmd_check(settings: Settings) -> int:
             _out(_check_text("source_bad", lang, name=source.name, reason=reason))
     store = Store(settings.data_dir)
     try:
-        parsed = parse_stored(store)
+        parsed = parse_stored(store, limits=settings.limits)
         placements = place_all(parsed, match_context(settings, store))
         reasons = Counter(pl.reason.value for pl in placements if pl.reason is not None)
         needs = reasons["ambiguous_unit"] + reasons["no_unit"] + reasons["no_request"]

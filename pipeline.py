@@ -153,6 +153,19 @@ def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS) -> list[Parse
     return out
 
 
+def parsed_message(store: Store, key: str, *, limits: Limits = DEFAULT_LIMITS
+                   ) -> ParsedMessage | None:
+    """One stored message's record, from the parse cache when it is there."""
+    stored = next((s for s in store.messages() if s.message_key == key), None)
+    if stored is None:
+        return None
+    data = store.cached_parse(key, cache_version(limits))
+    if data is not None:
+        return from_json(data)
+    return parse_one(store, key, store.read_raw(stored), stored.message_id, stored.received_at,
+                     limits=limits)
+
+
 def match_context(settings: Settings, store: Store) -> MatchContext:
     overrides = {k: Override(u, r, ignore=i) for k, (u, r, i) in store.overrides().items()}
     return MatchContext(

@@ -28,6 +28,7 @@ from parsers.records import ParsedMessage
 log = logging.getLogger("mailtally.outputs")
 
 THUMB_PX = 160
+MAX_THUMB_SOURCE_PIXELS = 64_000_000  # bigger photos are named, not drawn (memory)
 _THUMB_EXT = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"}
 
 
@@ -58,6 +59,10 @@ def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
             from PIL import Image
 
             with Image.open(data_dir / stored_path) as img:
+                width, height = img.size  # read from the header: nothing decoded yet
+                if width * height > MAX_THUMB_SOURCE_PIXELS:
+                    return ""
+                img.draft("RGB", (THUMB_PX * 2, THUMB_PX * 2))  # JPEG: decode at a small scale
                 img.thumbnail((THUMB_PX, THUMB_PX))
                 buf = io.BytesIO()
                 img.convert("RGB").save(buf, "JPEG", quality=70)
@@ -140,6 +145,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 "eml": _eml_href(inputs, r.submission_key) if submission else "",
                 "all_eml": [_eml_href(inputs, k) for k in keys],
                 "deadline": local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
+                "notes": [n for k in keys for n in inputs.parsed[k].notes],
                 "excuse": r.excuse_reason,
             })
         requests_view.append({
@@ -160,7 +166,8 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
             "key": p.message_key, "received_at": local_iso(p.received_at, tz),
             "sender": p.author, "subject": p.subject, "reason": pl.reason.value,
             "reason_label": pick(REASON_LABELS, pl.reason.value, lang),
-            "candidates": ", ".join(pl.candidates), "detail": p.problem,
+            "candidates": ", ".join(pl.candidates),
+            "detail": p.problem or "; ".join(p.notes),
             "eml": _eml_href(inputs, p.message_key),
             "fixes": _fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
                                    pl.candidates),

@@ -56,6 +56,7 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
     """report.xlsx: a summary sheet, one sheet per request, and the ledger. Cells are text (already
     defused by the caller), header frozen, status cells coloured."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
@@ -76,7 +77,8 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([str(c) for c in row])
+            # Control characters are illegal in XLSX: a stray one must not cost the whole file.
+            ws.append([ILLEGAL_CHARACTERS_RE.sub("", str(c)) for c in row])
         ws.freeze_panes = "A2"
         if "status" in columns:
             col = columns.index("status") + 1
