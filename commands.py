@@ -193,7 +193,7 @@ def _try_source(settings: Settings, index: int) -> str | None:
 
 
 def cmd_check(settings: Settings) -> int:
-    from pipeline import current_time, match_context, parse_stored, place_all, warnings_now
+    from pipeline import current_time, snapshot, warnings_now
 
     lang = settings.language
     _out(_check_text("config_ok", lang, units=len(settings.units),
@@ -208,11 +208,10 @@ def cmd_check(settings: Settings) -> int:
             _out(_check_text("source_bad", lang, name=source.name, reason=reason))
     store = Store(settings.data_dir)
     try:
-        parsed = parse_stored(store, limits=settings.limits)
-        placements = place_all(parsed, match_context(settings, store))
-        reasons = Counter(pl.reason.value for pl in placements if pl.reason is not None)
+        snap = snapshot(settings, store, current_time())
+        reasons = Counter(pl.reason.value for pl in snap.placements if pl.reason is not None)
         needs = reasons["ambiguous_unit"] + reasons["no_unit"] + reasons["no_request"]
-        _out(_check_text("store", lang, path=settings.data_dir, messages=len(parsed),
+        _out(_check_text("store", lang, path=settings.data_dir, messages=len(snap.parsed),
                          unparseable=reasons["unparseable"],
                          needs=needs + reasons["unparseable"]))
         for name, info in sorted(store.polls().items()):

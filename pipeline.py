@@ -14,7 +14,7 @@ import logging
 import os
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +26,7 @@ from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import Store
 from matching.evidence import evidence_kinds
 from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
+from matching.records import placement_from_json, placement_to_json
 from outputs.health import HealthWarning, health_warnings
 from outputs.status import PlacedMessage, StatusRow, compute_status
 from outputs.tables import LedgerRow, counted_files
@@ -72,6 +73,17 @@ class RunResult:
     placed: int
     needs_person: int
     outputs: tuple[Path, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the store says now: every message (light records), placed, and the status table."""
+
+    parsed: list[ParsedMessage]
+    placements: list[Placement]
+    evidence: dict[str, tuple[str, ...]]
+    rows: list[StatusRow]
+    now: datetime
 
 
 # -- stages -----------------------------------------------------------------------------------
@@ -123,9 +135,16 @@ def parse_one(store: Store, stored_key: str, raw: bytes, message_id: str,
                              problem=f"{type(exc).__name__}: {exc}"[:300])
 
 
-def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS) -> list[ParsedMessage]:
+def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
+                 keep: Callable[[ParsedMessage], ParsedMessage] | None = None
+                 ) -> list[ParsedMessage]:
     """store → parse, with the parse cache: a message is parsed again only when the parser
-    version or the limits changed, or its receipt time moved (an earlier copy arrived)."""
+    version or the limits changed, or its receipt time moved (an earlier copy arrived).
+
+    `keep`, when given, sees each full record as it is read and returns what to keep of it, so
+    that thousands of full records never have to be held at once.
+    """
+    keep = keep or (lambda p: p)
     version = cache_version(limits)
     cache = store.all_cached_parses(version)
     out: list[ParsedMessage] = []
@@ -135,7 +154,7 @@ def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS) -> list[Parse
         if data is not None:
             parsed = from_json(data)
             if parsed.received_at == stored.received_at:
-                out.append(parsed)
+                out.append(keep(parsed))
                 continue
         todo.append(stored)
     # One transaction (and one flush of attachment files) per chunk, not per message.
@@ -146,7 +165,7 @@ def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS) -> list[Parse
                 parsed = parse_one(store, stored.message_key, raw, stored.message_id,
                                    stored.received_at, limits=limits)
                 store.cache_parse(stored.message_key, version, to_json(parsed))
-                out.append(parsed)
+                out.append(keep(parsed))
     if todo:
         log.info("event=parsed messages=%d", len(todo))
     out.sort(key=lambda p: (p.received_at, p.message_key))
@@ -175,16 +194,47 @@ def match_context(settings: Settings, store: Store) -> MatchContext:
     )
 
 
-def place_all(parsed: list[ParsedMessage], ctx: MatchContext) -> list[Placement]:
-    """parse → match: every message gets at least one Placement (placed, or with a reason)."""
-    out: list[Placement] = []
-    for p in parsed:
-        out.extend(place_message(p, ctx))
-    return out
+PLACEMENT_VERSION = 2  # bump when matching changes: every cached placement is then redone
+
+
+class Placer:
+    """parse → match, with the placement cache: a message is placed again only when what its
+    placement depends on changed (roster, requests, learned addresses, its override, its parse).
+    """
+
+    def __init__(self, settings: Settings, store: Store, ctx: MatchContext):
+        self.ctx = ctx
+        self.cache = store.cached_placements()
+        basis = (settings.units, settings.requests, sorted(settings.own_addresses),
+                 sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
+                 cache_version(settings.limits), PLACEMENT_VERSION)
+        self.basis = hashlib.sha256(repr(basis).encode()).hexdigest()
+        self.fresh: list[tuple[str, str, str]] = []
+
+    def place(self, parsed: ParsedMessage) -> list[Placement]:
+        """Every message gets at least one Placement (placed, or with a reason)."""
+        key = parsed.message_key
+        stamp = f"{self.basis}|{parsed.received_at.isoformat()}|{self.ctx.overrides.get(key)!r}"
+        hit = self.cache.get(key)
+        if hit is not None and hit[0] == stamp:
+            return [placement_from_json(d) for d in json.loads(hit[1])]
+        placed = list(place_message(parsed, self.ctx))
+        self.fresh.append((key, stamp, json.dumps([placement_to_json(p) for p in placed])))
+        return placed
+
+
+def lighten(parsed: ParsedMessage) -> ParsedMessage:
+    """The record without the long texts that only placement reads (memory, for 20,000 mails)."""
+    forwarded = parsed.forwarded
+    return replace(
+        parsed, own_text="",
+        attachments=tuple(replace(a, text="") if a.text else a for a in parsed.attachments),
+        forwarded=replace(forwarded, text="") if forwarded is not None else None)
 
 
 def status_all(settings: Settings, store: Store, parsed: list[ParsedMessage],
-               placements: list[Placement], now: datetime) -> list[StatusRow]:
+               placements: list[Placement], evidence: dict[str, tuple[str, ...]],
+               now: datetime) -> list[StatusRow]:
     """match → status: one row per (request, expected unit)."""
     by_key = {p.message_key: p for p in parsed}
     placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
@@ -193,7 +243,7 @@ def status_all(settings: Settings, store: Store, parsed: list[ParsedMessage],
             continue
         p = by_key[pl.message_key]
         placed[(pl.request_id, pl.unit_code)].append(PlacedMessage(
-            message_key=p.message_key, received_at=p.received_at, evidence=evidence_kinds(p),
+            message_key=p.message_key, received_at=p.received_at, evidence=evidence[p.message_key],
             attachment_hashes=tuple(a.sha256 for a in counted_files(p.attachments)),
             sender=p.author, subject=p.subject, match=pl.match.value if pl.match else "",
         ))
@@ -213,9 +263,7 @@ def status_all(settings: Settings, store: Store, parsed: list[ParsedMessage],
     return rows
 
 
-def write_outputs(settings: Settings, store: Store, parsed: list[ParsedMessage],
-                  placements: list[Placement], rows: list[StatusRow],
-                  now: datetime) -> tuple[Path, ...]:
+def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Path, ...]:
     """status → outputs: report.csv, messages.csv, report.xlsx, report.html."""
     from outputs.html import PageInputs, write_report_html
     from outputs.summary import summary_rows
@@ -225,8 +273,9 @@ def write_outputs(settings: Settings, store: Store, parsed: list[ParsedMessage],
     tz = settings.timezone
     out = settings.output_dir
     out.mkdir(parents=True, exist_ok=True)
-    by_key = {p.message_key: p for p in parsed}
-    ledger = [LedgerRow(by_key[pl.message_key], pl, evidence_kinds(by_key[pl.message_key]))
+    now, rows, placements = snap.now, snap.rows, snap.placements
+    by_key = {p.message_key: p for p in snap.parsed}
+    ledger = [LedgerRow(by_key[pl.message_key], pl, snap.evidence[pl.message_key])
               for pl in placements]
     report = report_rows(rows, tz)
     messages = message_rows(ledger, tz)
@@ -250,22 +299,29 @@ def write_outputs(settings: Settings, store: Store, parsed: list[ParsedMessage],
 # -- the run ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What the store says now: every message parsed and placed, and the status table."""
-
-    parsed: list[ParsedMessage]
-    placements: list[Placement]
-    rows: list[StatusRow]
-    now: datetime
-
-
 def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
-    """store → parse → match → status, without polling or writing outputs."""
-    parsed = parse_stored(store, limits=settings.limits)
-    placements = place_all(parsed, match_context(settings, store))
-    rows = status_all(settings, store, parsed, placements, now)
-    return Snapshot(parsed, placements, rows, now)
+    """store → parse → match → status, without polling or writing outputs.
+
+    Each message is placed (or its placement taken from the cache) as it is read, and only a
+    light copy of its record is kept.
+    """
+    placer = Placer(settings, store, match_context(settings, store))
+    placements: list[Placement] = []
+    evidence: dict[str, tuple[str, ...]] = {}
+
+    def place_and_lighten(parsed: ParsedMessage) -> ParsedMessage:
+        placements.extend(placer.place(parsed))
+        evidence[parsed.message_key] = evidence_kinds(parsed)
+        return lighten(parsed)
+
+    parsed = parse_stored(store, limits=settings.limits, keep=place_and_lighten)
+    if placer.fresh:
+        store.cache_placements(placer.fresh)
+        log.info("event=placed messages=%d", len(placer.fresh))
+    order = {p.message_key: (p.received_at, p.message_key) for p in parsed}
+    placements.sort(key=lambda pl: (*order[pl.message_key], pl.request_id or ""))
+    rows = status_all(settings, store, parsed, placements, evidence, now)
+    return Snapshot(parsed, placements, evidence, rows, now)
 
 
 def current_time() -> datetime:
@@ -325,7 +381,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
                 return RunResult(tuple(polls), tuple(errors), last["messages"], last["placed"],
                                  last["needs_person"], outputs)
             snap = snapshot(settings, store, now)
-            outputs = write_outputs(settings, store, snap.parsed, snap.placements, snap.rows, now)
+            outputs = write_outputs(settings, store, snap)
             counts = {
                 "messages": len(snap.parsed),
                 "placed": len({pl.message_key for pl in snap.placements if pl.reason is None}),

@@ -174,29 +174,17 @@ def stage_times(config: Path) -> list[tuple[str, float]]:
     """The rebuild cut into the pipeline's stages, each timed alone (no lock, same work)."""
     from config import load_config
     from ingest.store import Store
-    from pipeline import (
-        current_time,
-        match_context,
-        parse_stored,
-        place_all,
-        status_all,
-        write_outputs,
-    )
+    from pipeline import current_time, snapshot, write_outputs
 
     settings = load_config(config)
     now = current_time()
     store = Store(settings.data_dir)
     try:
-        parsed, t_parse = _timed(lambda: parse_stored(store))
-        placements, t_place = _timed(lambda: place_all(parsed, match_context(settings, store)))
-        rows, t_status = _timed(lambda: status_all(settings, store, parsed, placements,
-                                                   now))
-        _, t_out = _timed(lambda: write_outputs(settings, store, parsed, placements, rows,
-                                                now))
+        snap, t_snap = _timed(lambda: snapshot(settings, store, now))
+        _, t_out = _timed(lambda: write_outputs(settings, store, snap))
     finally:
         store.close()
-    return [("parse_stored (from the parse cache)", t_parse),
-            ("match_context + place_all", t_place), ("status_all", t_status),
+    return [("snapshot: read parse cache, place (cached), status", t_snap),
             ("write_outputs (csv, xlsx, html)", t_out)]
 
 

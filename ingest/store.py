@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS parsed (
     parser_version INTEGER NOT NULL,
     record         TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS placements (
+    message_key TEXT PRIMARY KEY,
+    stamp       TEXT NOT NULL,          -- what the placement was computed from
+    record      TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS overrides (
     message_key TEXT PRIMARY KEY,
     unit_code   TEXT,
@@ -425,6 +430,16 @@ class Store:
     def cache_parse(self, key: str, parser_version: int, record: dict[str, Any]) -> None:
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?,?,?)",
                         (key, parser_version, json.dumps(record, ensure_ascii=False)))
+
+    def cached_placements(self) -> dict[str, tuple[str, str]]:
+        """message_key -> (stamp, JSON list of placements)."""
+        rows = self.db.execute("SELECT message_key, stamp, record FROM placements").fetchall()
+        return {k: (s, r) for k, s, r in rows}
+
+    def cache_placements(self, rows: list[tuple[str, str, str]]) -> None:
+        """Keep (message_key, stamp, JSON) rows of freshly computed placements."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO placements VALUES (?,?,?)", rows)
 
     # -- the office's decisions ------------------------------------------------------------
 

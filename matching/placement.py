@@ -12,7 +12,7 @@ import re
 from matching.context import MatchContext
 from matching.records import NEEDS_PERSON, MatchKind, Override, Placement, Reason
 from matching.requests import OPEN_AFTER_DEADLINE, find_requests
-from matching.units import find_unit
+from matching.units import fields, find_unit
 from parsers.records import ParsedMessage
 
 # An auto-reply whose only mark is its first words ("Trả lời tự động: …").
@@ -46,12 +46,13 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
             return unplaced(Reason.BOUNCE)
         if parsed.auto_reply or _AUTO_TEXT.search(parsed.own_text[:AUTO_TEXT_CHARS]):
             return unplaced(Reason.AUTO_REPLY)
-    found = find_unit(parsed, ctx)
+    texts = fields(parsed, ctx)  # folded once, read by both searches
+    found = find_unit(parsed, ctx, texts)
     if found.unit_code is None:
         if found.candidates:
             return unplaced(Reason.AMBIGUOUS_UNIT, candidates=found.candidates)
         return unplaced(Reason.NO_UNIT)
-    request_ids, how = find_requests(parsed, found.unit_code, ctx)
+    request_ids, how = find_requests(parsed, found.unit_code, ctx, texts)
     if not request_ids:
         return unplaced(Reason.NO_REQUEST, found.unit_code, found.match)
     return tuple(Placement(key, found.unit_code, rid, found.match, None, (), how)

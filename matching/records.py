@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class MatchKind(StrEnum):
@@ -69,3 +70,15 @@ class UnitFinding:
     unit_code: str | None
     match: MatchKind | None = None
     candidates: tuple[str, ...] = ()
+
+
+def placement_to_json(p: Placement) -> dict[str, object]:
+    """A JSON-ready dict of a Placement (for the placement cache in the store)."""
+    return {"k": p.message_key, "u": p.unit_code, "r": p.request_id,
+            "m": p.match.value if p.match else None, "x": p.reason.value if p.reason else None,
+            "c": list(p.candidates), "h": p.request_match}
+
+
+def placement_from_json(d: dict[str, Any]) -> Placement:
+    return Placement(d["k"], d["u"], d["r"], MatchKind(d["m"]) if d["m"] else None,
+                     Reason(d["x"]) if d["x"] else None, tuple(d["c"]), d["h"])

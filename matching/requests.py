@@ -29,8 +29,8 @@ def _pairs(keyword: str) -> set[str]:
     return {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
 
 
-def find_requests(parsed: ParsedMessage, unit_code: str, ctx: MatchContext
-                  ) -> tuple[list[str], str]:
+def find_requests(parsed: ParsedMessage, unit_code: str, ctx: MatchContext,
+                  texts: list[str] | None = None) -> tuple[list[str], str]:
     """Request ids a placed message answers, and how they were found ('' when none).
 
     Example: (["178-TB/ĐTN"], "id"), (["185-TB/ĐTN"], "open"), ([], "").
@@ -38,7 +38,8 @@ def find_requests(parsed: ParsedMessage, unit_code: str, ctx: MatchContext
     override = ctx.overrides.get(parsed.message_key)
     if override is not None and override.request_id:
         return [override.request_id], "override"
-    text = "\n".join([ctx.fold(parsed.subject), *fields(parsed, ctx)])
+    texts = texts if texts is not None else fields(parsed, ctx)
+    text = "\n".join([ctx.fold(parsed.subject), *texts])
     named = [r.id for r in ctx.requests if ctx.id_patterns[r.id].search(text)]
     if named:
         return named, "id"

@@ -152,8 +152,12 @@ def _decide(named: set[str], unclear: set[str] | None = None) -> UnitFinding | N
     return None
 
 
-def find_unit(parsed: ParsedMessage, ctx: MatchContext) -> UnitFinding:
-    """The unit that sent `parsed`, how it was found, or the candidates when units tie."""
+def find_unit(parsed: ParsedMessage, ctx: MatchContext,
+              texts: list[str] | None = None) -> UnitFinding:
+    """The unit that sent `parsed`, how it was found, or the candidates when units tie.
+
+    `texts` are `fields(parsed, ctx)` when the caller has them already.
+    """
     override = ctx.overrides.get(parsed.message_key)
     if override is not None and override.unit_code:
         return UnitFinding(override.unit_code, MatchKind.OVERRIDE)
@@ -162,7 +166,7 @@ def find_unit(parsed: ParsedMessage, ctx: MatchContext) -> UnitFinding:
     found = _by_address(author, ctx)
     if found is not None:
         return found
-    texts = fields(parsed, ctx)
+    texts = texts if texts is not None else fields(parsed, ctx)
     for text in texts:
         found = _decide(*units_named(text, ctx))
         if found is not None:

@@ -517,7 +517,7 @@ def refresh_and_build(settings: Settings, day: date, now: datetime) -> Digest:
         store = Store(settings.data_dir)
         stack.callback(store.close)
         snap = snapshot(settings, store, now)
-        write_outputs(settings, store, snap.parsed, snap.placements, snap.rows, now)
+        write_outputs(settings, store, snap)
     return build_digest(settings, snap, day)
 
 

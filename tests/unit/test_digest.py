@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config.model import DigestConfig, Request, ScheduleConfig, Settings, Unit
+from matching.evidence import evidence_kinds
 from matching.placement import MatchKind, Placement, Reason
 from outputs.digest import (
     Digest,
@@ -107,7 +108,8 @@ def make_snapshot(now: datetime = NOW) -> Snapshot:
             if u == unit.code
         ]
         rows.append(compute_status(REQUEST, unit, placed, now))
-    return Snapshot([*parsed, UNPLACED], placements, rows, now)
+    evidence = {p.message_key: evidence_kinds(p) for p in [*parsed, UNPLACED]}
+    return Snapshot([*parsed, UNPLACED], placements, evidence, rows, now)
 
 
 def digest_for(tmp_path: Path, day: date, now: datetime = NOW) -> Digest:
