@@ -29,6 +29,7 @@ log = logging.getLogger("mailtally.outputs")
 
 THUMB_PX = 160
 MAX_THUMB_SOURCE_PIXELS = 64_000_000  # bigger photos are named, not drawn (memory)
+THUMBS_PER_UNIT = 4  # drawn per unit and request; the others are listed by name (page size)
 _THUMB_EXT = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"}
 
 
@@ -65,7 +66,9 @@ def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
                 img.draft("RGB", (THUMB_PX * 2, THUMB_PX * 2))  # JPEG: decode at a small scale
                 img.thumbnail((THUMB_PX, THUMB_PX))
                 buf = io.BytesIO()
-                img.convert("RGB").save(buf, "JPEG", quality=70)
+                small = img.convert("RGB")
+                small.info.clear()  # a photo's JPEG comment or EXIF must not ride along
+                small.save(buf, "JPEG", quality=70)
         except Exception as exc:  # Pillow raises many types for bad or unsupported images
             log.debug("no thumbnail for %s: %s", stored_path, exc)
             return ""
@@ -98,7 +101,7 @@ def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]
             entry = {"name": a.filename, "href": _rel(inputs, a.stored_path), "thumb": ""}
             ext = a.filename.rsplit(".", 1)[-1].lower() if "." in a.filename else ""
             if "images" in a.kinds:
-                if ext in _THUMB_EXT:
+                if ext in _THUMB_EXT and sum(1 for p in photos if p["thumb"]) < THUMBS_PER_UNIT:
                     entry["thumb"] = thumbnail_uri(inputs.data_dir, a.stored_path, a.sha256)
                 photos.append(entry)
             else:

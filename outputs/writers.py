@@ -54,12 +54,18 @@ def _sheet_title(text: str, used: set[str]) -> str:
 def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Sequence[str]],
                summary_columns: list[str], messages: Sequence[Sequence[str]]) -> None:
     """report.xlsx: a summary sheet, one sheet per request, and the ledger. Cells are text (already
-    defused by the caller), header frozen, status cells coloured."""
+    defused by the caller), header frozen, status cells coloured.
+
+    Written in openpyxl's write-only mode: rows stream to the file instead of a cell object per
+    cell in memory (20,000 ledger rows took 6 s and 50 MB the other way).
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     used: set[str] = set()
     sheets: list[tuple[str, list[str], list[Sequence[str]]]] = [
         ("Tổng hợp", summary_columns, list(summary))]
@@ -68,29 +74,29 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
         by_request.setdefault(row[0], []).append(row)
     sheets += [(rid, REPORT_COLUMNS, rows) for rid, rows in by_request.items()]
     sheets.append(("messages", MESSAGE_COLUMNS, list(messages)))
-    first = True
+    bold = Font(bold=True)
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_FILLS.items()}
     for title, columns, rows in sheets:
-        ws = wb.active if first else wb.create_sheet()
-        first = False
-        ws.title = _sheet_title(title, used)
-        ws.append(columns)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            # Control characters are illegal in XLSX: a stray one must not cost the whole file.
-            ws.append([ILLEGAL_CHARACTERS_RE.sub("", str(c)) for c in row])
+        ws = wb.create_sheet(_sheet_title(title, used))
         ws.freeze_panes = "A2"
-        if "status" in columns:
-            col = columns.index("status") + 1
-            for r in range(2, ws.max_row + 1):
-                cell = ws.cell(row=r, column=col)
-                fill = STATUS_FILLS.get(str(cell.value))
-                if fill:
-                    cell.fill = PatternFill("solid", fgColor=fill)
         for i, name in enumerate(columns, start=1):
             longest = max([len(name)] + [len(str(r[i - 1])) for r in rows[:500]])
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(
-                60, max(8, longest + 2))
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        status_col = columns.index("status") if "status" in columns else -1
+        for row in rows:
+            # Control characters are illegal in XLSX: a stray one must not cost the whole file.
+            values: list[object] = [ILLEGAL_CHARACTERS_RE.sub("", str(c)) for c in row]
+            if status_col >= 0 and values[status_col] in fills:
+                cell = WriteOnlyCell(ws, value=values[status_col])
+                cell.fill = fills[str(values[status_col])]
+                values[status_col] = cell
+            ws.append(values)
     tmp = path.with_name(f".{path.name}.tmp")
     wb.save(tmp)
     _replace(tmp, path)
