@@ -110,11 +110,34 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
     return results, errors
 
 
-def parse_one(store: Store, stored_key: str, raw: bytes, message_id: str,
+AttachmentSaver = Callable[[str, int, str, bytes], str]
+
+
+def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
+                      ) -> tuple[list[PollResult], list[SourceError]]:
+    """source → store, with parsing in a second process when many messages arrive at once."""
+    from parse_pool import ParsePool
+
+    pool = ParsePool(settings.data_dir, settings.limits)
+    store.on_commit = pool.submit
+    try:
+        results = poll_sources(settings, store, stop)
+    finally:
+        store.on_commit = None
+        if stop():
+            pool.close()
+    parsed = pool.collect(store)
+    if parsed:
+        log.info("event=parsed_while_fetching messages=%d", parsed)
+    return results
+
+
+def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, message_id: str,
               received_at: datetime, *, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
     """Parse one stored message under `limits` and keep its attachments. Never raises for a bad
     message: a crash becomes reason `unparseable` with a one-line detail (traceback in the log).
     An attachment over `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
+    save = store.save_attachment if isinstance(store, Store) else store
     try:
         parsed, payloads = parse_message(raw, stored_key, message_id, received_at, limits=limits)
         stored = []
@@ -122,7 +145,7 @@ def parse_one(store: Store, stored_key: str, raw: bytes, message_id: str,
             if data is None:
                 stored.append(attachment)
                 continue
-            path = store.save_attachment(stored_key, i, attachment.filename, data)
+            path = save(stored_key, i, attachment.filename, data)
             stored.append(replace(attachment, stored_path=path))
         return replace(parsed, attachments=tuple(stored))
     except StorageError:
@@ -282,7 +305,7 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
     write_report_csv(out / "report.csv", report)
     write_messages_csv(out / "messages.csv", messages)
     summary_columns, summary = summary_rows(settings.requests, rows, settings.language)
-    write_xlsx(out / "report.xlsx", report, summary, summary_columns, messages)
+    write_xlsx(out / "report.xlsx", report, summary, summary_columns)
     placed_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
     for pl in placements:
         if pl.reason is None and pl.request_id and pl.unit_code:
@@ -372,7 +395,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
     with data_dir_lock(settings.data_dir):
         store = Store(settings.data_dir)
         try:
-            polls, errors = poll_sources(settings, store, stop) if poll else ([], [])
+            polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])
             key = outputs_key(settings, store, now)
             outputs = tuple(settings.output_dir / n for n in OUTPUT_NAMES)
             last = json.loads(store.get_meta("outputs") or "{}")

@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -267,6 +267,14 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
         raise StorageError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
 
 
+def attachment_path(message_key: str, index: int, filename: str) -> str:
+    """Where attachment `index` of a message is kept, relative to data_dir."""
+    return f"files/{message_key}/{index:02d}-{safe_filename(filename)}"
+
+
+NewMessage = tuple[str, str, str, datetime]  # message_key, raw_path, message_id, received_at
+
+
 class Store:
     """The data dir: `mailtally.db`, `raw/` (one .eml per message), `files/` (attachments)."""
 
@@ -283,6 +291,9 @@ class Store:
         self.db.executescript(SCHEMA)
         self._in_transaction = False
         self._unsynced = False
+        self._new_in_transaction: list[NewMessage] = []
+        # Called with the messages a transaction stored, once it has committed.
+        self.on_commit: Callable[[list[NewMessage]], None] | None = None
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                         (str(SCHEMA_VERSION),))
 
@@ -320,10 +331,14 @@ class Store:
                 self._unsynced = False
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._new_in_transaction = []
             raise
         finally:
             self._in_transaction = False
         self.db.execute("COMMIT")
+        new, self._new_in_transaction = self._new_in_transaction, []
+        if new and self.on_commit is not None:
+            self.on_commit(new)
 
     def _write(self, path: Path, data: bytes) -> None:
         write_atomic(path, data, sync=not self._in_transaction)
@@ -354,6 +369,9 @@ class Store:
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?)",
             (key, message_id, _utc_iso(received_at), rel, len(raw), source, folder, _now()),
         )
+        if self._in_transaction:
+            stamp = datetime.fromisoformat(_utc_iso(received_at))  # as the row holds it
+            self._new_in_transaction.append((key, rel, message_id, stamp))
         self.bump()
         return key, True
 
@@ -377,7 +395,7 @@ class Store:
 
     def save_attachment(self, message_key: str, index: int, filename: str, data: bytes) -> str:
         """Write one attachment under a safe, unique name; return its path relative to data_dir."""
-        rel = f"files/{message_key}/{index:02d}-{safe_filename(filename)}"
+        rel = attachment_path(message_key, index, filename)
         target = self.data_dir / rel
         if not target.exists() or target.stat().st_size != len(data):
             self._write(target, data)

@@ -7,6 +7,7 @@ message is ever marked safe.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import logging
 import os
@@ -79,8 +80,14 @@ def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(cache.read_bytes()).decode()
 
 
+@functools.lru_cache(maxsize=4)
+def _data_prefix(data_dir: Path, output_dir: Path) -> str:
+    return Path(os.path.relpath(data_dir, output_dir)).as_posix()
+
+
 def _rel(inputs: PageInputs, stored_path: str) -> str:
-    return Path(os.path.relpath(inputs.data_dir / stored_path, inputs.output_dir)).as_posix()
+    """A stored file's link from the page: relative, so the folders can be zipped together."""
+    return f"{_data_prefix(inputs.data_dir, inputs.output_dir)}/{stored_path}"
 
 
 def _eml_href(inputs: PageInputs, key: str) -> str:

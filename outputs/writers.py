@@ -52,9 +52,10 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Sequence[str]],
-               summary_columns: list[str], messages: Sequence[Sequence[str]]) -> None:
-    """report.xlsx: a summary sheet, one sheet per request, and the ledger. Cells are text (already
-    defused by the caller), header frozen, status cells coloured.
+               summary_columns: list[str]) -> None:
+    """report.xlsx: a summary sheet and one sheet per request. Cells are text (already defused by
+    the caller), header frozen, status cells coloured. The ledger stays in messages.csv: 20,000
+    rows of it would double the file and the time to write it, for a table people filter, not read.
 
     Written in openpyxl's write-only mode: rows stream to the file instead of a cell object per
     cell in memory (20,000 ledger rows took 6 s and 50 MB the other way).
@@ -73,7 +74,6 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
     for row in report:
         by_request.setdefault(row[0], []).append(row)
     sheets += [(rid, REPORT_COLUMNS, rows) for rid, rows in by_request.items()]
-    sheets.append(("messages", MESSAGE_COLUMNS, list(messages)))
     bold = Font(bold=True)
     fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_FILLS.items()}
     for title, columns, rows in sheets:
