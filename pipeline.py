@@ -315,6 +315,7 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
         ledger=ledger, parsed=by_key, placed_keys=dict(placed_keys),
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
         warnings=[w.text(settings.language) for w in warnings_now(settings, store, now)],
+        roster={u.code: u.emails for u in settings.units},
     ))
     return tuple(out / n for n in OUTPUT_NAMES)
 

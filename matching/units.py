@@ -163,7 +163,10 @@ def find_unit(parsed: ParsedMessage, ctx: MatchContext,
         return UnitFinding(override.unit_code, MatchKind.OVERRIDE)
     original = effective_original(parsed, ctx)
     author = original.sender if original is not None and original.sender else parsed.sender
-    found = _by_address(author, ctx)
+    # A roster address in From is no proof when the receiving server's checks failed for it:
+    # the name in the message then has to speak for the unit.
+    spoofable = parsed.auth == "fail" and author == parsed.sender
+    found = None if spoofable else _by_address(author, ctx)
     if found is not None:
         return found
     texts = texts if texts is not None else fields(parsed, ctx)
@@ -176,7 +179,7 @@ def find_unit(parsed: ParsedMessage, ctx: MatchContext,
         found = _decide(units_near(text, ctx))
         if found is not None:
             return found
-    if original is not None:
+    if original is not None and parsed.auth != "fail":
         # Nothing in the original names a unit: the forwarder is the best witness left.
         found = _by_address(parsed.sender, ctx)
         if found is not None:

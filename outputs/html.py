@@ -13,7 +13,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ class PageInputs:
     generated_at: datetime
     polls: dict[str, dict[str, Any]]
     warnings: list[str]
+    roster: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit code -> emails
     command: str = "mailtally"
 
 
@@ -116,6 +117,22 @@ def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]
     return photos, files
 
 
+def _unit_notes(inputs: PageInputs, unit_code: str, keys: list[str]) -> list[str]:
+    """What the office should know about a unit's messages: an address that is not in the
+    roster, a sender the receiving server could not verify, anything the parser skipped."""
+    lang = inputs.language
+    notes: list[str] = []
+    roster = inputs.roster.get(unit_code, ())
+    for key in keys:
+        p = inputs.parsed[key]
+        if p.author and p.author not in roster:
+            notes.append(f"{pick(LABELS, 'new_address', lang)}: {p.author}")
+        if p.auth == "fail":
+            notes.append(f"{pick(LABELS, 'unverified', lang)}: {p.sender}")
+        notes.extend(p.notes)
+    return list(dict.fromkeys(notes))
+
+
 def _duration(seconds: float, lang: str) -> str:
     seconds = abs(seconds)
     days, rest = divmod(int(seconds), 86400)
@@ -155,7 +172,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 "eml": _eml_href(inputs, r.submission_key) if submission else "",
                 "all_eml": [_eml_href(inputs, k) for k in keys],
                 "deadline": local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
-                "notes": [n for k in keys for n in inputs.parsed[k].notes],
+                "notes": _unit_notes(inputs, r.unit_code, keys),
                 "excuse": r.excuse_reason,
             })
         requests_view.append({
@@ -177,7 +194,9 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
             "sender": p.author, "subject": p.subject, "reason": pl.reason.value,
             "reason_label": pick(REASON_LABELS, pl.reason.value, lang),
             "candidates": ", ".join(pl.candidates),
-            "detail": p.problem or "; ".join(p.notes),
+            "detail": "; ".join(filter(None, [
+                p.problem, *p.notes,
+                pick(LABELS, "unverified", lang) if p.auth == "fail" else ""])),
             "eml": _eml_href(inputs, p.message_key),
             "fixes": _fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
                                    pl.candidates),

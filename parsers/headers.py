@@ -144,3 +144,25 @@ def header_date(value: object) -> datetime | None:
     except OverflowError:
         return None
     return dt
+
+
+_AUTH_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+def authentication_verdict(value: object) -> str:
+    """"fail", "pass" or "" from the receiving server's Authentication-Results header (RFC 8601).
+
+    Only the topmost header counts: the office's own server adds it on top, while anything below
+    it came with the message and proves nothing. DMARC decides when present; otherwise a passing
+    DKIM signature or SPF check is a pass, and a failing SPF without a passing DKIM is a fail.
+    """
+    results: dict[str, str] = {}
+    for method, result in _AUTH_RESULT.findall(raw_header(value)[:4000]):
+        results.setdefault(method.lower(), result.lower())
+    if results.get("dmarc") in ("fail", "pass"):
+        return results["dmarc"]
+    if "pass" in (results.get("dkim"), results.get("spf")):
+        return "pass"
+    if results.get("spf") in ("fail", "softfail") or results.get("dkim") == "fail":
+        return "fail"
+    return ""

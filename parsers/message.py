@@ -28,7 +28,13 @@ from email.policy import compat32
 
 from parsers.attachments import attachment_kinds, extension, zip_names
 from parsers.extract import READABLE, document_text
-from parsers.headers import header_address, header_date, header_text, raw_header
+from parsers.headers import (
+    authentication_verdict,
+    header_address,
+    header_date,
+    header_text,
+    raw_header,
+)
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.mime import fast_message_from_bytes
 from parsers.records import Attachment, Original, ParsedMessage
@@ -377,6 +383,7 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
         date = header_date(msg.get("Date"))
         auto_reply = _is_auto_reply(msg, subject)
         bounce = _is_bounce(msg, walk, sender, subject)
+        auth = authentication_verdict(msg.get("Authentication-Results"))
     except _READ_ERRORS as exc:
         log.debug("message %s not read", message_key, exc_info=True)
         return replace(base, problem=clean_line(f"{type(exc).__name__}: {exc}", 300),
@@ -405,6 +412,7 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
         references=references,
         auto_reply=auto_reply,
         bounce=bounce,
+        auth=auth,
         defects=defects,
         notes=notes,
     )

@@ -107,3 +107,18 @@ def test_an_alias_added_today_places_last_weeks_mail(office: Path) -> None:
     assert cli(office, "once") == 0
     again = ledger_row(office, "Bản tin")
     assert (again["unit_code"], again["match"]) == ("SYT", "name")
+
+
+def test_a_spoofed_roster_address_is_not_believed_and_is_flagged(office: Path) -> None:
+    (office.parent / "inbox" / "98_spoofed.eml").write_bytes(
+        b"Authentication-Results: mx.doankhoi.example.vn; spf=fail smtp.mailfrom=stp.example"
+        b".gov.vn; dkim=none; dmarc=fail header.from=stp.example.gov.vn\r\n"
+        b"Received: from evil by mx; Fri, 11 Aug 2023 10:00:00 +0700\r\n"
+        b"From: doanthanhnien@stp.example.gov.vn\r\nTo: doankhoi@doankhoi.example.vn\r\n"
+        b"Subject: Bao cao gia mao 178-TB/DTN\r\nMessage-ID: <spoof-1@evil.example>\r\n"
+        b"Date: Fri, 11 Aug 2023 10:00:00 +0700\r\n\r\nXem tep.\r\n")
+    assert cli(office, "once") == 0
+    row = ledger_row(office, "Bao cao gia mao")
+    assert (row["unit_code"], row["reason"]) == ("", "no_unit")
+    page = (office.parent / "out" / "report.html").read_text(encoding="utf-8")
+    assert "chưa được máy chủ xác thực" in page

@@ -211,3 +211,25 @@ def test_a_typo_in_the_subject_is_forgiven_only_when_nothing_matches_exactly() -
 def test_so_tp_means_so_tu_phap() -> None:
     [pl] = place_message(parse(build("x@gmail.com", "Đoàn Sở TP báo cáo TB 178")), ctx())
     assert pl.unit_code == "STP"
+
+
+@pytest.mark.parametrize(("header", "verdict"), [
+    ("mx.doankhoi.vn; spf=fail smtp.mailfrom=stp.example.vn; dkim=none; dmarc=fail", "fail"),
+    ("mx.doankhoi.vn; spf=softfail smtp.mailfrom=x; dkim=none", "fail"),
+    ("mx.doankhoi.vn; spf=fail smtp.mailfrom=x; dkim=pass header.d=stp.example.vn", "pass"),
+    ("mx.doankhoi.vn; dkim=pass; spf=pass; dmarc=pass", "pass"),
+    ("mx.doankhoi.vn; none", ""),
+])
+def test_authentication_results_verdict(header: str, verdict: str) -> None:
+    assert parse(build("doan@stp.example.vn", "TB 178",
+                       Authentication_Results=header)).auth == verdict
+
+
+def test_a_spoofed_roster_address_does_not_place_by_address() -> None:
+    spoofed = parse(build("doan@stp.example.vn", "Báo cáo TB 178",
+                          Authentication_Results="mx; spf=fail; dkim=none; dmarc=fail"))
+    assert place_message(spoofed, ctx())[0].reason == Reason.NO_UNIT
+    named = parse(build("doan@stp.example.vn", "Đoàn Sở Xây dựng báo cáo TB 178",
+                        Authentication_Results="mx; spf=fail; dkim=none; dmarc=fail"))
+    [pl] = place_message(named, ctx())
+    assert (pl.unit_code, pl.match) == ("SXD", MatchKind.NAME)
