@@ -23,7 +23,7 @@ from pathlib import Path
 from config.model import Settings
 from ingest.errors import SourceError, StorageError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import Store
+from ingest.store import Store, StoredMessage
 from matching.evidence import evidence_kinds
 from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
 from matching.records import placement_from_json, placement_to_json
@@ -159,21 +159,29 @@ def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, messa
 
 
 def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
-                 keep: Callable[[ParsedMessage], ParsedMessage] | None = None
-                 ) -> list[ParsedMessage]:
+                 keep: Callable[[ParsedMessage], ParsedMessage] | None = None,
+                 known: Callable[[StoredMessage], bool] | None = None) -> list[ParsedMessage]:
     """store → parse, with the parse cache: a message is parsed again only when the parser
     version or the limits changed, or its receipt time moved (an earlier copy arrived).
 
     `keep`, when given, sees each full record as it is read and returns what to keep of it, so
-    that thousands of full records never have to be held at once.
+    that thousands of full records never have to be held at once. `known`, when given, says for
+    a message whether the caller already has all it needs from the full record (its placements,
+    from their cache): the light record is then enough and the full one is not read at all.
     """
     keep = keep or (lambda p: p)
     version = cache_version(limits)
-    cache = store.all_cached_parses(version)
+    light = store.cached_light_parses(version) if known is not None else {}
     out: list[ParsedMessage] = []
     todo = []
     for stored in store.messages():
-        data = cache.get(stored.message_key)
+        light_json = light.get(stored.message_key)
+        if light_json is not None and known is not None:
+            record = from_json(json.loads(light_json))
+            if record.received_at == stored.received_at and known(stored):
+                out.append(record)
+                continue
+        data = store.cached_parse(stored.message_key, version)
         if data is not None:
             parsed = from_json(data)
             if parsed.received_at == stored.received_at:
@@ -217,7 +225,7 @@ def match_context(settings: Settings, store: Store) -> MatchContext:
     )
 
 
-PLACEMENT_VERSION = 2  # bump when matching changes: every cached placement is then redone
+PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is then redone
 
 
 class Placer:
@@ -234,16 +242,30 @@ class Placer:
         self.basis = hashlib.sha256(repr(basis).encode()).hexdigest()
         self.fresh: list[tuple[str, str, str]] = []
 
-    def place(self, parsed: ParsedMessage) -> list[Placement]:
-        """Every message gets at least one Placement (placed, or with a reason)."""
-        key = parsed.message_key
-        stamp = f"{self.basis}|{parsed.received_at.isoformat()}|{self.ctx.overrides.get(key)!r}"
+    def _stamp(self, key: str, received_at: datetime) -> str:
+        return f"{self.basis}|{received_at.isoformat()}|{self.ctx.overrides.get(key)!r}"
+
+    def cached(self, key: str, received_at: datetime
+               ) -> tuple[list[Placement], tuple[str, ...]] | None:
+        """The cached placements and evidence of a message, if still valid."""
         hit = self.cache.get(key)
-        if hit is not None and hit[0] == stamp:
-            return [placement_from_json(d) for d in json.loads(hit[1])]
+        if hit is None or hit[0] != self._stamp(key, received_at):
+            return None
+        data = json.loads(hit[1])
+        return [placement_from_json(d) for d in data["p"]], tuple(data["e"])
+
+    def place(self, parsed: ParsedMessage) -> tuple[list[Placement], tuple[str, ...]]:
+        """Every message gets at least one Placement (placed, or with a reason), and its
+        evidence kinds."""
+        key = parsed.message_key
+        hit = self.cached(key, parsed.received_at)
+        if hit is not None:
+            return hit
         placed = list(place_message(parsed, self.ctx))
-        self.fresh.append((key, stamp, json.dumps([placement_to_json(p) for p in placed])))
-        return placed
+        kinds = evidence_kinds(parsed)
+        self.fresh.append((key, self._stamp(key, parsed.received_at), json.dumps(
+            {"p": [placement_to_json(p) for p in placed], "e": list(kinds)})))
+        return placed, kinds
 
 
 def lighten(parsed: ParsedMessage) -> ParsedMessage:
@@ -334,11 +356,19 @@ def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
     evidence: dict[str, tuple[str, ...]] = {}
 
     def place_and_lighten(parsed: ParsedMessage) -> ParsedMessage:
-        placements.extend(placer.place(parsed))
-        evidence[parsed.message_key] = evidence_kinds(parsed)
+        placed, evidence[parsed.message_key] = placer.place(parsed)
+        placements.extend(placed)
         return lighten(parsed)
 
-    parsed = parse_stored(store, limits=settings.limits, keep=place_and_lighten)
+    def known(stored: StoredMessage) -> bool:
+        hit = placer.cached(stored.message_key, stored.received_at)
+        if hit is None:
+            return False
+        placements.extend(hit[0])
+        evidence[stored.message_key] = hit[1]
+        return True
+
+    parsed = parse_stored(store, limits=settings.limits, keep=place_and_lighten, known=known)
     if placer.fresh:
         store.cache_placements(placer.fresh)
         log.info("event=placed messages=%d", len(placer.fresh))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import StorageError
+from parsers.records import light_json
 
 SCHEMA_VERSION = 1
 
@@ -68,6 +69,11 @@ CREATE TABLE IF NOT EXISTS parsed (
     message_key    TEXT PRIMARY KEY,
     parser_version INTEGER NOT NULL,
     record         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS parsed_light (
+    message_key    TEXT PRIMARY KEY,
+    parser_version INTEGER NOT NULL,
+    record         TEXT NOT NULL         -- the record without its long texts
 );
 CREATE TABLE IF NOT EXISTS placements (
     message_key TEXT PRIMARY KEY,
@@ -453,14 +459,20 @@ class Store:
             (key, parser_version)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def all_cached_parses(self, parser_version: int) -> dict[str, dict[str, Any]]:
-        rows = self.db.execute("SELECT message_key, record FROM parsed WHERE parser_version=?",
-                               (parser_version,)).fetchall()
-        return {k: json.loads(r) for k, r in rows}
+    def cached_light_parses(self, parser_version: int) -> dict[str, str]:
+        """message_key -> JSON of the light record (see `parsers.records.light_json`)."""
+        rows = self.db.execute(
+            "SELECT message_key, record FROM parsed_light WHERE parser_version=?",
+            (parser_version,)).fetchall()
+        return dict(rows)
 
     def cache_parse(self, key: str, parser_version: int, record: dict[str, Any]) -> None:
+        """Keep a parsed record, whole and light."""
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?,?,?)",
                         (key, parser_version, json.dumps(record, ensure_ascii=False)))
+        self.db.execute("INSERT OR REPLACE INTO parsed_light VALUES (?,?,?)",
+                        (key, parser_version, json.dumps(light_json(record),
+                                                         ensure_ascii=False)))
 
     def cached_placements(self) -> dict[str, tuple[str, str]]:
         """message_key -> (stamp, JSON list of placements)."""

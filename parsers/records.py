@@ -131,3 +131,13 @@ def from_json(data: dict[str, Any]) -> ParsedMessage:
         problem=data["problem"],
         notes=tuple(data["notes"]),
     )
+
+
+def light_json(data: dict[str, Any]) -> dict[str, Any]:
+    """`to_json` output without the long texts that only placement reads: the sender's own
+    text, attachment texts and a forwarded original's text. What status and outputs need stays."""
+    light = {**data, "own_text": ""}
+    light["attachments"] = [{**a, "text": ""} for a in data["attachments"]]
+    if data.get("forwarded"):
+        light["forwarded"] = {**data["forwarded"], "text": ""}
+    return light
