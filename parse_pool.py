@@ -23,6 +23,21 @@ from parsers.records import to_json
 log = logging.getLogger("mailtally")
 
 START_AFTER_NEW = 50  # new messages in one poll before a parsing process is worth starting
+ORPHAN_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In the worker: end at once when the run that started it is gone (killed with SIGKILL, say).
+    The worker holds both ends of its task pipe, so it would otherwise wait for work forever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _parse_in_worker(data_dir: str, key: str, raw_path: str, message_id: str,
@@ -62,7 +77,8 @@ class ParsePool:
                 return
             # spawn, not fork: the parent holds an SQLite connection and a socket.
             self.executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent, initargs=(os.getpid(),))
             log.info("event=parse_process_started")
         for key, raw_path, message_id, received_at in self.waiting:
             self.futures.append((key, self.executor.submit(

@@ -75,7 +75,7 @@ def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
             log.debug("no thumbnail for %s: %s", stored_path, exc)
             return ""
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         tmp.write_bytes(buf.getvalue())
         tmp.replace(cache)
     return "data:image/jpeg;base64," + base64.b64encode(cache.read_bytes()).decode()
