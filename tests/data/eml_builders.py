@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -300,3 +300,20 @@ def garbage_bytes(size: int = 4_000, seed: int = 1) -> bytes:
     them in APPEND but serves NUL as 0x80 and bare CR or LF as CRLF."""
     rng = random.Random(seed)
     return bytes(rng.randrange(256) for _ in range(size))
+
+
+# The small roster the IMAP integration tests share: code -> (name, address).
+UNITS = {
+    "D01": ("Đoàn Thanh niên Sở Tài chính", "doantn.stc@example.gov.vn"),
+    "D02": ("Đoàn Thanh niên Sở Kế hoạch và Đầu tư", "dtn.skhdt@example.gov.vn"),
+    "D03": ("Chi đoàn Bảo hiểm xã hội tỉnh", "chidoan.bhxh@example.gov.vn"),
+    "D04": ("Đoàn Thanh niên Sở Y tế", "doantn.syt@example.gov.vn"),
+}
+UNITS_CSV = "code,name,emails,aliases\n" + "".join(
+    f"{code},{name},{address},\n" for code, (name, address) in UNITS.items()
+)
+
+
+def utc(hour: int, minute: int, second: int = 0) -> datetime:
+    """2023-08-11 at this UTC time (the deadline day; 04:00 UTC is 11:00 in Hà Nội)."""
+    return datetime(2023, 8, 11, hour, minute, second, tzinfo=UTC)

@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from eml_builders import build_message, docx, garbage_bytes, jpg, pdf, truncated_message
+from eml_builders import (
+    UNITS,
+    UNITS_CSV,
+    build_message,
+    docx,
+    garbage_bytes,
+    jpg,
+    pdf,
+    truncated_message,
+    utc,
+)
 from servers.dovecot import DovecotServer, ImapUser
 
 pytestmark = pytest.mark.integration
@@ -61,21 +71,8 @@ MESSAGES_COLUMNS = [
     "candidates",
 ]
 
-# code -> (name, address). The roster written for every test in this module.
-UNITS = {
-    "D01": ("Đoàn Thanh niên Sở Tài chính", "doantn.stc@example.gov.vn"),
-    "D02": ("Đoàn Thanh niên Sở Kế hoạch và Đầu tư", "dtn.skhdt@example.gov.vn"),
-    "D03": ("Chi đoàn Bảo hiểm xã hội tỉnh", "chidoan.bhxh@example.gov.vn"),
-    "D04": ("Đoàn Thanh niên Sở Y tế", "doantn.syt@example.gov.vn"),
-}
-UNITS_CSV = "code,name,emails,aliases\n" + "".join(
-    f"{code},{name},{address},\n" for code, (name, address) in UNITS.items()
-)
 
 
-def utc(hour: int, minute: int, second: int = 0) -> datetime:
-    """2023-08-11 at this UTC time (the deadline day; 04:00 UTC is 11:00 in Hà Nội)."""
-    return datetime(2023, 8, 11, hour, minute, second, tzinfo=UTC)
 
 
 def vn(hour: int, minute: int, second: int = 0) -> datetime:

@@ -18,11 +18,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from eml_builders import build_message, docx, jpg
+from eml_builders import UNITS, UNITS_CSV, build_message, docx, jpg, utc
 from servers.dovecot import DovecotServer, ImapUser
 
 pytestmark = pytest.mark.integration
@@ -38,19 +38,8 @@ POLL_SECONDS = 60  # poll_minutes = 1
 IDLE_PICKUP_SECONDS = 15.0  # well under POLL_SECONDS: only IDLE (or a reconnect) explains it
 STOP_SECONDS = 10.0
 
-UNITS = {
-    "D01": ("Đoàn Thanh niên Sở Tài chính", "doantn.stc@example.gov.vn"),
-    "D02": ("Đoàn Thanh niên Sở Kế hoạch và Đầu tư", "dtn.skhdt@example.gov.vn"),
-    "D03": ("Chi đoàn Bảo hiểm xã hội tỉnh", "chidoan.bhxh@example.gov.vn"),
-    "D04": ("Đoàn Thanh niên Sở Y tế", "doantn.syt@example.gov.vn"),
-}
-UNITS_CSV = "code,name,emails,aliases\n" + "".join(
-    f"{code},{name},{address},\n" for code, (name, address) in UNITS.items()
-)
 
 
-def utc(hour: int, minute: int, second: int = 0) -> datetime:
-    return datetime(2023, 8, 11, hour, minute, second, tzinfo=UTC)
 
 
 def message_id_of(code: str, n: int = 1) -> str:

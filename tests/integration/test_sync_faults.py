@@ -17,11 +17,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from eml_builders import build_message, docx, jpg
+from eml_builders import UNITS, UNITS_CSV, build_message, docx, jpg, utc
 from servers.dovecot import DovecotServer, ImapUser
 
 pytestmark = pytest.mark.integration
@@ -34,23 +34,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_ENV = "MAILTALLY_IMAP_PASSWORD"
 REQUEST_ID = "178-TB/ĐTN"
 CONFIG_DIR = "cfg"  # write_config(dirname=...) again rewrites the same config, same data dir
-
-# code -> (name, address); the roster of every test here.
-UNITS = {
-    "D01": ("Đoàn Thanh niên Sở Tài chính", "doantn.stc@example.gov.vn"),
-    "D02": ("Đoàn Thanh niên Sở Kế hoạch và Đầu tư", "dtn.skhdt@example.gov.vn"),
-    "D03": ("Chi đoàn Bảo hiểm xã hội tỉnh", "chidoan.bhxh@example.gov.vn"),
-    "D04": ("Đoàn Thanh niên Sở Y tế", "doantn.syt@example.gov.vn"),
-}
-UNITS_CSV = "code,name,emails,aliases\n" + "".join(
-    f"{code},{name},{address},\n" for code, (name, address) in UNITS.items()
-)
-
-
-def utc(hour: int, minute: int, second: int = 0) -> datetime:
-    """2023-08-11 at this UTC time (the deadline, 11:00 in Hà Nội, is 04:00 UTC)."""
-    return datetime(2023, 8, 11, hour, minute, second, tzinfo=UTC)
-
 
 def message_id_of(code: str, n: int = 1) -> str:
     return f"<178-{code.lower()}-{n}@example.gov.vn>"
