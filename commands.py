@@ -39,6 +39,19 @@ def cmd_once(settings: Settings, *, poll: bool = True) -> int:
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
+def cmd_demo(settings: Settings) -> int:
+    """`once` on the bundled sample, then the digest of the deadline day of its first notice
+    (the sample's mail is from 2023: a digest for today would have nothing to tell)."""
+    from outputs.digest import cmd_digest
+    from pipeline import current_time
+
+    status = cmd_once(settings)
+    if status != EXIT_OK or not settings.requests:
+        return status
+    day = settings.requests[0].deadline.astimezone(settings.timezone).date()
+    return cmd_digest(settings, day.isoformat(), send=False, now=current_time())
+
+
 def _rebuild_if_free(settings: Settings) -> None:
     """After an office decision, show it in the outputs at once when no run is busy."""
     from pipeline import LockBusyError, run
@@ -228,8 +241,10 @@ def cmd_check(settings: Settings) -> int:
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command named in `args`; return the exit status."""
     command = args.command
-    if command in ("once", "demo"):
+    if command == "once":
         return cmd_once(settings)
+    if command == "demo":
+        return cmd_demo(settings)
     if command == "report":
         return cmd_once(settings, poll=False)
     if command == "assign":

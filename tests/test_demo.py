@@ -27,7 +27,8 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_demo_writes_every_output(demo_out: Path) -> None:
-    for name in ("report.csv", "messages.csv", "report.xlsx", "report.html"):
+    for name in ("report.csv", "messages.csv", "report.xlsx", "report.html",
+                 "digest-2023-08-11.html"):
         assert (demo_out / name).stat().st_size > 0, name
 
 
