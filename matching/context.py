@@ -10,8 +10,10 @@ from matching.fold import Folder
 from matching.records import Override
 
 # A unit name written with a typo still counts when it is this close (rapidfuzz ratio, 0-100) to
-# the name, and only in the short fields (display name, subject, file names). bench/matching.py
-# measures the effect of the number on the labelled corpus.
+# the name, and only in the short fields (display name, subject, file names). Measured on the
+# labelled corpus (bench/matching.py): at 70 one message and at 75 another goes to a wrong unit;
+# 80 to 90 give 100% precision and 98.7% placed; from 95 up a misspelt subject is no longer
+# recognised (98.3% placed). 90 keeps the most margin on the side that matters: a wrong unit.
 FUZZY_MIN_SCORE = 90
 FUZZY_MIN_CHARS = 10
 
