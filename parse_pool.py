@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.store import NewMessage, Store, attachment_path, write_atomic
 from parsers.limits import Limits, cache_version
-from parsers.records import to_json
+from parsers.records import ParsedMessage, to_json
 
 log = logging.getLogger("mailtally")
 
@@ -56,7 +56,20 @@ def _parse_in_worker(data_dir: str, key: str, raw_path: str, message_id: str,
         return rel
 
     raw = (base / raw_path).read_bytes()
-    return to_json(parse_one(save, key, raw, message_id, received_at, limits=limits))
+    parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
+    _draw_thumbnails(base, parsed)
+    return to_json(parsed)
+
+
+def _draw_thumbnails(data_dir: Path, parsed: ParsedMessage) -> None:
+    """Draw the photos' thumbnails now, while the other core fetches, instead of when the page is
+    written (they are cached by content: about 3 ms each, 20 s of a 10,000-message first sync)."""
+    from outputs.html import THUMBS_PER_UNIT, can_draw, thumbnail_uri
+
+    photos = [a for a in parsed.attachments if "images" in a.kinds and a.stored_path
+              and can_draw(a.filename)]
+    for attachment in photos[:THUMBS_PER_UNIT]:
+        thumbnail_uri(data_dir, attachment.stored_path, attachment.sha256)
 
 
 class ParsePool:

@@ -54,6 +54,12 @@ class PageInputs:
     command: str = "mailtally"
 
 
+def can_draw(filename: str) -> bool:
+    """Whether Pillow draws this kind of photo (HEIC is counted and named, not drawn)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return ext in _THUMB_EXT
+
+
 def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
     """A small JPEG of a stored photo as a data: URI ('' when it cannot be drawn, e.g. HEIC)."""
     cache = data_dir / "thumbs" / f"{sha256[:32]}.jpg"
@@ -107,9 +113,8 @@ def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]
                 continue
             seen.add(a.sha256)
             entry = {"name": a.filename, "href": _rel(inputs, a.stored_path), "thumb": ""}
-            ext = a.filename.rsplit(".", 1)[-1].lower() if "." in a.filename else ""
             if "images" in a.kinds:
-                if ext in _THUMB_EXT and sum(1 for p in photos if p["thumb"]) < THUMBS_PER_UNIT:
+                if can_draw(a.filename) and sum(1 for p in photos if p["thumb"]) < THUMBS_PER_UNIT:
                     entry["thumb"] = thumbnail_uri(inputs.data_dir, a.stored_path, a.sha256)
                 photos.append(entry)
             else:
