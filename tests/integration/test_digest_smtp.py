@@ -11,7 +11,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from servers.smtp import SmtpSink, free_port
+from servers.net import free_port
+from servers.smtp import SmtpSink
 
 import run
 

@@ -40,7 +40,8 @@ from imapclient import IMAPClient, SocketTimeout
 
 __all__ = ["DovecotServer", "DovecotUnavailableError", "ImapUser"]
 
-HOST = "127.0.0.1"
+from servers.net import HOST, free_port, make_certificate
+
 START_TIMEOUT_SECONDS = 20.0
 LOGIN_TIMEOUT_SECONDS = 15.0
 _EX_NOUSER = 68  # doveadm kick: no session of that user
@@ -121,14 +122,6 @@ class _Identity(NamedTuple):
     login_user: str
     uid: int  # owner of the mail files (userdb); never 0, Dovecot refuses it
     gid: int
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _children(pid: int) -> list[int]:
@@ -266,20 +259,7 @@ class DovecotServer:
         for sub in ("run", "state", "mail", "home", "users"):
             (d / sub).mkdir()
         (d / "users").chmod(0o755)
-        subprocess.run(
-            [
-                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                # Explicit extensions keep the cert acceptable to VERIFY_X509_STRICT,
-                # which Python 3.13+ sets in create_default_context().
-                "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-                "-addext", "extendedKeyUsage=serverAuth",
-                "-keyout", str(d / "key.pem"), "-out", str(d / "cert.pem"),
-            ],
-            capture_output=True, check=True, timeout=60,
-        )  # fmt: skip
+        make_certificate(d / "cert.pem", d / "key.pem")
         (d / "cert.pem").chmod(0o644)
         if os.geteuid() == 0:
             # auth runs as `dovecot` and must read users/; mail is written as nobody.

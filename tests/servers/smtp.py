@@ -16,10 +16,7 @@ localhost/127.0.0.1, requires it before any mail, and accepts AUTH only after it
 
 from __future__ import annotations
 
-import shutil
-import socket
 import ssl
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -29,9 +26,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-__all__ = ["HOST", "Received", "SmtpSink", "free_port", "make_certificate", "smtp_sink"]
+__all__ = ["Received", "SmtpSink", "smtp_sink"]
 
-HOST = "127.0.0.1"
+from servers.net import HOST, free_port, make_certificate
 
 
 class Received(NamedTuple):
@@ -40,41 +37,6 @@ class Received(NamedTuple):
     mail_from: str
     rcpt_tos: list[str]
     content: bytes
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def make_certificate(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for localhost and 127.0.0.1: (cert.pem, key.pem).
-
-    Raises:
-        RuntimeError: the `openssl` command is missing.
-    """
-    if shutil.which("openssl") is None:
-        raise RuntimeError("the `openssl` command is needed to make a certificate")
-    directory.mkdir(parents=True, exist_ok=True)
-    cert, key = directory / "smtp-cert.pem", directory / "smtp-key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            # Explicit extensions keep the cert acceptable to VERIFY_X509_STRICT,
-            # which Python 3.13+ sets in create_default_context().
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-            "-addext", "extendedKeyUsage=serverAuth",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        capture_output=True, check=True, timeout=60,
-    )  # fmt: skip
-    return cert, key
 
 
 class _Collect:
@@ -118,7 +80,8 @@ class SmtpSink:
         if starttls:
             if workdir is None:
                 raise TypeError("starttls=True needs workdir=")
-            cert, key = make_certificate(workdir)
+            cert, key = workdir / "smtp-cert.pem", workdir / "smtp-key.pem"
+            make_certificate(cert, key)
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(cert, key)
             self.cafile = cert
