@@ -206,7 +206,7 @@ def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
 def parsed_message(store: Store, key: str, *, limits: Limits = DEFAULT_LIMITS
                    ) -> ParsedMessage | None:
     """One stored message's record, from the parse cache when it is there."""
-    stored = next((s for s in store.messages() if s.message_key == key), None)
+    stored = store.message(key)
     if stored is None:
         return None
     data = store.cached_parse(key, cache_version(limits))
@@ -406,7 +406,7 @@ def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
     passed = sum(1 for d in deadlines if d < now)
     warnings = ",".join(w.code for w in warnings_now(settings, store, now))
     text = "|".join((repr(settings), str(store.data_version()), str(PARSER_VERSION),
-                     PROGRAM_VERSION, str(passed), warnings))
+                     str(PLACEMENT_VERSION), PROGRAM_VERSION, str(passed), warnings))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -392,9 +392,15 @@ class Store:
         row = self.db.execute("SELECT max(received_at) FROM messages").fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    def has_message(self, key: str) -> bool:
-        return self.db.execute("SELECT 1 FROM messages WHERE message_key=?",
-                               (key,)).fetchone() is not None
+    def message(self, key: str) -> StoredMessage | None:
+        """One stored message by its key, or None."""
+        row = self.db.execute(
+            "SELECT message_key, message_id, received_at, raw_path, size FROM messages "
+            "WHERE message_key=?", (key,)).fetchone()
+        if row is None:
+            return None
+        k, mid, received, path, size = row
+        return StoredMessage(k, mid, datetime.fromisoformat(received), path, size)
 
     def read_raw(self, stored: StoredMessage) -> bytes:
         return (self.data_dir / stored.raw_path).read_bytes()

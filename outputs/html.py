@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from config.model import Request
 from matching.placement import NEEDS_PERSON, Reason
 from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
-from outputs.status import Status, StatusRow
+from outputs.status import StatusRow
 from outputs.tables import LedgerRow, counted_files, local_iso
 from parsers.records import ParsedMessage
 
@@ -262,4 +262,4 @@ def write_report_html(path: Path, inputs: PageInputs) -> None:
     tmp.replace(path)
 
 
-__all__ = ["PageInputs", "Status", "build_view", "render_report", "write_report_html"]
+__all__ = ["PageInputs", "build_view", "render_report", "write_report_html"]

@@ -79,12 +79,6 @@ class ParsedMessage:
             return self.forwarded.sender
         return self.sender
 
-    @property
-    def author_subject(self) -> str:
-        if self.forwarded is not None and self.forwarded.subject:
-            return self.forwarded.subject
-        return self.subject
-
 
 def _dt(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
