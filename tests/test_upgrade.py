@@ -12,6 +12,7 @@ import pytest
 import pipeline
 import run
 from parsers import limits
+from parsers.records import PARSER_VERSION
 
 DEMO = Path(run.demo_settings_path()).parent
 
@@ -36,7 +37,8 @@ def test_a_new_parser_version_reparses_every_stored_message(
     assert run.main(["--config", config, "once"]) == 0
     assert calls == []  # nothing new: nothing parsed, the outputs are already current
 
-    monkeypatch.setattr(limits, "PARSER_VERSION", limits.PARSER_VERSION + 1)
-    monkeypatch.setattr(pipeline, "PARSER_VERSION", pipeline.PARSER_VERSION + 1)
+    newer = PARSER_VERSION + 1
+    monkeypatch.setattr(limits, "PARSER_VERSION", newer)  # the names the cache keys read
+    monkeypatch.setattr(pipeline, "PARSER_VERSION", newer)
     assert run.main(["--config", config, "once"]) == 0
     assert len(calls) == first  # every stored message read again from its raw bytes
