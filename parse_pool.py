@@ -1,9 +1,12 @@
-"""Parse while fetching: a second process parses messages as soon as their raw bytes are stored.
+"""Parse while fetching: other processes parse and place messages as soon as their raw bytes
+are stored.
 
 On a first sync of thousands of messages, fetching and storing keep one core busy and parsing
-(base64 decoding, hashing, writing attachments, reading documents) the other. A poll with a few
-new messages never starts the process: it costs about 0.3 s to start, more than parsing them.
-The records come back as JSON and go into the parse cache, where `parse_stored` finds them.
+(base64 decoding, hashing, writing attachments, reading documents, drawing thumbnails) the
+other; when the fetch ends first, a second worker takes the backlog. A poll with a few new
+messages never starts them: a worker costs about 0.3 s to start, more than parsing them.
+Each record comes back as JSON with its placement, and both go into their caches, where
+`parse_stored` and the `Placer` find them.
 """
 
 from __future__ import annotations
@@ -11,26 +14,40 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from ingest.store import NewMessage, Store, attachment_path, write_atomic
+from ingest.store import NewMessage, Store, attachment_path, parse_cache_texts, write_atomic
+from matching.context import MatchContext
 from parsers.limits import Limits, cache_version
 from parsers.records import ParsedMessage, to_json
 
 log = logging.getLogger("mailtally")
 
 START_AFTER_NEW = 50  # new messages in one poll before a parsing process is worth starting
+WORKERS = 2  # one beside the fetch; the second one helps with what is left when it ends
+KEEP_EVERY = 2000  # results kept in the store's caches at a time (one flush to disk each)
 ORPHAN_CHECK_SECONDS = 1.0
 
+# In a worker: what placing needs, set once when it starts.
+_placing: tuple[MatchContext, str] | None = None
 
-def _exit_with_parent(parent: int) -> None:
-    """In the worker: end at once when the run that started it is gone (killed with SIGKILL, say).
-    The worker holds both ends of its task pipe, so it would otherwise wait for work forever."""
+# The parse cache's two JSON texts (whole, light), the placement's stamp and JSON text.
+WorkerResult = tuple[str, str, str, str]
+
+
+def _start_worker(parent: int, placing: tuple[MatchContext, str]) -> None:
+    """In the worker: keep the placing context, and end at once when the run that started it
+    is gone (killed with SIGKILL, say). The worker holds both ends of its task pipe, so it would
+    otherwise wait for work forever."""
     import threading
     import time
+
+    global _placing
+    _placing = placing
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -41,10 +58,10 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _parse_in_worker(data_dir: str, key: str, raw_path: str, message_id: str,
-                     received_at: datetime, limits: Limits) -> dict[str, Any]:
+                     received_at: datetime, limits: Limits) -> WorkerResult:
     """In the worker: read the stored bytes, parse, write the attachments (flushed later by the
-    parent, before it records them), and return the record as JSON."""
-    from pipeline import parse_one
+    parent, before it records them), place; return the record as JSON and the placement."""
+    from pipeline import parse_one, place_for_cache, placement_stamp
 
     base = Path(data_dir)
 
@@ -58,29 +75,40 @@ def _parse_in_worker(data_dir: str, key: str, raw_path: str, message_id: str,
     raw = (base / raw_path).read_bytes()
     parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
     _draw_thumbnails(base, parsed)
-    return to_json(parsed)
+    assert _placing is not None, "the worker was started without its placing context"
+    ctx, basis = _placing
+    _, _, placement = place_for_cache(parsed, ctx)
+    whole, light = parse_cache_texts(to_json(parsed))
+    return whole, light, placement_stamp(basis, ctx, key, received_at), placement
 
 
 def _draw_thumbnails(data_dir: Path, parsed: ParsedMessage) -> None:
     """Draw the photos' thumbnails now, while the other core fetches, instead of when the page is
-    written (they are cached by content: about 3 ms each, 20 s of a 10,000-message first sync)."""
-    from outputs.html import THUMBS_PER_UNIT, can_draw, thumbnail_uri
+    written (they are cached by content: about 1 ms each, 4,917 of them in the benchmark's
+    10,000-message first sync)."""
+    from outputs.html import THUMBS_PER_UNIT, can_draw, draw_thumbnail
 
     photos = [a for a in parsed.attachments if "images" in a.kinds and a.stored_path
               and can_draw(a.filename)]
     for attachment in photos[:THUMBS_PER_UNIT]:
-        thumbnail_uri(data_dir, attachment.stored_path, attachment.sha256)
+        draw_thumbnail(data_dir, attachment.stored_path, attachment.sha256)
 
 
 class ParsePool:
-    """Collects the messages each committed batch stored; parses them in a second process once
-    there are enough of them. Use `submit` as the store's `on_commit`, then `collect`."""
+    """Collects the messages each committed batch stored; parses them in other processes once
+    there are enough of them. Use `submit` as the store's `on_commit`, then `collect`. Results
+    are kept in the store's caches as they come, a few thousand at a time, so that they are
+    never all held at once."""
 
-    def __init__(self, data_dir: Path, limits: Limits):
-        self.data_dir = data_dir
+    def __init__(self, store: Store, limits: Limits,
+                 placing: Callable[[], tuple[MatchContext, str]]):
+        self.store = store
         self.limits = limits
+        self.placing = placing  # the context and basis of placements, made when workers start
         self.waiting: list[NewMessage] = []
-        self.futures: list[tuple[str, Future[dict[str, Any]]]] = []
+        self.futures: deque[tuple[str, Future[WorkerResult]]] = deque()
+        self.ready: list[tuple[str, WorkerResult]] = []
+        self.kept = 0
         self.executor: ProcessPoolExecutor | None = None
 
     def submit(self, new: list[NewMessage]) -> None:
@@ -89,36 +117,53 @@ class ParsePool:
             if len(self.waiting) < START_AFTER_NEW:
                 return
             # spawn, not fork: the parent holds an SQLite connection and a socket.
+            workers = max(1, min(WORKERS, os.cpu_count() or 1))
             self.executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_parent, initargs=(os.getpid(),))
-            log.info("event=parse_process_started")
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(os.getpid(), self.placing()))
+            log.info("event=parse_process_started workers=%d", workers)
+        data_dir = str(self.store.data_dir)
         for key, raw_path, message_id, received_at in self.waiting:
             self.futures.append((key, self.executor.submit(
-                _parse_in_worker, str(self.data_dir), key, raw_path, message_id, received_at,
+                _parse_in_worker, data_dir, key, raw_path, message_id, received_at,
                 self.limits)))
         self.waiting = []
+        self._harvest(wait=False)
 
-    def collect(self, store: Store) -> int:
-        """Wait for the process, keep its records in the parse cache; return how many."""
+    def _harvest(self, *, wait: bool) -> None:
+        """Take the results that are in (all of them with `wait`), in order; keep them in the
+        caches whenever KEEP_EVERY are ready."""
+        while self.futures and (wait or self.futures[0][1].done()):
+            key, future = self.futures.popleft()
+            try:
+                self.ready.append((key, future.result()))
+            except Exception:  # a lost worker: parse_stored parses these in this process
+                log.exception("message_key=%s event=parse_process_failed", key)
+            if len(self.ready) >= KEEP_EVERY:
+                self._keep()
+
+    def _keep(self) -> None:
+        if not self.ready:
+            return
+        os.sync()  # the workers' attachment files are on disk before the cache names them
+        self.store.cache_worker_results(cache_version(self.limits), [
+            (key, whole, light, stamp, placement)
+            for key, (whole, light, stamp, placement) in self.ready])
+        self.kept += len(self.ready)
+        self.ready = []
+
+    def collect(self) -> int:
+        """Wait for the workers, keep the rest of their results; return how many messages
+        they did."""
         if self.executor is None:
             return 0
-        version = cache_version(self.limits)
-        done: list[tuple[str, dict[str, Any]]] = []
         try:
-            for key, future in self.futures:
-                try:
-                    done.append((key, future.result()))
-                except Exception:  # a lost worker: parse_stored parses these in this process
-                    log.exception("message_key=%s event=parse_process_failed", key)
+            self._harvest(wait=True)
         finally:
             self.executor.shutdown(cancel_futures=True)
             self.executor = None
-        os.sync()  # the worker's attachment files are on disk before the cache names them
-        with store.transaction():
-            for key, record in done:
-                store.cache_parse(key, version, record)
-        return len(done)
+        self._keep()
+        return self.kept
 
     def close(self) -> None:
         if self.executor is not None:

@@ -115,10 +115,15 @@ AttachmentSaver = Callable[[str, int, str, bytes], str]
 
 def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
                       ) -> tuple[list[PollResult], list[SourceError]]:
-    """source → store, with parsing in a second process when many messages arrive at once."""
+    """source → store, with parsing (and placing) in other processes when many messages arrive
+    at once."""
     from parse_pool import ParsePool
 
-    pool = ParsePool(settings.data_dir, settings.limits)
+    def placing() -> tuple[MatchContext, str]:
+        ctx = match_context(settings, store)
+        return ctx, placement_basis(settings, ctx)
+
+    pool = ParsePool(store, settings.limits, placing)
     store.on_commit = pool.submit
     try:
         results = poll_sources(settings, store, stop)
@@ -126,7 +131,7 @@ def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
         store.on_commit = None
         if stop():
             pool.close()
-    parsed = pool.collect(store)
+    parsed = pool.collect()
     if parsed:
         log.info("event=parsed_while_fetching messages=%d", parsed)
     return results
@@ -228,6 +233,30 @@ def match_context(settings: Settings, store: Store) -> MatchContext:
 PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is then redone
 
 
+def placement_basis(settings: Settings, ctx: MatchContext) -> str:
+    """A fingerprint of what every placement depends on besides the message itself."""
+    basis = (settings.units, settings.requests, sorted(settings.own_addresses),
+             sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
+             cache_version(settings.limits), PLACEMENT_VERSION)
+    return hashlib.sha256(repr(basis).encode()).hexdigest()
+
+
+def placement_stamp(basis: str, ctx: MatchContext, key: str, received_at: datetime) -> str:
+    """What one message's cached placement was computed from: the basis, its receipt time and
+    the office's override for it."""
+    return f"{basis}|{received_at.isoformat()}|{ctx.overrides.get(key)!r}"
+
+
+def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
+                    ) -> tuple[list[Placement], tuple[str, ...], str]:
+    """Place one message (pure): its placements, its evidence kinds, and both as the JSON the
+    placement cache keeps."""
+    placed = list(place_message(parsed, ctx))
+    kinds = evidence_kinds(parsed)
+    record = json.dumps({"p": [placement_to_json(p) for p in placed], "e": list(kinds)})
+    return placed, kinds, record
+
+
 class Placer:
     """parse → match, with the placement cache: a message is placed again only when what its
     placement depends on changed (roster, requests, learned addresses, its override, its parse).
@@ -236,20 +265,14 @@ class Placer:
     def __init__(self, settings: Settings, store: Store, ctx: MatchContext):
         self.ctx = ctx
         self.cache = store.cached_placements()
-        basis = (settings.units, settings.requests, sorted(settings.own_addresses),
-                 sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
-                 cache_version(settings.limits), PLACEMENT_VERSION)
-        self.basis = hashlib.sha256(repr(basis).encode()).hexdigest()
+        self.basis = placement_basis(settings, ctx)
         self.fresh: list[tuple[str, str, str]] = []
-
-    def _stamp(self, key: str, received_at: datetime) -> str:
-        return f"{self.basis}|{received_at.isoformat()}|{self.ctx.overrides.get(key)!r}"
 
     def cached(self, key: str, received_at: datetime
                ) -> tuple[list[Placement], tuple[str, ...]] | None:
         """The cached placements and evidence of a message, if still valid."""
         hit = self.cache.get(key)
-        if hit is None or hit[0] != self._stamp(key, received_at):
+        if hit is None or hit[0] != placement_stamp(self.basis, self.ctx, key, received_at):
             return None
         data = json.loads(hit[1])
         return [placement_from_json(d) for d in data["p"]], tuple(data["e"])
@@ -261,10 +284,9 @@ class Placer:
         hit = self.cached(key, parsed.received_at)
         if hit is not None:
             return hit
-        placed = list(place_message(parsed, self.ctx))
-        kinds = evidence_kinds(parsed)
-        self.fresh.append((key, self._stamp(key, parsed.received_at), json.dumps(
-            {"p": [placement_to_json(p) for p in placed], "e": list(kinds)})))
+        placed, kinds, record = place_for_cache(parsed, self.ctx)
+        self.fresh.append(
+            (key, placement_stamp(self.basis, self.ctx, key, parsed.received_at), record))
         return placed, kinds
 
 

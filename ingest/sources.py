@@ -30,6 +30,9 @@ log = logging.getLogger("mailtally.ingest")
 
 FETCH_BATCH = 200  # UIDs per FETCH: one round trip each, well under Dovecot's 64k line limit
 FETCH_BATCH_BYTES = 32 * 1024 * 1024  # ...and at most this many bytes of mail per FETCH
+# Mail stored between two commits. Each commit first flushes the files to disk (os.sync), so the
+# sync state never names a message that a crash could lose; a crash costs a fetch of at most this.
+COMMIT_BYTES = 256 * 1024 * 1024
 
 
 StopCheck = Callable[[], bool]
@@ -245,25 +248,43 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
     seen = new = 0
     progress = Progress(f"{cfg.name}/{folder}", len(uids), sum(sizes.values()))
-    for batch in _batches(uids, sizes):
-        if stop():
-            break
-        response = client.fetch(batch, ["INTERNALDATE", "BODY.PEEK[]"])
+    batches = _batches(uids, sizes)
+    done = False
+    lost: Exception | None = None
+    while not done:  # one transaction per COMMIT_BYTES of mail
+        stored = 0
         with store.transaction():
-            for uid in batch:
-                data = response.get(uid)
-                if not data or b"BODY[]" not in data:
-                    continue  # expunged meanwhile
-                received = data[b"INTERNALDATE"]
-                if received.tzinfo is None:
-                    received = received.replace(tzinfo=UTC)
-                key, is_new = store.store_message(bytes(data[b"BODY[]"]), received,
-                                                  cfg.name, folder)
-                store.record_location(cfg.name, folder, uidvalidity, uid, key)
-                seen += 1
-                new += int(is_new)
-            store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
-        progress.advance(len(batch), sum(sizes.get(u, 0) for u in batch))
+            for batch in batches:
+                if stop():
+                    done = True
+                    break
+                try:
+                    response = client.fetch(batch, ["INTERNALDATE", "BODY.PEEK[]"])
+                except Exception as exc:  # the connection: keep what was stored, then raise
+                    lost, done = exc, True
+                    break
+                for uid in batch:
+                    data = response.get(uid)
+                    if not data or b"BODY[]" not in data:
+                        continue  # expunged meanwhile
+                    received = data[b"INTERNALDATE"]
+                    if received.tzinfo is None:
+                        received = received.replace(tzinfo=UTC)
+                    key, is_new = store.store_message(bytes(data[b"BODY[]"]), received,
+                                                      cfg.name, folder)
+                    store.record_location(cfg.name, folder, uidvalidity, uid, key)
+                    seen += 1
+                    new += int(is_new)
+                store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
+                batch_bytes = sum(sizes.get(u, 0) for u in batch)
+                progress.advance(len(batch), batch_bytes)
+                stored += batch_bytes
+                if stored >= COMMIT_BYTES:
+                    break
+            else:
+                done = True  # no batch left
+    if lost is not None:
+        raise lost
     progress.finish()
     return seen, new
 

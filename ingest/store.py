@@ -180,18 +180,23 @@ def extract_message_id(raw: bytes) -> str:
     return value[:998]
 
 
+_BLANK_LINE = re.compile(rb"\n\r*\n")  # "\n\n" once every CR is dropped
+HASH_CHUNK = 1 << 20
+
+
 def content_fingerprint(raw: bytes) -> str:
     """sha256 of the message without its transport headers, with line endings made uniform.
 
-    One copy of the bytes, with every CR dropped (so CRLF and LF deliveries agree); the body is
-    hashed through a memoryview of it. A 14 MB message costs about 15 ms.
+    What is hashed is the message with every CR dropped (so CRLF and LF deliveries agree): the
+    kept header lines, a blank line, and the body without its final line breaks. The body is
+    read in 1 MiB pieces, each copied once without its CRs, so a 25 MB message is never held
+    twice (about 0.6 ms per MB here).
     """
-    text = raw.translate(None, b"\r")
-    end = text.find(b"\n\n")
-    head = text if end < 0 else text[:end]
-    body_start = len(text) if end < 0 else end + 2
-    body_end = len(text)
-    while body_end > body_start and text[body_end - 1] == 0x0A:
+    m = _BLANK_LINE.search(raw)
+    head = (raw if m is None else raw[:m.start()]).translate(None, b"\r")
+    body_start = len(raw) if m is None else m.end()
+    body_end = len(raw)
+    while body_end > body_start and raw[body_end - 1] in (0x0A, 0x0D):
         body_end -= 1
     kept: list[bytes] = []
     keep = True
@@ -207,7 +212,8 @@ def content_fingerprint(raw: bytes) -> str:
     h = hashlib.sha256()
     h.update(b"\n".join(kept))
     h.update(b"\n\n")
-    h.update(memoryview(text)[body_start:body_end])
+    for at in range(body_start, body_end, HASH_CHUNK):
+        h.update(raw[at:min(at + HASH_CHUNK, body_end)].translate(None, b"\r"))
     return h.hexdigest()
 
 
@@ -271,6 +277,12 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise StorageError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
+
+
+def parse_cache_texts(record: dict[str, Any]) -> tuple[str, str]:
+    """The JSON texts the parse cache keeps of a record: whole, and light (`light_json`)."""
+    return (json.dumps(record, ensure_ascii=False),
+            json.dumps(light_json(record), ensure_ascii=False))
 
 
 def attachment_path(message_key: str, index: int, filename: str) -> str:
@@ -474,11 +486,24 @@ class Store:
 
     def cache_parse(self, key: str, parser_version: int, record: dict[str, Any]) -> None:
         """Keep a parsed record, whole and light."""
+        self.cache_parse_texts(key, parser_version, *parse_cache_texts(record))
+
+    def cache_parse_texts(self, key: str, parser_version: int, whole: str, light: str) -> None:
+        """Keep a parsed record given as the JSON texts of `parse_cache_texts`."""
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?,?,?)",
-                        (key, parser_version, json.dumps(record, ensure_ascii=False)))
+                        (key, parser_version, whole))
         self.db.execute("INSERT OR REPLACE INTO parsed_light VALUES (?,?,?)",
-                        (key, parser_version, json.dumps(light_json(record),
-                                                         ensure_ascii=False)))
+                        (key, parser_version, light))
+
+    def cache_worker_results(self, parser_version: int,
+                             rows: list[tuple[str, str, str, str, str]]) -> None:
+        """Keep, in one transaction, (message_key, whole, light, stamp, placement) rows: parse
+        records as `parse_cache_texts` gives them, and the placements made from them."""
+        with self.transaction():
+            for key, whole, light, _, _ in rows:
+                self.cache_parse_texts(key, parser_version, whole, light)
+            self.db.executemany("INSERT OR REPLACE INTO placements VALUES (?,?,?)",
+                                [(key, stamp, placement) for key, _, _, stamp, placement in rows])
 
     def cached_placements(self) -> dict[str, tuple[str, str]]:
         """message_key -> (stamp, JSON list of placements)."""

@@ -90,6 +90,14 @@ def request_id_pattern(request_id: str, fold: Folder) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
 
 
+def request_id_needle(request_id: str, fold: Folder) -> str:
+    """A piece of text that every match of `request_id_pattern` contains."""
+    tokens = fold(request_id).split()
+    if len(tokens) >= 2 and tokens[0].isdigit():
+        return tokens[0]
+    return fold(request_id)
+
+
 @dataclass
 class MatchContext:
     """Everything placement depends on, prepared once per run."""
@@ -144,5 +152,8 @@ class MatchContext:
             r"(?<![a-z0-9])(" + "|".join(re.escape(t) for t in ordered) + r")(?![a-z0-9])"
         ) if ordered else None
         self.id_patterns = {r.id: request_id_pattern(r.id, self.fold) for r in self.requests}
+        # Text every way of writing an id contains (its number, or the whole id): a substring
+        # test in C rules out most requests before their pattern runs.
+        self.id_needles = {r.id: request_id_needle(r.id, self.fold) for r in self.requests}
         self.keywords = {r.id: [k for k in (self.fold(k) for k in r.keywords) if k]
                          for r in self.requests}

@@ -16,7 +16,8 @@ OPEN_AFTER_DEADLINE = timedelta(days=30)
 
 
 def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+    return phrase in text and re.search(
+        rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
 
 
 def _best(scores: dict[str, int]) -> list[str]:
@@ -40,7 +41,8 @@ def find_requests(parsed: ParsedMessage, unit_code: str, ctx: MatchContext,
         return [override.request_id], "override"
     texts = texts if texts is not None else fields(parsed, ctx)
     text = "\n".join([ctx.fold(parsed.subject), *texts])
-    named = [r.id for r in ctx.requests if ctx.id_patterns[r.id].search(text)]
+    named = [r.id for r in ctx.requests
+             if ctx.id_needles[r.id] in text and ctx.id_patterns[r.id].search(text)]
     if named:
         return named, "id"
     thread = {parsed.in_reply_to, *parsed.references} - {""}

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ingest.sources import receipt_time_from_headers
-from ingest.store import Store, message_key_for, safe_filename
+from ingest.store import (
+    HASH_CHUNK,
+    TRANSPORT_HEADERS,
+    TRANSPORT_PREFIXES,
+    Store,
+    content_fingerprint,
+    message_key_for,
+    safe_filename,
+)
 
 MSG = (b"Received: from a by mx; Fri, 11 Aug 2023 10:42:07 +0700\r\n"
        b"Message-ID: <abc@x.vn>\r\nFrom: a@x.vn\r\nSubject: hi\r\n"
@@ -63,3 +75,39 @@ def test_safe_filename_strips_paths_devices_and_control_characters() -> None:
     assert safe_filename("..") == "file"
     assert safe_filename("Báo cáo kết quả.docx") == "Báo_cáo_kết_quả.docx"
     assert len(safe_filename("x" * 400 + ".pdf").encode()) <= 100
+
+
+def _fingerprint_as_specified(raw: bytes) -> str:
+    """The fingerprint's definition, written plainly: the whole message without CRs, the kept
+    header lines, a blank line, the body without its final line breaks."""
+    text = raw.translate(None, b"\r")
+    head, _, body = text.partition(b"\n\n")
+    kept: list[bytes] = []
+    keep = True
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                kept.append(line)
+            continue
+        name = line.split(b":", 1)[0].strip().lower().decode("latin-1")
+        keep = name not in TRANSPORT_HEADERS and not name.startswith(TRANSPORT_PREFIXES)
+        if keep:
+            kept.append(line)
+    return hashlib.sha256(b"\n".join(kept) + b"\n\n" + body.rstrip(b"\n")).hexdigest()
+
+
+@settings(max_examples=500, deadline=None)
+@given(head=st.lists(st.sampled_from([b"Received: x", b"From: a@b.vn", b" folded", b"Subject: s",
+                                      b"X-Spam-Score: 1", b"\tmore", b""]), max_size=6),
+       body=st.binary(max_size=300), eol=st.sampled_from([b"\r\n", b"\n", b"\r\r\n"]),
+       trailer=st.sampled_from([b"", b"\n", b"\r\n\r\n", b"\r"]))
+def test_the_fingerprint_is_what_its_definition_says(
+        head: list[bytes], body: bytes, eol: bytes, trailer: bytes) -> None:
+    raw = eol.join(head) + eol + eol + body + trailer
+    assert content_fingerprint(raw) == _fingerprint_as_specified(raw)
+
+
+def test_a_big_body_is_hashed_in_pieces_to_the_same_fingerprint() -> None:
+    body = (b"A\r\n" * (HASH_CHUNK // 3 + 7)) + b"\r\n" * 3 + b"x" * (HASH_CHUNK + 5)
+    raw = b"From: a@b.vn\r\nSubject: big\r\n\r\n" + body + b"\r\n"
+    assert content_fingerprint(raw) == _fingerprint_as_specified(raw)
