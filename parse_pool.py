@@ -17,7 +17,6 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from datetime import datetime
 from pathlib import Path
 
 from ingest.store import NewMessage, Store, attachment_path, parse_cache_texts, write_atomic
@@ -30,6 +29,7 @@ log = logging.getLogger("mailtally")
 START_AFTER_NEW = 50  # new messages in one poll before a parsing process is worth starting
 WORKERS = 2  # one beside the fetch; the second one helps with what is left when it ends
 KEEP_EVERY = 2000  # results kept in the store's caches at a time (one flush to disk each)
+TASK_MESSAGES = 16  # messages per task sent to a worker: each task costs the parent a few ms
 ORPHAN_CHECK_SECONDS = 1.0
 
 # In a worker: what placing needs, set once when it starts.
@@ -57,12 +57,15 @@ def _start_worker(parent: int, placing: tuple[MatchContext, str]) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _parse_in_worker(data_dir: str, key: str, raw_path: str, message_id: str,
-                     received_at: datetime, limits: Limits) -> WorkerResult:
-    """In the worker: read the stored bytes, parse, write the attachments (flushed later by the
-    parent, before it records them), place; return the record as JSON and the placement."""
+def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits
+                     ) -> list[tuple[str, WorkerResult]]:
+    """In the worker, for each message: read the stored bytes, parse, write the attachments
+    (flushed later by the parent, before it records them), place. Returns, per message, the
+    record as JSON and the placement."""
     from pipeline import parse_one, place_for_cache, placement_stamp
 
+    assert _placing is not None, "the worker was started without its placing context"
+    ctx, basis = _placing
     base = Path(data_dir)
 
     def save(message_key: str, index: int, filename: str, data: bytes) -> str:
@@ -72,14 +75,18 @@ def _parse_in_worker(data_dir: str, key: str, raw_path: str, message_id: str,
             write_atomic(target, data, sync=False)
         return rel
 
-    raw = (base / raw_path).read_bytes()
-    parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
-    _draw_thumbnails(base, parsed)
-    assert _placing is not None, "the worker was started without its placing context"
-    ctx, basis = _placing
-    _, _, placement = place_for_cache(parsed, ctx)
-    whole, light = parse_cache_texts(to_json(parsed))
-    return whole, light, placement_stamp(basis, ctx, key, received_at), placement
+    out = []
+    for key, raw_path, message_id, received_at in messages:
+        raw = (base / raw_path).read_bytes()
+        parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
+        del raw
+        placed, _, placement = place_for_cache(parsed, ctx)
+        if any(p.reason is None for p in placed):  # the page shows photos of placed mail only
+            _draw_thumbnails(base, parsed)
+        whole, light = parse_cache_texts(to_json(parsed))
+        out.append((key, (whole, light, placement_stamp(basis, ctx, key, received_at),
+                          placement)))
+    return out
 
 
 def _draw_thumbnails(data_dir: Path, parsed: ParsedMessage) -> None:
@@ -106,7 +113,8 @@ class ParsePool:
         self.limits = limits
         self.placing = placing  # the context and basis of placements, made when workers start
         self.waiting: list[NewMessage] = []
-        self.futures: deque[tuple[str, Future[WorkerResult]]] = deque()
+        self.futures: deque[tuple[list[NewMessage], Future[list[tuple[str, WorkerResult]]]]] = (
+            deque())
         self.ready: list[tuple[str, WorkerResult]] = []
         self.kept = 0
         self.executor: ProcessPoolExecutor | None = None
@@ -123,10 +131,10 @@ class ParsePool:
                 initializer=_start_worker, initargs=(os.getpid(), self.placing()))
             log.info("event=parse_process_started workers=%d", workers)
         data_dir = str(self.store.data_dir)
-        for key, raw_path, message_id, received_at in self.waiting:
-            self.futures.append((key, self.executor.submit(
-                _parse_in_worker, data_dir, key, raw_path, message_id, received_at,
-                self.limits)))
+        for start in range(0, len(self.waiting), TASK_MESSAGES):
+            task = self.waiting[start:start + TASK_MESSAGES]
+            self.futures.append((task, self.executor.submit(
+                _parse_in_worker, data_dir, task, self.limits)))
         self.waiting = []
         self._harvest(wait=False)
 
@@ -134,11 +142,12 @@ class ParsePool:
         """Take the results that are in (all of them with `wait`), in order; keep them in the
         caches whenever KEEP_EVERY are ready."""
         while self.futures and (wait or self.futures[0][1].done()):
-            key, future = self.futures.popleft()
+            task, future = self.futures.popleft()
             try:
-                self.ready.append((key, future.result()))
+                self.ready.extend(future.result())
             except Exception:  # a lost worker: parse_stored parses these in this process
-                log.exception("message_key=%s event=parse_process_failed", key)
+                log.exception("messages=%d first_key=%s event=parse_process_failed",
+                              len(task), task[0][0])
             if len(self.ready) >= KEEP_EVERY:
                 self._keep()
 

@@ -11,8 +11,10 @@ import functools
 import logging
 import mailbox
 import os
+import queue
 import ssl
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
@@ -29,7 +31,8 @@ from ingest.store import Store
 log = logging.getLogger("mailtally.ingest")
 
 FETCH_BATCH = 200  # UIDs per FETCH: one round trip each, well under Dovecot's 64k line limit
-FETCH_BATCH_BYTES = 32 * 1024 * 1024  # ...and at most this many bytes of mail per FETCH
+FETCH_BATCH_BYTES = 16 * 1024 * 1024  # ...and at most this many bytes of mail per FETCH
+FETCH_AHEAD = 1  # batches fetched and waiting while one is stored (memory: ~3 batches in all)
 # Mail stored between two commits. Each commit first flushes the files to disk (os.sync), so the
 # sync state never names a message that a crash could lose; a crash costs a fetch of at most this.
 COMMIT_BYTES = 256 * 1024 * 1024
@@ -222,6 +225,52 @@ def _batches(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
         yield batch
 
 
+_END = object()
+
+
+def _fetched(client: Any, batches: Iterator[list[int]]
+             ) -> Generator[tuple[list[int], dict[int, Any]], None, None]:
+    """Each batch with its FETCH response (INTERNALDATE, BODY.PEEK[]). A thread fetches the
+    next batches meanwhile, so that the server keeps sending while the caller hashes and
+    writes; the IMAP connection is used by that thread only until this generator is closed.
+    An error of the connection is raised here, in the caller's thread."""
+    out: queue.Queue[Any] = queue.Queue(maxsize=FETCH_AHEAD)
+    halt = threading.Event()
+
+    def put(item: Any) -> None:
+        while not halt.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if halt.is_set():
+                    return
+                put((batch, client.fetch(batch, ["INTERNALDATE", "BODY.PEEK[]"])))
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            put(exc)
+            return
+        put(_END)
+
+    thread = threading.Thread(target=produce, name="imap-fetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        halt.set()
+        thread.join()
+
+
 def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                  stop: StopCheck) -> tuple[int, int]:
     info = client.select_folder(folder, readonly=True)  # EXAMINE: flags never change
@@ -248,41 +297,43 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
     seen = new = 0
     progress = Progress(f"{cfg.name}/{folder}", len(uids), sum(sizes.values()))
-    batches = _batches(uids, sizes)
+    stream = _fetched(client, _batches(uids, sizes))
     done = False
     lost: Exception | None = None
-    while not done:  # one transaction per COMMIT_BYTES of mail
-        stored = 0
-        with store.transaction():
-            for batch in batches:
-                if stop():
-                    done = True
-                    break
-                try:
-                    response = client.fetch(batch, ["INTERNALDATE", "BODY.PEEK[]"])
-                except Exception as exc:  # the connection: keep what was stored, then raise
-                    lost, done = exc, True
-                    break
-                for uid in batch:
-                    data = response.get(uid)
-                    if not data or b"BODY[]" not in data:
-                        continue  # expunged meanwhile
-                    received = data[b"INTERNALDATE"]
-                    if received.tzinfo is None:
-                        received = received.replace(tzinfo=UTC)
-                    key, is_new = store.store_message(bytes(data[b"BODY[]"]), received,
-                                                      cfg.name, folder)
-                    store.record_location(cfg.name, folder, uidvalidity, uid, key)
-                    seen += 1
-                    new += int(is_new)
-                store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
-                batch_bytes = sum(sizes.get(u, 0) for u in batch)
-                progress.advance(len(batch), batch_bytes)
-                stored += batch_bytes
-                if stored >= COMMIT_BYTES:
-                    break
-            else:
-                done = True  # no batch left
+    try:
+        while not done:  # one transaction per COMMIT_BYTES of mail
+            stored = 0
+            with store.transaction():
+                while not stop():
+                    try:
+                        item = next(stream, None)
+                    except Exception as exc:  # the connection: keep what was stored, then raise
+                        lost = exc
+                        break
+                    if item is None:
+                        break
+                    batch, response = item
+                    for uid in batch:
+                        data = response.get(uid)
+                        if not data or b"BODY[]" not in data:
+                            continue  # expunged meanwhile
+                        received = data[b"INTERNALDATE"]
+                        if received.tzinfo is None:
+                            received = received.replace(tzinfo=UTC)
+                        key, is_new = store.store_message(bytes(data[b"BODY[]"]), received,
+                                                          cfg.name, folder)
+                        store.record_location(cfg.name, folder, uidvalidity, uid, key)
+                        seen += 1
+                        new += int(is_new)
+                    store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
+                    batch_bytes = sum(sizes.get(u, 0) for u in batch)
+                    progress.advance(len(batch), batch_bytes)
+                    stored += batch_bytes
+                    if stored >= COMMIT_BYTES:
+                        break
+            done = stored < COMMIT_BYTES  # asked to stop, connection lost, or no batch left
+    finally:
+        stream.close()
     if lost is not None:
         raise lost
     progress.finish()

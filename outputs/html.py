@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -114,10 +115,10 @@ def _eml_href(inputs: PageInputs, key: str) -> str:
     return _rel(inputs, f"raw/{key[:2]}/{key}.eml")
 
 
-def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]],
-                                                                list[dict[str, str]]]:
-    photos: list[dict[str, str]] = []
-    files: list[dict[str, str]] = []
+def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[SimpleNamespace],
+                                                                list[SimpleNamespace]]:
+    photos: list[SimpleNamespace] = []
+    files: list[SimpleNamespace] = []
     seen: set[str] = set()
     for key in keys:
         parsed = inputs.parsed[key]
@@ -125,10 +126,10 @@ def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[dict[str, str]
             if a.sha256 in seen or not a.stored_path:
                 continue
             seen.add(a.sha256)
-            entry = {"name": a.filename, "href": _rel(inputs, a.stored_path), "thumb": ""}
+            entry = SimpleNamespace(name=a.filename, href=_rel(inputs, a.stored_path), thumb="")
             if "images" in a.kinds:
-                if can_draw(a.filename) and sum(1 for p in photos if p["thumb"]) < THUMBS_PER_UNIT:
-                    entry["thumb"] = thumbnail_uri(inputs.data_dir, a.stored_path, a.sha256)
+                if can_draw(a.filename) and sum(1 for p in photos if p.thumb) < THUMBS_PER_UNIT:
+                    entry.thumb = thumbnail_uri(inputs.data_dir, a.stored_path, a.sha256)
                 photos.append(entry)
             else:
                 files.append(entry)
@@ -176,23 +177,27 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
             keys = inputs.placed_keys.get((req.id, r.unit_code), [])
             photos, files = _files_for(inputs, keys)
             submission = inputs.parsed.get(r.submission_key)
-            units.append({
-                "code": r.unit_code, "name": r.unit_name, "status": r.status.value,
-                "status_label": pick(STATUS_LABELS, r.status.value, lang),
-                "received_at": local_iso(r.received_at, tz),
-                "minutes_late": "" if r.minutes_late is None else str(r.minutes_late),
-                "evidence": ", ".join(pick(LABELS, k, lang) for k in r.evidence),
-                "missing_evidence": ", ".join(pick(LABELS, k, lang) for k in r.missing_evidence),
-                "complete_at": local_iso(r.complete_at, tz),
-                "messages": r.messages, "sender": r.sender, "subject": r.subject,
-                "match": pick(MATCH_LABELS, r.match, lang) if r.match else "",
-                "photos": photos, "files": files,
-                "eml": _eml_href(inputs, r.submission_key) if submission else "",
-                "all_eml": [_eml_href(inputs, k) for k in keys],
-                "deadline": local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
-                "notes": _unit_notes(inputs, r.unit_code, keys),
-                "excuse": r.excuse_reason,
-            })
+            # Attributes, not dict keys: Jinja tries getattr first, and 6,000 rows of misses
+            # cost a third of the page.
+            units.append(SimpleNamespace(
+                code=r.unit_code, name=r.unit_name, status=r.status.value,
+                status_label=pick(STATUS_LABELS, r.status.value, lang),
+                received_at=local_iso(r.received_at, tz),
+                received_short=_short(r.received_at, tz),
+                minutes_late="" if r.minutes_late is None else str(r.minutes_late),
+                evidence=", ".join(pick(LABELS, k, lang) for k in r.evidence),
+                missing_evidence=", ".join(pick(LABELS, k, lang) for k in r.missing_evidence),
+                complete_at=local_iso(r.complete_at, tz),
+                complete_short=_short(r.complete_at, tz),
+                messages=r.messages, sender=r.sender, subject=r.subject,
+                match=pick(MATCH_LABELS, r.match, lang) if r.match else "",
+                photos=photos, files=files,
+                eml=_eml_href(inputs, r.submission_key) if submission else "",
+                all_eml=[_eml_href(inputs, k) for k in keys],
+                deadline=local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
+                notes=_unit_notes(inputs, r.unit_code, keys),
+                excuse=r.excuse_reason,
+            ))
         requests_view.append({
             "id": req.id, "title": req.title,
             "deadline": local_iso(req.deadline, tz), "issued": local_iso(req.issued, tz),
@@ -247,12 +252,9 @@ def _fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
     return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
 
 
-def short_time(iso: str) -> str:
-    """'2023-08-11T10:42:07+07:00' shown as '11/08/2023 10:42:07' (already in the office's zone)."""
-    if not iso:
-        return ""
-    dt = datetime.fromisoformat(iso)
-    return dt.strftime("%d/%m/%Y %H:%M:%S")
+def _short(value: datetime | None, tz: ZoneInfo) -> str:
+    """'11/08/2023 10:42:07': a time as the office reads it, in its zone ('' for None)."""
+    return value.astimezone(tz).strftime("%d/%m/%Y %H:%M:%S") if value is not None else ""
 
 
 def _template() -> Any:
@@ -265,7 +267,6 @@ def _template() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["short"] = short_time
     return env.get_template("report.html.j2")
 
 

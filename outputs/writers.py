@@ -91,7 +91,11 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
         status_col = columns.index("status") if "status" in columns else -1
         for row in rows:
             # Control characters are illegal in XLSX: a stray one must not cost the whole file.
-            values: list[object] = [ILLEGAL_CHARACTERS_RE.sub("", str(c)) for c in row]
+            # An empty cell is left out (None), as Excel itself does.
+            values: list[object] = [str(c) or None for c in row]
+            if ILLEGAL_CHARACTERS_RE.search("".join(map(str, row))):
+                values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                          for v in values]
             if status_col >= 0 and values[status_col] in fills:
                 cell = WriteOnlyCell(ws, value=values[status_col])
                 cell.fill = fills[str(values[status_col])]
