@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -345,23 +346,63 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
     ledger = [LedgerRow(by_key[pl.message_key], pl, snap.evidence[pl.message_key])
               for pl in placements]
     report = report_rows(rows, tz)
-    messages = message_rows(ledger, tz)
-    write_report_csv(out / "report.csv", report)
-    write_messages_csv(out / "messages.csv", messages)
     summary_columns, summary = summary_rows(settings.requests, rows, settings.language)
-    write_xlsx(out / "report.xlsx", report, summary, summary_columns)
+
+    def tables() -> None:
+        write_report_csv(out / "report.csv", report)
+        write_messages_csv(out / "messages.csv", message_rows(ledger, tz))
+        write_xlsx(out / "report.xlsx", report, summary, summary_columns)
+
     placed_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
     for pl in placements:
         if pl.reason is None and pl.request_id and pl.unit_code:
             placed_keys[(pl.request_id, pl.unit_code)].append(pl.message_key)
-    write_report_html(out / "report.html", PageInputs(
+    page = PageInputs(
         language=settings.language, tz=tz, requests=settings.requests, rows=rows,
         ledger=ledger, parsed=by_key, placed_keys=dict(placed_keys),
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
         warnings=[w.text(settings.language) for w in warnings_now(settings, store, now)],
         roster={u.code: u.emails for u in settings.units},
-    ))
+    )
+    wait = beside(tables, "report.csv, messages.csv, report.xlsx")
+    try:
+        write_report_html(out / "report.html", page, before_rename=wait)
+    finally:
+        wait()  # already done unless the page failed: the copy is never left behind
     return tuple(out / n for n in OUTPUT_NAMES)
+
+
+def beside(work: Callable[[], None], what: str) -> Callable[[], None]:
+    """Start `work` in a forked copy of this process, so that it runs on the other core while
+    this one goes on; return the function that waits for it (and raises StorageError, naming
+    `what`, if it failed). The tables and the page take about as long as each other.
+
+    Only where a fork is safe: with no other thread running (a lock another thread held would
+    stay locked in the copy). Otherwise `work` runs here and now.
+    """
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        work()
+        return lambda: None
+    pid = os.fork()
+    if pid == 0:  # the copy: do the work, never return into the caller's stack
+        status = 1
+        try:
+            work()
+            status = 0
+        except BaseException:
+            log.exception("event=outputs_failed files=%s", what.replace(" ", ""))
+        finally:
+            os._exit(status)
+
+    exit_code: list[int] = []
+
+    def wait() -> None:  # may be called again: the copy is waited for once
+        if not exit_code:
+            exit_code.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        if exit_code[0] != 0:
+            raise StorageError(f"không ghi được {what} (could not write; see the log)")
+
+    return wait
 
 
 # -- the run ------------------------------------------------------------------------------------

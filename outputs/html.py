@@ -12,7 +12,7 @@ import io
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -277,9 +277,12 @@ def render_report(inputs: PageInputs) -> str:
 WRITE_CHUNK_CHARS = 1 << 20
 
 
-def write_report_html(path: Path, inputs: PageInputs) -> None:
+def write_report_html(path: Path, inputs: PageInputs,
+                      before_rename: Callable[[], None] | None = None) -> None:
     """Write the page as it is rendered, a megabyte at a time: at 10,000 messages it is about
-    25 MB, which would otherwise be held three times (pieces, text, encoded bytes)."""
+    25 MB, which would otherwise be held three times (pieces, text, encoded bytes). The page
+    takes its name last, after `before_rename` (the other outputs), so that a report.html
+    that is there means every output is."""
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         pending: list[str] = []
@@ -291,6 +294,8 @@ def write_report_html(path: Path, inputs: PageInputs) -> None:
                 fh.write("".join(pending))
                 pending, size = [], 0
         fh.write("".join(pending))
+    if before_rename is not None:
+        before_rename()
     tmp.replace(path)
 
 
