@@ -210,7 +210,7 @@ def run_once(config: Path, password: str, label: str, *, python_flags: tuple[str
 @dataclass
 class Results:
     floors: list[Floor]
-    first: ChildRun
+    firsts: list[ChildRun]
     poll_first: float
     polls: list[float]
     nothing: list[ChildRun]
@@ -223,9 +223,16 @@ class Results:
     load_seconds: float
 
 
+    @property
+    def first(self) -> ChildRun:
+        """The better first sync: the figure, as the better floor is."""
+        return min(self.firsts, key=lambda c: c.seconds)
+
+
 def figures(r: Results) -> list[Figure]:
     floor = min(r.floors, key=lambda f: f.seconds)
     ratio = r.first.seconds / floor.seconds
+    every = ", ".join(f"{c.seconds:.1f}" for c in r.firsts)
     out = [
         Figure("mailbox", f"{r.messages:,} messages, {r.total_bytes / 1e9:.2f} GB, loaded in "
                           f"{r.load_seconds:.0f} s"),
@@ -234,8 +241,8 @@ def figures(r: Results) -> list[Figure]:
         Figure("  then one os.sync() of what it wrote (not counted)",
                f"{floor.sync_seconds:.1f} s"),
         Figure("first sync, end to end (`run.py once`)",
-               f"{r.first.seconds:.1f} s = {ratio:.2f}x floor", f"<= {RATIO_TARGET}x floor",
-               ratio <= RATIO_TARGET),
+               f"{r.first.seconds:.1f} s = {ratio:.2f}x floor, best of {len(r.firsts)} "
+               f"({every} s)", f"<= {RATIO_TARGET}x floor", ratio <= RATIO_TARGET),
     ]
     out += phase_figures(r.first, 1)
     out.append(Figure("  result", counts(r.first)))
@@ -266,7 +273,8 @@ def figures(r: Results) -> list[Figure]:
                       f"{r.new_count}/{r.messages:,} of {r.first.seconds:.1f} s = {share:.2f} s;"
                       f" {human_bytes(r.new_bytes)} vs {human_bytes(r.total_bytes)}"))
     out += phase_figures(r.new, 2)
-    runs = [("first sync", r.first), ("nothing new", max(r.nothing, key=lambda c: c.max_rss)),
+    runs = [("first sync", max(r.firsts, key=lambda c: c.max_rss)),
+            ("nothing new", max(r.nothing, key=lambda c: c.max_rss)),
             (f"{r.new_count} new", r.new)]
     peak = max(c.max_rss for _, c in runs)
     out.append(Figure("peak RSS of a mailtally process", f"{peak / MIB:.0f} MiB ("
@@ -294,6 +302,15 @@ def measure(args: argparse.Namespace, work: Path) -> Results:
         first = run_once(config, password, "first sync")
         progress("floor again ...")
         best_floor(live, work, "after", floors)
+        firsts = [first]
+        for n in range(2, args.first_repeats + 1):  # as the floor: the better run counts
+            again = write_config(work / f"config-{n}", bench_roster(),
+                                 imap_source_toml(live.host, live.port, live.user.name))
+            os.sync()
+            firsts.append(run_once(again, password, f"first sync, run {n}"))
+            shutil.rmtree(again.parent / "data", ignore_errors=True)
+            shutil.rmtree(again.parent / "out", ignore_errors=True)
+            os.sync()
         progress("polls with nothing new ...")
         poll_first, polls = poll_in_process(config, password, args.poll_repeats)
         nothing = [run_once(config, password, "nothing new") for _ in range(args.once_repeats)]
@@ -312,7 +329,7 @@ def measure(args: argparse.Namespace, work: Path) -> Results:
                      f"{slow.seconds / min(f.seconds for f in floors):.1f}x the floor")
         if args.profile is not None:
             profile_first_sync(live, work, args.profile, args.profiler)
-    return Results(floors, first, poll_first, polls, nothing, imports, new, count,
+    return Results(floors, firsts, poll_first, polls, nothing, imports, new, count,
                    sum(e.size for e in mailbox.extra[:count]), len(mailbox.entries),
                    mailbox.total_bytes, live.load_seconds)
 
@@ -338,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="default 1")
     parser.add_argument("--new", type=int, default=100, help="new messages for the poll "
                                                              "(default 100, at most 100)")
+    parser.add_argument("--first-repeats", type=int, default=2,
+                        help="first syncs, each into an empty data dir; the better one counts, "
+                             "as for the floor (default 2)")
     parser.add_argument("--poll-repeats", type=int, default=10, help="default 10")
     parser.add_argument("--once-repeats", type=int, default=3, help="default 3")
     parser.add_argument("--outputs-messages", type=int, default=20_000,
