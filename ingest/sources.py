@@ -36,6 +36,7 @@ FETCH_AHEAD = 1  # batches fetched and waiting while one is stored (memory: ~3 b
 # Mail stored between two commits. Each commit first flushes the files to disk (os.sync), so the
 # sync state never names a message that a crash could lose; a crash costs a fetch of at most this.
 COMMIT_BYTES = 256 * 1024 * 1024
+COMMIT_MESSAGES = 2000  # ...or this many messages (the workers get each lot when it commits)
 
 
 StopCheck = Callable[[], bool]
@@ -301,10 +302,11 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
     done = False
     lost: Exception | None = None
     try:
-        while not done:  # one transaction per COMMIT_BYTES of mail
-            stored = 0
+        while not done:  # one transaction per COMMIT_BYTES of mail or COMMIT_MESSAGES
+            stored = count = 0
+            full = False
             with store.transaction():
-                while not stop():
+                while not (full or stop()):
                     try:
                         item = next(stream, None)
                     except Exception as exc:  # the connection: keep what was stored, then raise
@@ -313,6 +315,7 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                     if item is None:
                         break
                     batch, response = item
+                    batch_bytes = 0
                     for uid in batch:
                         data = response.get(uid)
                         if not data or b"BODY[]" not in data:
@@ -320,18 +323,18 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                         received = data[b"INTERNALDATE"]
                         if received.tzinfo is None:
                             received = received.replace(tzinfo=UTC)
-                        key, is_new = store.store_message(bytes(data[b"BODY[]"]), received,
-                                                          cfg.name, folder)
+                        raw = bytes(data[b"BODY[]"])
+                        batch_bytes += len(raw)
+                        key, is_new = store.store_message(raw, received, cfg.name, folder)
                         store.record_location(cfg.name, folder, uidvalidity, uid, key)
                         seen += 1
                         new += int(is_new)
                     store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
-                    batch_bytes = sum(sizes.get(u, 0) for u in batch)
-                    progress.advance(len(batch), batch_bytes)
+                    progress.advance(len(batch), sum(sizes.get(u, 0) for u in batch))
                     stored += batch_bytes
-                    if stored >= COMMIT_BYTES:
-                        break
-            done = stored < COMMIT_BYTES  # asked to stop, connection lost, or no batch left
+                    count += len(batch)
+                    full = stored >= COMMIT_BYTES or count >= COMMIT_MESSAGES
+            done = not full  # asked to stop, connection lost, or no batch left
     finally:
         stream.close()
     if lost is not None:
