@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -88,9 +88,19 @@ def _undt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _plain(value: Any) -> Any:
+    """As `dataclasses.asdict` does for these records, without its deep copy of every string
+    (a third of the time of caching a record)."""
+    if isinstance(value, (Attachment, Original, ParsedMessage)):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
 def to_json(parsed: ParsedMessage) -> dict[str, Any]:
     """A JSON-ready dict of `parsed` (for the parse cache in the store)."""
-    data = asdict(parsed)
+    data: dict[str, Any] = _plain(parsed)
     data["received_at"] = _dt(parsed.received_at)
     data["date"] = _dt(parsed.date)
     if parsed.forwarded is not None:

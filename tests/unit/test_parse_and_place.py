@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +15,9 @@ from matching.evidence import evidence_kinds
 from matching.fold import Folder, fold
 from matching.placement import MatchContext, MatchKind, Override, Reason, place_message
 from parsers.message import parse_message
-from parsers.records import ParsedMessage, from_json, to_json
+from parsers.records import Attachment, Original, ParsedMessage, from_json, to_json
+
+DEMO_INBOX = Path(__file__).resolve().parents[2] / "config" / "demo" / "inbox"
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 AT = datetime(2023, 8, 11, 10, 0, tzinfo=VN)
@@ -233,3 +237,23 @@ def test_a_spoofed_roster_address_does_not_place_by_address() -> None:
                         Authentication_Results="mx; spf=fail; dkim=none; dmarc=fail"))
     [pl] = place_message(named, ctx())
     assert (pl.unit_code, pl.match) == ("SXD", MatchKind.NAME)
+
+
+def test_a_record_is_cached_as_asdict_would_give_it() -> None:
+    """records.to_json walks the records itself (no deep copy); it must give what asdict gives."""
+    import json
+    from dataclasses import asdict
+
+    raw = (DEMO_INBOX / sorted(p.name for p in DEMO_INBOX.glob("*.eml"))[0]).read_bytes()
+    parsed, _ = parse_message(raw, "k", "<m@x>", datetime(2023, 8, 11, tzinfo=UTC))
+    forwarded = Original(sender="a@x.vn", sender_name="A", subject="s", text="t",
+                         date=datetime(2023, 8, 10, tzinfo=UTC))
+    attachment = Attachment(filename="ảnh.jpg", content_type="image/jpeg", size=3, sha256="ab",
+                            inline=False, kinds=("images",), inner_names=("x",))
+    for record in (parsed, replace(parsed, forwarded=forwarded, attachments=(attachment,) * 2)):
+        expected = asdict(record)
+        expected["received_at"] = record.received_at.isoformat()
+        expected["date"] = record.date.isoformat() if record.date else None
+        if record.forwarded is not None:
+            expected["forwarded"]["date"] = record.forwarded.date.isoformat()  # type: ignore[union-attr]
+        assert json.dumps(to_json(record), sort_keys=True) == json.dumps(expected, sort_keys=True)
