@@ -37,6 +37,7 @@ FETCH_AHEAD = 1  # batches fetched and waiting while one is stored (memory: ~3 b
 # sync state never names a message that a crash could lose; a crash costs a fetch of at most this.
 COMMIT_BYTES = 256 * 1024 * 1024
 COMMIT_MESSAGES = 2000  # ...or this many messages (the workers get each lot when it commits)
+FIRST_LOT_BYTES = 32 * 1024 * 1024  # the first lot is smaller: the workers start sooner
 
 
 StopCheck = Callable[[], bool]
@@ -301,6 +302,7 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
     stream = _fetched(client, _batches(uids, sizes))
     done = False
     lost: Exception | None = None
+    lot_bytes = FIRST_LOT_BYTES
     try:
         while not done:  # one transaction per COMMIT_BYTES of mail or COMMIT_MESSAGES
             stored = count = 0
@@ -333,8 +335,9 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                     progress.advance(len(batch), sum(sizes.get(u, 0) for u in batch))
                     stored += batch_bytes
                     count += len(batch)
-                    full = stored >= COMMIT_BYTES or count >= COMMIT_MESSAGES
+                    full = stored >= lot_bytes or count >= COMMIT_MESSAGES
             done = not full  # asked to stop, connection lost, or no batch left
+            lot_bytes = COMMIT_BYTES
     finally:
         stream.close()
     if lost is not None:
