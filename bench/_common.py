@@ -636,6 +636,9 @@ class ChildRun:
     started: float  # time.time() at spawn
     events: tuple[tuple[float, str], ...]  # (time.time(), log message) for INFO lines
     peak_at: float  # seconds from spawn to the highest RSS sampled (every 20 ms)
+    # CPU seconds of the process and of the processes it started and waited for (its workers)
+    cpu_user: float = 0.0
+    cpu_system: float = 0.0
 
     def event_time(self, needle: str) -> float | None:
         """Seconds from spawn to the last log line containing `needle`."""
@@ -684,7 +687,8 @@ while True:
     time.sleep(0.02)
 seconds = time.perf_counter() - t0
 code = os.waitstatus_to_exitcode(status)
-os.write(fd, f"{code} {seconds} {usage.ru_maxrss} {started} {peak_at}".encode())
+os.write(fd, f"{code} {seconds} {usage.ru_maxrss} {started} {peak_at} "
+             f"{usage.ru_utime} {usage.ru_stime}".encode())
 """
 
 
@@ -707,7 +711,7 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path = REPO_ROOT
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    if len(report) != 5:
+    if len(report) != 7:
         raise RuntimeError(f"the launcher failed (exit {launcher.returncode}): {stderr[-2000:]}")
     events = []
     for line in stderr.splitlines():
@@ -716,7 +720,8 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path = REPO_ROOT
             stamp = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
             events.append((stamp, m.group(2)))
     return ChildRun(int(report[0]), float(report[1]), int(report[2]) * 1024, stdout, stderr,
-                    float(report[3]), tuple(events), float(report[4]) - float(report[3]))
+                    float(report[3]), tuple(events), float(report[4]) - float(report[3]),
+                    float(report[5]), float(report[6]))
 
 
 def mailtally_argv(config: Path, command: str = "once", *, python_flags: Sequence[str] = (),

@@ -245,6 +245,11 @@ def figures(r: Results) -> list[Figure]:
                f"({every} s)", f"<= {RATIO_TARGET}x floor", ratio <= RATIO_TARGET),
     ]
     out += phase_figures(r.first, 1)
+    cpu = r.first.cpu_user + r.first.cpu_system
+    out.append(Figure("  CPU time, its workers included",
+                      f"{cpu:.1f} s (user {r.first.cpu_user:.1f}, system "
+                      f"{r.first.cpu_system:.1f}) = {cpu / r.first.seconds:.2f} cores busy on "
+                      f"average, of {os.cpu_count()}"))
     out.append(Figure("  result", counts(r.first)))
     poll = median(r.polls)
     out.append(Figure("poll, nothing new, in process (`poll_source`)",
