@@ -184,6 +184,23 @@ _BLANK_LINE = re.compile(rb"\n\r*\n")  # "\n\n" once every CR is dropped
 HASH_CHUNK = 1 << 20
 
 
+def kept_header_lines(head: bytes) -> list[bytes]:
+    """The lines of a header block (without CRs) that are not transport headers, folded
+    continuation lines staying with their header."""
+    kept: list[bytes] = []
+    keep = True
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                kept.append(line)
+            continue
+        name = line.split(b":", 1)[0].strip().lower().decode("latin-1")
+        keep = name not in TRANSPORT_HEADERS and not name.startswith(TRANSPORT_PREFIXES)
+        if keep:
+            kept.append(line)
+    return kept
+
+
 def content_fingerprint(raw: bytes) -> str:
     """sha256 of the message without its transport headers, with line endings made uniform.
 
@@ -198,19 +215,8 @@ def content_fingerprint(raw: bytes) -> str:
     body_end = len(raw)
     while body_end > body_start and raw[body_end - 1] in (0x0A, 0x0D):
         body_end -= 1
-    kept: list[bytes] = []
-    keep = True
-    for line in head.split(b"\n"):
-        if line[:1] in (b" ", b"\t"):
-            if keep:
-                kept.append(line)
-            continue
-        name = line.split(b":", 1)[0].strip().lower().decode("latin-1")
-        keep = name not in TRANSPORT_HEADERS and not name.startswith(TRANSPORT_PREFIXES)
-        if keep:
-            kept.append(line)
     h = hashlib.sha256()
-    h.update(b"\n".join(kept))
+    h.update(b"\n".join(kept_header_lines(head)))
     h.update(b"\n\n")
     for at in range(body_start, body_end, HASH_CHUNK):
         h.update(raw[at:min(at + HASH_CHUNK, body_end)].translate(None, b"\r"))

@@ -12,10 +12,9 @@ from hypothesis import strategies as st
 from ingest.sources import receipt_time_from_headers
 from ingest.store import (
     HASH_CHUNK,
-    TRANSPORT_HEADERS,
-    TRANSPORT_PREFIXES,
     Store,
     content_fingerprint,
+    kept_header_lines,
     message_key_for,
     safe_filename,
 )
@@ -82,18 +81,8 @@ def _fingerprint_as_specified(raw: bytes) -> str:
     header lines, a blank line, the body without its final line breaks."""
     text = raw.translate(None, b"\r")
     head, _, body = text.partition(b"\n\n")
-    kept: list[bytes] = []
-    keep = True
-    for line in head.split(b"\n"):
-        if line[:1] in (b" ", b"\t"):
-            if keep:
-                kept.append(line)
-            continue
-        name = line.split(b":", 1)[0].strip().lower().decode("latin-1")
-        keep = name not in TRANSPORT_HEADERS and not name.startswith(TRANSPORT_PREFIXES)
-        if keep:
-            kept.append(line)
-    return hashlib.sha256(b"\n".join(kept) + b"\n\n" + body.rstrip(b"\n")).hexdigest()
+    return hashlib.sha256(b"\n".join(kept_header_lines(head)) + b"\n\n"
+                          + body.rstrip(b"\n")).hexdigest()
 
 
 @settings(max_examples=500, deadline=None)
