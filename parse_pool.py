@@ -91,7 +91,7 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits
 
 def _draw_thumbnails(data_dir: Path, parsed: ParsedMessage) -> None:
     """Draw the photos' thumbnails now, while the other core fetches, instead of when the page is
-    written (they are cached by content: about 1 ms each, 4,917 of them in the benchmark's
+    written (they are cached by content: about 2 ms each, 4,911 of them in the benchmark's
     10,000-message first sync)."""
     from outputs.html import THUMBS_PER_UNIT, can_draw, draw_thumbnail
 
