@@ -273,6 +273,28 @@ def _fetched(client: Any, batches: Iterator[list[int]]
         thread.join()
 
 
+def _store_batch(store: Store, source: str, folder: str, uidvalidity: int, batch: list[int],
+                 response: dict[int, Any]) -> tuple[int, int, int]:
+    """Store one FETCH response and move the folder's sync state past it; return how many
+    messages were seen, how many were new, and their bytes."""
+    seen = new = size = 0
+    for uid in batch:
+        data = response.get(uid)
+        if not data or b"BODY[]" not in data:
+            continue  # expunged meanwhile
+        received = data[b"INTERNALDATE"]
+        if received.tzinfo is None:
+            received = received.replace(tzinfo=UTC)
+        raw = bytes(data[b"BODY[]"])
+        key, is_new = store.store_message(raw, received, source, folder)
+        store.record_location(source, folder, uidvalidity, uid, key)
+        seen += 1
+        new += int(is_new)
+        size += len(raw)
+    store.set_sync_state(source, folder, uidvalidity, batch[-1])
+    return seen, new, size
+
+
 def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                  stop: StopCheck) -> tuple[int, int]:
     info = client.select_folder(folder, readonly=True)  # EXAMINE: flags never change
@@ -317,21 +339,9 @@ def _sync_folder(client: Any, cfg: SourceConfig, store: Store, folder: str,
                     if item is None:
                         break
                     batch, response = item
-                    batch_bytes = 0
-                    for uid in batch:
-                        data = response.get(uid)
-                        if not data or b"BODY[]" not in data:
-                            continue  # expunged meanwhile
-                        received = data[b"INTERNALDATE"]
-                        if received.tzinfo is None:
-                            received = received.replace(tzinfo=UTC)
-                        raw = bytes(data[b"BODY[]"])
-                        batch_bytes += len(raw)
-                        key, is_new = store.store_message(raw, received, cfg.name, folder)
-                        store.record_location(cfg.name, folder, uidvalidity, uid, key)
-                        seen += 1
-                        new += int(is_new)
-                    store.set_sync_state(cfg.name, folder, uidvalidity, batch[-1])
+                    s, n, batch_bytes = _store_batch(store, cfg.name, folder, uidvalidity,
+                                                     batch, response)
+                    seen, new = seen + s, new + n
                     progress.advance(len(batch), sum(sizes.get(u, 0) for u in batch))
                     stored += batch_bytes
                     count += len(batch)
