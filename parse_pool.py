@@ -77,7 +77,11 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits
 
     out = []
     for key, raw_path, message_id, received_at in messages:
-        raw = (base / raw_path).read_bytes()
+        with (base / raw_path).open("rb") as fh:
+            raw = fh.read()
+            # Flushed at its commit, the file is clean: drop its pages from the cache now, and
+            # the pages can be used again for the next files written (see README).
+            os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
         parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
         del raw
         placed, _, placement = place_for_cache(parsed, ctx)
