@@ -38,9 +38,9 @@ for _path in (TESTS_DIR / "data", TESTS_DIR):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+from harness import PASSWORD_ENV, REQUEST_ID  # noqa: E402
 from servers.dovecot import DovecotServer, DovecotUnavailableError, ImapUser  # noqa: E402
 
-PASSWORD_ENV = "MAILTALLY_IMAP_PASSWORD"
 OFFICE_ADDRESSES = ("doankhoi@example.gov.vn",)
 
 # Dovecot reports INTERNALDATE in its own zone. UTC-5 is neither UTC nor +07:00, so a
@@ -58,9 +58,9 @@ D03,Chi đoàn Bảo hiểm xã hội tỉnh,chidoan.bhxh@example.gov.vn,BHXH t�
 D04,Đoàn Thanh niên Sở Y tế,doantn.syt@example.gov.vn,ĐTN Sở Y tế;Sở Y tế,so-nganh
 """
 
-REQUESTS_TOML = """\
+REQUESTS_TOML = f"""\
 [[request]]
-id = "178-TB/ĐTN"
+id = "{REQUEST_ID}"
 title = "Báo cáo kết quả Ngày hoạt động cao điểm"
 issued = 2023-08-03T00:00:00
 deadline = 2023-08-11T11:00:00

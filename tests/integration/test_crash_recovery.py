@@ -30,18 +30,14 @@ from typing import NamedTuple
 
 import pytest
 from eml_builders import build_message, docx, jpg, pdf
+from harness import PASSWORD_ENV, REPO_ROOT, REQUEST_ID, RunMailtally, WriteConfig
 from servers.dovecot import DovecotServer, ImapUser
 
 from ingest.store import message_key_for
 
 pytestmark = pytest.mark.integration
 
-WriteConfig = Callable[..., Path]
-RunMailtally = Callable[..., tuple[int, str, str]]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PASSWORD_ENV = "MAILTALLY_IMAP_PASSWORD"
-REQUEST_ID = "178-TB/ĐTN"
 NOW = "2023-08-20T09:00:00+07:00"  # after the deadline: units without a reply are `missing`
 FETCH_BATCH = 200  # ingest.sources.FETCH_BATCH: UIDs per FETCH, one commit each
 NOTES_PER_UNIT = 23

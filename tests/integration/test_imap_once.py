@@ -11,7 +11,7 @@ instants passes.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,17 +27,14 @@ from eml_builders import (
     truncated_message,
     utc,
 )
+from harness import REQUEST_ID, ReadCsv, RunMailtally, WriteConfig
 from servers.dovecot import DovecotServer, ImapUser
 
 pytestmark = pytest.mark.integration
 
-WriteConfig = Callable[..., Path]
-RunMailtally = Callable[..., tuple[int, str, str]]
-ReadCsv = Callable[[Path], list[dict[str, str]]]
 
 BOM = b"\xef\xbb\xbf"
 VN = timezone(timedelta(hours=7))
-REQUEST_ID = "178-TB/ĐTN"
 
 # CONTRACT.md, "Outputs": the columns, in order.
 REPORT_COLUMNS = [

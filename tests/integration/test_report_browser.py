@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from harness import REPO_ROOT
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -31,13 +32,12 @@ from outputs.i18n import LABELS, STATUS_LABELS, pick
 
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RUN_PY = REPO_ROOT / "run.py"
 DEMO_UNITS_CSV = REPO_ROOT / "config" / "demo" / "units.csv"
+REQUEST_ID = "178-TB/ĐTN"  # the demo's first notice (config/demo/requests.toml)
 SCREENSHOT_IN_DOCS = REPO_ROOT / "docs" / "report.png"
 
 LANGUAGE = "vi"  # the demo's settings.toml
-REQUEST_ID = "178-TB/ĐTN"
 # After both demo deadlines: every status is settled, and the page reads the same every day.
 FROZEN_NOW = "2023-08-25T09:00:00+07:00"
 

@@ -23,17 +23,12 @@ from pathlib import Path
 
 import pytest
 from eml_builders import UNITS, UNITS_CSV, build_message, docx, jpg, utc
+from harness import PASSWORD_ENV, REPO_ROOT, REQUEST_ID, ReadCsv, RunMailtally, WriteConfig
 from servers.dovecot import DovecotServer, ImapUser
 
 pytestmark = pytest.mark.integration
 
-WriteConfig = Callable[..., Path]
-RunMailtally = Callable[..., tuple[int, str, str]]
-ReadCsv = Callable[[Path], list[dict[str, str]]]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PASSWORD_ENV = "MAILTALLY_IMAP_PASSWORD"
-REQUEST_ID = "178-TB/ĐTN"
 POLL_SECONDS = 60  # poll_minutes = 1
 IDLE_PICKUP_SECONDS = 15.0  # well under POLL_SECONDS: only IDLE (or a reconnect) explains it
 STOP_SECONDS = 10.0

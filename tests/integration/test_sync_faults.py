@@ -15,24 +15,19 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from eml_builders import UNITS, UNITS_CSV, build_message, docx, jpg, utc
+from harness import PASSWORD_ENV, REPO_ROOT, REQUEST_ID, ReadCsv, RunMailtally, WriteConfig
 from servers.dovecot import DovecotServer, ImapUser
 
 pytestmark = pytest.mark.integration
 
-WriteConfig = Callable[..., Path]
-RunMailtally = Callable[..., tuple[int, str, str]]
-ReadCsv = Callable[[Path], list[dict[str, str]]]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PASSWORD_ENV = "MAILTALLY_IMAP_PASSWORD"
-REQUEST_ID = "178-TB/ĐTN"
 CONFIG_DIR = "cfg"  # write_config(dirname=...) again rewrites the same config, same data dir
 
 def message_id_of(code: str, n: int = 1) -> str:
