@@ -22,7 +22,7 @@ from pathlib import Path
 from ingest.store import NewMessage, Store, attachment_path, parse_cache_texts, write_atomic
 from matching.context import MatchContext
 from parsers.limits import Limits, cache_version
-from parsers.records import ParsedMessage, to_json
+from parsers.records import to_json
 
 log = logging.getLogger("mailtally")
 
@@ -37,8 +37,9 @@ _placing: tuple[MatchContext, str] | None = None
 
 # The parse cache's two JSON texts (whole, light), the placement's stamp and JSON text.
 WorkerResult = tuple[str, str, str, str]
-# A task's results, message by message, and the attachment files it wrote.
-TaskResult = tuple[list[tuple[str, WorkerResult]], list[str]]
+# A task's results, message by message; the attachment files it wrote; the thumbnails it drew
+# (photo's sha256, JPEG).
+TaskResult = tuple[list[tuple[str, WorkerResult]], list[str], list[tuple[str, bytes]]]
 
 
 def _start_worker(parent: int, placing: tuple[MatchContext, str]) -> None:
@@ -83,14 +84,17 @@ def drop_cached_files(data_dir: Path, paths: list[str]) -> None:
 
 def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) -> TaskResult:
     """In the worker, for each message: read the stored bytes, parse, write the attachments
-    (flushed later by the parent, before it records them), place. Returns, per message, the
-    record as JSON and the placement; and the attachment files written."""
+    (flushed later by the parent, before it records them), place, and draw the thumbnails of
+    placed mail (the page shows photos of placed mail only). Returns, per message, the record
+    as JSON and the placement; the attachment files written; the thumbnails."""
+    from outputs.html import draw_thumbnail, thumbnails_to_draw
     from pipeline import parse_one, place_for_cache, placement_stamp
 
     assert _placing is not None, "the worker was started without its placing context"
     ctx, basis = _placing
     base = Path(data_dir)
     written: list[str] = []
+    thumbnails: dict[str, bytes] = {}
 
     def save(message_key: str, index: int, filename: str, data: bytes) -> str:
         rel = attachment_path(message_key, index, filename)
@@ -108,24 +112,14 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) 
         parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
         del raw
         placed, _, placement = place_for_cache(parsed, ctx)
-        if any(p.reason is None for p in placed):  # the page shows photos of placed mail only
-            _draw_thumbnails(base, parsed)
+        if any(p.reason is None for p in placed):
+            for photo in thumbnails_to_draw(parsed.attachments):
+                if photo.sha256 not in thumbnails and photo.stored_path:
+                    thumbnails[photo.sha256] = draw_thumbnail(base / photo.stored_path)
         whole, light = parse_cache_texts(to_json(parsed))
         out.append((key, (whole, light, placement_stamp(basis, ctx, key, received_at),
                           placement)))
-    return out, written
-
-
-def _draw_thumbnails(data_dir: Path, parsed: ParsedMessage) -> None:
-    """Draw the photos' thumbnails now, while the other core fetches, instead of when the page is
-    written (they are cached by content: about 2 ms each, 4,911 of them in the benchmark's
-    10,000-message first sync)."""
-    from outputs.html import THUMBS_PER_UNIT, can_draw, draw_thumbnail
-
-    photos = [a for a in parsed.attachments if "images" in a.kinds and a.stored_path
-              and can_draw(a.filename)]
-    for attachment in photos[:THUMBS_PER_UNIT]:
-        draw_thumbnail(data_dir, attachment.stored_path, attachment.sha256)
+    return out, written, list(thumbnails.items())
 
 
 class ParsePool:
@@ -143,6 +137,7 @@ class ParsePool:
         self.futures: deque[tuple[list[NewMessage], Future[TaskResult]]] = deque()
         self.ready: list[tuple[str, WorkerResult]] = []
         self.written: list[str] = []  # attachment files of the ready results
+        self.thumbnails: list[tuple[str, bytes]] = []  # drawn for the ready results
         self.kept = 0
         self.executor: ProcessPoolExecutor | None = None
 
@@ -171,9 +166,10 @@ class ParsePool:
         while self.futures and (wait or self.futures[0][1].done()):
             task, future = self.futures.popleft()
             try:
-                results, written = future.result()
+                results, written, thumbnails = future.result()
                 self.ready.extend(results)
                 self.written.extend(written)
+                self.thumbnails.extend(thumbnails)
             except Exception:  # a lost worker: parse_stored parses these in this process
                 log.exception("messages=%d first_key=%s event=parse_process_failed",
                               len(task), task[0][0])
@@ -186,10 +182,10 @@ class ParsePool:
         os.sync()  # the workers' attachment files are on disk before the cache names them
         self.store.cache_worker_results(cache_version(self.limits), [
             (key, whole, light, stamp, placement)
-            for key, (whole, light, stamp, placement) in self.ready])
+            for key, (whole, light, stamp, placement) in self.ready], self.thumbnails)
         drop_cached_files(self.store.data_dir, self.written)  # clean now: see drop_cached
         self.kept += len(self.ready)
-        self.ready, self.written = [], []
+        self.ready, self.written, self.thumbnails = [], [], []
 
     def collect(self) -> int:
         """Wait for the workers, keep the rest of their results; return how many messages

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import threading
 import traceback
 from collections import defaultdict
@@ -353,6 +354,7 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
         write_messages_csv(out / "messages.csv", message_rows(ledger, tz))
         write_xlsx(out / "report.xlsx", report, summary, summary_columns)
 
+    thumbnails = Thumbnails(store)
     placed_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
     for pl in placements:
         if pl.reason is None and pl.request_id and pl.unit_code:
@@ -362,14 +364,36 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
         ledger=ledger, parsed=by_key, placed_keys=dict(placed_keys),
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
         warnings=[w.text(settings.language) for w in warnings_now(settings, store, now)],
-        roster={u.code: u.emails for u in settings.units},
+        roster={u.code: u.emails for u in settings.units}, thumbnail=thumbnails,
     )
     wait = beside(tables, "report.csv, messages.csv, report.xlsx")
     try:
         write_report_html(out / "report.html", page, before_rename=wait)
     finally:
         wait()  # already done unless the page failed: the copy is never left behind
+    if thumbnails.fresh:
+        with store.transaction():
+            store.keep_thumbnails(list(thumbnails.fresh.items()))
     return tuple(out / n for n in OUTPUT_NAMES)
+
+
+class Thumbnails:
+    """The page's thumbnails: those kept in the store, and any missing one drawn now (and kept
+    by the caller, from `fresh`). Usually the parsing processes drew them all already."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.fresh: dict[str, bytes] = {}
+
+    def __call__(self, stored_path: str, sha256: str) -> bytes:
+        from outputs.html import draw_thumbnail
+
+        kept = self.fresh.get(sha256)
+        if kept is None:
+            kept = self.store.thumbnails([sha256]).get(sha256)
+        if kept is None:
+            kept = self.fresh[sha256] = draw_thumbnail(self.store.data_dir / stored_path)
+        return kept
 
 
 def beside(work: Callable[[], None], what: str) -> Callable[[], None]:
@@ -441,6 +465,15 @@ def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
     return Snapshot(parsed, placements, evidence, rows, now)
 
 
+def drop_thumbnail_files(data_dir: Path) -> None:
+    """Earlier versions kept thumbnails as files in `thumbs/`; they are in the database now
+    and drawn again when needed. The folder was mailtally's own cache: removed once."""
+    old = data_dir / "thumbs"
+    if old.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
+        log.info("event=old_thumbnail_folder_removed path=thumbs")
+
+
 def current_time() -> datetime:
     """Now, or the instant in $MAILTALLY_NOW (ISO 8601) for reproducible reports and tests."""
     frozen = os.environ.get("MAILTALLY_NOW")
@@ -487,6 +520,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
     """
     now = now or current_time()
     with data_dir_lock(settings.data_dir):
+        drop_thumbnail_files(settings.data_dir)
         store = Store(settings.data_dir)
         try:
             polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])

@@ -25,7 +25,7 @@ from matching.placement import NEEDS_PERSON, Reason
 from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
 from outputs.status import StatusRow
 from outputs.tables import LedgerRow, counted_files, local_iso
-from parsers.records import ParsedMessage
+from parsers.records import Attachment, ParsedMessage
 
 log = logging.getLogger("mailtally.outputs")
 
@@ -53,6 +53,8 @@ class PageInputs:
     warnings: list[str]
     roster: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit code -> emails
     command: str = "mailtally"
+    # (stored_path, sha256) -> the photo's thumbnail as JPEG bytes, b"" when it has none
+    thumbnail: Callable[[str, str], bytes] = field(default=lambda path, sha: b"")
 
 
 def can_draw(filename: str) -> bool:
@@ -61,19 +63,16 @@ def can_draw(filename: str) -> bool:
     return ext in _THUMB_EXT
 
 
-def draw_thumbnail(data_dir: Path, stored_path: str, sha256: str) -> Path | None:
-    """The cached small JPEG of a stored photo, drawn now if needed (None when it cannot be
-    drawn, e.g. HEIC or a broken file)."""
-    cache = data_dir / "thumbs" / f"{sha256[:32]}.jpg"
-    if cache.exists():
-        return cache
+def draw_thumbnail(photo: Path) -> bytes:
+    """A small JPEG of a stored photo; b"" when it cannot be drawn (HEIC, a broken file, too
+    many pixels)."""
     try:
         from PIL import Image
 
-        with Image.open(data_dir / stored_path) as img:
+        with Image.open(photo) as img:
             width, height = img.size  # read from the header: nothing decoded yet
             if width * height > MAX_THUMB_SOURCE_PIXELS:
-                return None
+                return b""
             # JPEG: let the decoder shrink by 1/2, 1/4 or 1/8 as far as the thumbnail's own
             # size allows (a 640x480 photo is decoded straight to 160x120, nothing to resize).
             fit = min(THUMB_PX / width, THUMB_PX / height, 1.0)
@@ -83,22 +82,22 @@ def draw_thumbnail(data_dir: Path, stored_path: str, sha256: str) -> Path | None
             small = img.convert("RGB")
             small.info.clear()  # a photo's JPEG comment or EXIF must not ride along
             small.save(buf, "JPEG", quality=70)
+            return buf.getvalue()
     except Exception as exc:  # Pillow raises many types for bad or unsupported images
-        log.debug("no thumbnail for %s: %s", stored_path, exc)
-        return None
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(cache)
-    return cache
+        log.debug("no thumbnail for %s: %s", photo.name, exc)
+        return b""
 
 
-def thumbnail_uri(data_dir: Path, stored_path: str, sha256: str) -> str:
-    """A small JPEG of a stored photo as a data: URI ('' when it cannot be drawn)."""
-    path = draw_thumbnail(data_dir, stored_path, sha256)
-    if path is None:
-        return ""
-    return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode()
+def thumbnails_to_draw(attachments: Sequence[Attachment]) -> list[Attachment]:
+    """The photos of one message that the page may show as thumbnails (at most
+    THUMBS_PER_UNIT): stored, and of a kind Pillow draws."""
+    photos = [a for a in counted_files(attachments)
+              if "images" in a.kinds and a.stored_path and can_draw(a.filename)]
+    return photos[:THUMBS_PER_UNIT]
+
+
+def _data_uri(jpeg: bytes) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode() if jpeg else ""
 
 
 @functools.lru_cache(maxsize=4)
@@ -129,7 +128,7 @@ def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[SimpleNamespac
             entry = SimpleNamespace(name=a.filename, href=_rel(inputs, a.stored_path), thumb="")
             if "images" in a.kinds:
                 if can_draw(a.filename) and sum(1 for p in photos if p.thumb) < THUMBS_PER_UNIT:
-                    entry.thumb = thumbnail_uri(inputs.data_dir, a.stored_path, a.sha256)
+                    entry.thumb = _data_uri(inputs.thumbnail(a.stored_path, a.sha256))
                 photos.append(entry)
             else:
                 files.append(entry)

@@ -4,6 +4,7 @@ and places nothing again."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,20 +15,23 @@ import pytest
 import parse_pool
 import pipeline
 import run
+from outputs import html
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 OUTPUTS = ("report.csv", "messages.csv")
 
 
 def _once(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
-          ) -> tuple[Path, list[str], list[str]]:
+          ) -> tuple[Path, list[str], list[str], list[str]]:
     """Run `once` on a copy of the labelled corpus; return the folder and the messages this
-    process parsed and placed itself."""
+    process parsed and placed itself, and the photos it drew thumbnails of."""
     folder = tmp_path / name
     shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("data", "out"))
     parsed: list[str] = []
     placed: list[str] = []
+    drawn: list[str] = []
     real_parse_one, real_place = pipeline.parse_one, pipeline.place_for_cache
+    real_draw = html.draw_thumbnail
 
     def counting_parse_one(*args: Any, **kwargs: Any) -> Any:
         parsed.append(args[1])
@@ -37,11 +41,21 @@ def _once(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
         placed.append(record.message_key)
         return real_place(record, ctx)
 
+    def counting_draw(photo: Path) -> bytes:
+        drawn.append(photo.name)
+        return real_draw(photo)
+
     with monkeypatch.context() as m:
         m.setattr(pipeline, "parse_one", counting_parse_one)
         m.setattr(pipeline, "place_for_cache", counting_place)
+        m.setattr(html, "draw_thumbnail", counting_draw)
         assert run.main(["--config", str(folder / "settings.toml"), "once"]) == 0
-    return folder, parsed, placed
+    return folder, parsed, placed, drawn
+
+
+def _page_thumbnails(folder: Path) -> list[str]:
+    page = (folder / "out" / "report.html").read_text(encoding="utf-8")
+    return re.findall(r'src="(data:image/jpeg;base64,[^"]+)"', page)
 
 
 def test_workers_give_the_same_outputs_as_the_run_itself(
@@ -50,14 +64,17 @@ def test_workers_give_the_same_outputs_as_the_run_itself(
     messages = len(list((CORPUS / "messages").glob("*.eml")))
     assert messages > parse_pool.START_AFTER_NEW  # enough for the workers to start
 
-    pooled, parsed_here, placed_here = _once(tmp_path, "pooled", monkeypatch)
+    pooled, parsed_here, placed_here, drawn_here = _once(tmp_path, "pooled", monkeypatch)
     assert parsed_here == []  # every message was parsed by a worker...
     assert placed_here == []  # ...and placed there: the cached placements were valid
+    assert drawn_here == []  # ...and the page's thumbnails were drawn there too
 
     monkeypatch.setattr(parse_pool, "START_AFTER_NEW", 10**9)
-    alone, parsed_alone, placed_alone = _once(tmp_path, "alone", monkeypatch)
+    alone, parsed_alone, placed_alone, drawn_alone = _once(tmp_path, "alone", monkeypatch)
     assert len(parsed_alone) == messages
     assert len(set(placed_alone)) == len(placed_alone) > 0
+    assert len(drawn_alone) > 0
+    assert sorted(_page_thumbnails(pooled)) == sorted(_page_thumbnails(alone)) != []
 
     for name in OUTPUTS:
         assert (pooled / "out" / name).read_bytes() == (alone / "out" / name).read_bytes(), name
