@@ -3,6 +3,7 @@ and renamed, so that Excel or a browser never sees half a file."""
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,12 +18,13 @@ def _replace(tmp: Path, path: Path) -> None:
 
 
 def write_csv(path: Path, columns: list[str], rows: Sequence[Sequence[str]]) -> None:
-    """A CSV that Excel opens as UTF-8: BOM, CRLF line ends, every cell text."""
-    import pandas as pd  # imported here: 0.7 s that a poll with nothing new never pays
-
-    frame = pd.DataFrame(list(rows), columns=columns, dtype="str")
+    """A CSV that Excel opens as UTF-8: BOM, CRLF line ends, every cell text, quoted only when
+    it has to be (the standard library's csv module; see the README for why not pandas)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
     _replace(tmp, path)
 
 

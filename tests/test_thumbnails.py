@@ -9,11 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from eml_builders import jpeg_bytes
 from PIL import Image
 
 import parse_pool
 import run
-from eml_builders import jpeg_bytes
 from ingest.store import Store
 from outputs import html
 
