@@ -62,14 +62,15 @@ def test_workers_give_the_same_outputs_as_the_run_itself(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAILTALLY_NOW", "2023-09-30T12:00:00+07:00")
     messages = len(list((CORPUS / "messages").glob("*.eml")))
-    assert messages > parse_pool.START_AFTER_NEW  # enough for the workers to start
+    monkeypatch.setenv(parse_pool.START_AFTER_NEW_ENV, "50")
+    assert messages > parse_pool.start_after_new()  # enough for the workers to start
 
     pooled, parsed_here, placed_here, drawn_here = _once(tmp_path, "pooled", monkeypatch)
     assert parsed_here == []  # every message was parsed by a worker...
     assert placed_here == []  # ...and placed there: the cached placements were valid
     assert drawn_here == []  # ...and the page's thumbnails were drawn there too
 
-    monkeypatch.setattr(parse_pool, "START_AFTER_NEW", 10**9)
+    monkeypatch.setenv(parse_pool.START_AFTER_NEW_ENV, str(10**9))
     alone, parsed_alone, placed_alone, drawn_alone = _once(tmp_path, "alone", monkeypatch)
     assert len(parsed_alone) == messages
     assert len(set(placed_alone)) == len(placed_alone) > 0

@@ -34,6 +34,7 @@ from harness import PASSWORD_ENV, REPO_ROOT, REQUEST_ID, RunMailtally, WriteConf
 from servers.dovecot import DovecotServer, ImapUser
 
 from ingest.store import message_key_for
+from parse_pool import START_AFTER_NEW_ENV
 
 pytestmark = pytest.mark.integration
 
@@ -212,17 +213,21 @@ DISTINCT = len({message_key_for(m.raw)[0] for m in MAILBOX})
 # -- running and observing `once` --------------------------------------------------------------
 
 
-def child_env(user: ImapUser) -> dict[str, str]:
+def child_env(user: ImapUser, workers_from: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILTALLY_")}
     env[PASSWORD_ENV] = user.password
     env["MAILTALLY_NOW"] = NOW
+    if workers_from:
+        env[START_AFTER_NEW_ENV] = workers_from
     return env
 
 
-def run_once(run_mailtally: RunMailtally, config: Path, user: ImapUser) -> tuple[str, str]:
-    code, out, err = run_mailtally(
-        config, "once", password=user.password, env={"MAILTALLY_NOW": NOW}
-    )
+def run_once(run_mailtally: RunMailtally, config: Path, user: ImapUser,
+             workers_from: str = "") -> tuple[str, str]:
+    env = {"MAILTALLY_NOW": NOW}
+    if workers_from:
+        env[START_AFTER_NEW_ENV] = workers_from
+    code, out, err = run_mailtally(config, "once", password=user.password, env=env)
     assert code == 0, f"exit {code}\nstdout:\n{out}\nstderr:\n{err}"
     return out, err
 
@@ -306,7 +311,8 @@ def session_processes(sid: int) -> list[int]:
     return found
 
 
-def once_killed_at(kill: Kill, config: Path, user: ImapUser, log_path: Path) -> None:
+def once_killed_at(kill: Kill, config: Path, user: ImapUser, log_path: Path,
+                   workers_from: str = "") -> None:
     """Start `once`, SIGKILL it when `kill.ready` holds (the main process only, as the OOM
     killer or `timeout -s KILL` would), and note in `kill` what happened."""
     start = state(config)
@@ -314,7 +320,7 @@ def once_killed_at(kill: Kill, config: Path, user: ImapUser, log_path: Path) -> 
         proc = subprocess.Popen(
             [sys.executable, "run.py", "--config", str(config), "once"],
             cwd=REPO_ROOT,
-            env=child_env(user),
+            env=child_env(user, workers_from),
             stdout=subprocess.DEVNULL,
             stderr=log,
             start_new_session=True,  # what it starts (its parse process) can be found later
@@ -471,27 +477,33 @@ def kill_points() -> list[Kill]:
     ]
 
 
+# Where the messages are parsed: worker processes (as in a first sync of thousands), or the
+# run's own process (as in a poll with fewer than parse_pool.START_AFTER_NEW new messages).
+@pytest.mark.parametrize("workers_from", ["50", str(10**9)],
+                         ids=["worker processes", "in the run's process"])
 def test_once_killed_at_six_points_ends_as_if_never_interrupted(
     dovecot: DovecotServer,
     imap_user: ImapUser,
     write_config: WriteConfig,
     run_mailtally: RunMailtally,
     tmp_path: Path,
+    workers_from: str,
 ) -> None:
     dovecot.append_many(imap_user, "INBOX", MAILBOX)
     clean = write_config(user=imap_user, server=dovecot, units_csv=UNITS_CSV, dirname="clean")
     began = time.monotonic()
-    run_once(run_mailtally, clean, imap_user)
+    _, log = run_once(run_mailtally, clean, imap_user, workers_from)
     clean_seconds = time.monotonic() - began
+    assert ("event=parse_process_started" in log) == (int(workers_from) < len(MAILBOX)), log
     clean_files = data_files(clean.parent / "data")
 
     config = write_config(user=imap_user, server=dovecot, units_csv=UNITS_CSV, dirname="killed")
     kills = kill_points()
     for i, kill in enumerate(kills, start=1):
-        once_killed_at(kill, config, imap_user, tmp_path / f"kill-{i}.log")
+        once_killed_at(kill, config, imap_user, tmp_path / f"kill-{i}.log", workers_from)
         check_store(config, clean_files, f"after kill {i} ({kill.name})")
     began = time.monotonic()
-    run_once(run_mailtally, config, imap_user)
+    run_once(run_mailtally, config, imap_user, workers_from)
     final_seconds = time.monotonic() - began
 
     print(
