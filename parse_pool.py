@@ -27,12 +27,11 @@ from parsers.records import to_json
 log = logging.getLogger("mailtally")
 
 # New messages in one poll before parsing processes are worth starting. Measured against a
-# 10,000-message store (`once` after N new, best of 2, on 2 cores): at 50, 100 and 800 new,
-# parsing in the run's own process was as fast or faster (2.24 s against 2.61 s at 100) and
-# took 20-25% less CPU: the workers' start (about 0.35 s of CPU each) and the hand-over cost
-# more than the overlap gains. At 2,000 (one run each), the workers were 7% faster (7.5 s
-# against 8.1 s).
-START_AFTER_NEW = 1000
+# 10,000-message store (`once` after N new, best of 2, on 2 cores; parsing in the run's own
+# process against the workers): 100 new, 2.10 s against 2.39 s; 300 new, 2.64 s against
+# 2.85 s; 600 new, 3.89 s against 3.73 s; 2,000 new, 8.18 s against 6.23 s. Below a few
+# hundred, the workers' start (about 0.35 s of CPU each) costs more than the overlap gains.
+START_AFTER_NEW = 500
 # The same, from the environment (tests use it to run the workers on a small mailbox).
 START_AFTER_NEW_ENV = "MAILTALLY_WORKERS_FROM"
 WORKERS = 2  # one beside the fetch; the second one helps with what is left when it ends
