@@ -67,7 +67,7 @@ def draw_thumbnail(photo: Path) -> bytes:
     """A small JPEG of a stored photo; b"" when it cannot be drawn (HEIC, a broken file, too
     many pixels)."""
     try:
-        from PIL import Image
+        from PIL import Image, ImageOps
 
         with Image.open(photo) as img:
             width, height = img.size  # read from the header: nothing decoded yet
@@ -78,8 +78,11 @@ def draw_thumbnail(photo: Path) -> bytes:
             fit = min(THUMB_PX / width, THUMB_PX / height, 1.0)
             img.draft("RGB", (max(1, int(width * fit)), max(1, int(height * fit))))
             img.thumbnail((THUMB_PX, THUMB_PX))
+            # A phone keeps a portrait photo lying on its side with an EXIF Orientation tag,
+            # which browsers obey: the thumbnail, which carries no EXIF, is turned upright.
+            upright = ImageOps.exif_transpose(img)
             buf = io.BytesIO()
-            small = img.convert("RGB")
+            small = upright.convert("RGB")
             small.info.clear()  # a photo's JPEG comment or EXIF must not ride along
             small.save(buf, "JPEG", quality=70)
             return buf.getvalue()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from eml_builders import jpeg_bytes
-from PIL import Image
+from PIL import Image, ImageOps
 
 import parse_pool
 import run
@@ -33,6 +33,34 @@ def test_a_thumbnail_is_a_small_jpeg_without_the_photos_metadata(tmp_path: Path)
         assert small.format == "JPEG"
         assert max(small.size) <= html.THUMB_PX
         assert "exif" not in small.info and "comment" not in small.info
+
+
+@pytest.mark.parametrize(("orientation", "upright"), [(1, (160, 80)), (3, (160, 80)),
+                                                     (6, (80, 160)), (8, (80, 160))])
+def test_a_thumbnail_stands_as_the_photo_is_shown(
+        tmp_path: Path, orientation: int, upright: tuple[int, int]) -> None:
+    """Phones store a portrait photo as landscape pixels plus an EXIF Orientation tag."""
+    photo = tmp_path / "doc.jpg"
+    pixels = Image.new("RGB", (400, 200), (255, 255, 255))
+    pixels.paste((0, 0, 0), (0, 0, 200, 100))  # the stored image's top left quarter is black
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    pixels.save(photo, "JPEG", exif=exif)
+
+    with Image.open(io.BytesIO(html.draw_thumbnail(photo))) as small:
+        assert small.size == upright
+        shown = ImageOps.exif_transpose(Image.open(photo)).resize(upright).convert("L")
+        thumb = small.convert("L")
+        corners = [(2, 2), (upright[0] - 3, 2), (2, upright[1] - 3),
+                   (upright[0] - 3, upright[1] - 3)]
+        # The dark quarter is where a browser shows it on the photo itself.
+        assert [_dark(thumb, c) for c in corners] == [_dark(shown, c) for c in corners]
+
+
+def _dark(grey: Image.Image, at: tuple[int, int]) -> bool:
+    value = grey.getpixel(at)
+    assert isinstance(value, int | float)
+    return value < 128
 
 
 def test_a_photo_that_cannot_be_drawn_gives_no_thumbnail(tmp_path: Path) -> None:
