@@ -398,8 +398,9 @@ class Thumbnails:
 
 def beside(work: Callable[[], None], what: str) -> Callable[[], None]:
     """Start `work` in a forked copy of this process, so that it runs on the other core while
-    this one goes on; return the function that waits for it (and raises StorageError, naming
-    `what`, if it failed). The tables and the page take about as long as each other.
+    this one goes on; return the function that waits for it and raises StorageError if it
+    failed (with the copy's own reason when it was a StorageError, such as a full disk; else
+    naming `what`). The tables and the page take about as long as each other.
 
     Only where a fork is safe: with no other thread running (a lock another thread held would
     stay locked in the copy). Otherwise `work` runs here and now.
@@ -407,24 +408,33 @@ def beside(work: Callable[[], None], what: str) -> Callable[[], None]:
     if not hasattr(os, "fork") or threading.active_count() > 1:
         work()
         return lambda: None
+    read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the copy: do the work, never return into the caller's stack
         status = 1
         try:
+            os.close(read_end)
             work()
             status = 0
+        except StorageError as exc:  # said in one line, and told to the run
+            log.error("event=outputs_failed files=%s reason=%s", what.replace(" ", ""), exc)
+            os.write(write_end, str(exc).encode()[:4000])
         except BaseException:
             log.exception("event=outputs_failed files=%s", what.replace(" ", ""))
         finally:
             os._exit(status)
-
-    exit_code: list[int] = []
+    os.close(write_end)
+    outcome: list[tuple[int, str]] = []
 
     def wait() -> None:  # may be called again: the copy is waited for once
-        if not exit_code:
-            exit_code.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
-        if exit_code[0] != 0:
-            raise StorageError(f"không ghi được {what} (could not write; see the log)")
+        if not outcome:
+            with os.fdopen(read_end, "rb") as told:
+                reason = told.read().decode(errors="replace")
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            outcome.append((code, reason))
+        code, reason = outcome[0]
+        if code != 0:
+            raise StorageError(reason or f"không ghi được {what} (could not write; see the log)")
 
     return wait
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -20,8 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import StorageError
+from ingest.errors import StorageError, storage_reason
 from parsers.records import light_json
+
+log = logging.getLogger("mailtally")
 
 SCHEMA_VERSION = 1
 
@@ -286,7 +289,7 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
                 os.close(dir_fd)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
+        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
 
 
 def parse_cache_texts(record: dict[str, Any]) -> tuple[str, str]:
@@ -303,6 +306,30 @@ def attachment_path(message_key: str, index: int, filename: str) -> str:
 NewMessage = tuple[str, str, str, datetime]  # message_key, raw_path, message_id, received_at
 
 
+class _Connection(sqlite3.Connection):
+    """The store's database connection: a failure to write it (disk full, an I/O error, a lock
+    held by another program for too long) is a StorageError, which every command reports in a
+    sentence and `serve` retries, never a traceback."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"mailtally.db: {storage_reason(exc)}") from exc
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"mailtally.db: {storage_reason(exc)}") from exc
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(sql_script)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"mailtally.db: {storage_reason(exc)}") from exc
+
+
 class Store:
     """The data dir: `mailtally.db`, `raw/` (one .eml per message), `files/` (attachments)."""
 
@@ -310,7 +337,8 @@ class Store:
         self.data_dir = data_dir
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(data_dir / "mailtally.db", isolation_level=None)
+            self.db = sqlite3.connect(data_dir / "mailtally.db", isolation_level=None,
+                                      factory=_Connection)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot open the store in {data_dir}: {exc}") from exc
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -358,7 +386,10 @@ class Store:
                 os.sync()  # raw bytes durable before the rows (and sync state) that name them
                 self._unsynced = False
         except BaseException:
-            self.db.execute("ROLLBACK")
+            try:
+                self.db.execute("ROLLBACK")
+            except StorageError:  # SQLite may have rolled back already (a full disk does)
+                log.warning("event=rollback_failed", exc_info=True)
             self._new_in_transaction = []
             raise
         finally:

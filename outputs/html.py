@@ -285,8 +285,9 @@ def write_report_html(path: Path, inputs: PageInputs,
     25 MB, which would otherwise be held three times (pieces, text, encoded bytes). The page
     takes its name last, after `before_rename` (the other outputs), so that a report.html
     that is there means every output is."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    from outputs.writers import output_file
+
+    with output_file(path, before_rename) as tmp, tmp.open("w", encoding="utf-8") as fh:
         pending: list[str] = []
         size = 0
         for piece in _template().generate(**build_view(inputs)):
@@ -296,9 +297,6 @@ def write_report_html(path: Path, inputs: PageInputs,
                 fh.write("".join(pending))
                 pending, size = [], 0
         fh.write("".join(pending))
-    if before_rename is not None:
-        before_rename()
-    tmp.replace(path)
 
 
 __all__ = ["PageInputs", "build_view", "render_report", "write_report_html"]

@@ -5,27 +5,42 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+from ingest.errors import StorageError, storage_reason
 from outputs.tables import MESSAGE_COLUMNS, REPORT_COLUMNS
 
 
-def _replace(tmp: Path, path: Path) -> None:
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+@contextmanager
+def output_file(path: Path, before_rename: Callable[[], None] | None = None) -> Iterator[Path]:
+    """The temporary name to write `path` under. Once the block ends, the file is flushed to
+    disk and renamed (after `before_rename`, if given); if anything fails, the temporary file
+    is removed and an OSError (a full disk, say) becomes a StorageError naming the file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        if before_rename is not None:
+            before_rename()
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_csv(path: Path, columns: list[str], rows: Sequence[Sequence[str]]) -> None:
     """A CSV that Excel opens as UTF-8: BOM, CRLF line ends, every cell text, quoted only when
     it has to be (the standard library's csv module; see the README for why not pandas)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with output_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows(rows)
-    _replace(tmp, path)
 
 
 def write_report_csv(path: Path, rows: Sequence[Sequence[str]]) -> None:
@@ -103,6 +118,5 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
                 cell.fill = fills[str(values[status_col])]
                 values[status_col] = cell
             ws.append(values)
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    _replace(tmp, path)
+    with output_file(path) as tmp:
+        wb.save(tmp)

@@ -35,6 +35,15 @@ def test_a_failure_in_the_copy_is_raised_by_wait(tmp_path: Path) -> None:
         wait()  # asked again (as when the page failed too): the same answer
 
 
+def test_the_copys_own_storage_error_reaches_the_run(tmp_path: Path) -> None:
+    def full() -> None:
+        raise StorageError("cannot write report.xlsx: ổ đĩa đã đầy (No space left on device)")
+
+    wait = beside(full, "report.csv, report.xlsx")
+    with pytest.raises(StorageError, match="ổ đĩa đã đầy"):
+        wait()
+
+
 def test_with_another_thread_running_the_work_is_done_here(tmp_path: Path) -> None:
     target = tmp_path / "pid.txt"
     stop = threading.Event()
