@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections import Counter
+from pathlib import Path
 
 from config.model import Settings
 from ingest.errors import SourceError
@@ -238,6 +239,19 @@ def cmd_check(settings: Settings) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_backup(settings: Settings, dest: Path) -> int:
+    """`backup DEST`: a copy of the data dir that is itself a data dir (see ingest/backup.py),
+    made when no run is writing (it waits for one that is)."""
+    from ingest.backup import backup
+    from pipeline import data_dir_lock
+
+    with data_dir_lock(settings.data_dir, wait=True):
+        done = backup(settings.data_dir, dest)
+    _out(say("backed_up", settings.language, messages=done.messages, dest=dest,
+             copied=done.copied, size=f"{done.copied_bytes / 1e6:.1f}", kept=done.kept))
+    return EXIT_OK
+
+
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command named in `args`; return the exit status."""
     command = args.command
@@ -257,6 +271,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_extend(settings, args)
     if command == "check":
         return cmd_check(settings)
+    if command == "backup":
+        return cmd_backup(settings, args.dest)
     if command == "digest":
         from outputs.digest import cmd_digest
         from pipeline import current_time

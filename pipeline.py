@@ -47,15 +47,19 @@ class LockBusyError(Exception):
 
 
 @contextmanager
-def data_dir_lock(data_dir: Path) -> Iterator[None]:
-    """One writer per data dir: raise LockBusyError at once if another run holds it."""
+def data_dir_lock(data_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """One writer per data dir: raise LockBusyError at once if another run holds it, or with
+    `wait`, wait until it is free."""
     data_dir.mkdir(parents=True, exist_ok=True)
     fh = (data_dir / ".lock").open("a+")
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise LockBusyError(str(data_dir)) from exc
+            if not wait:
+                raise LockBusyError(str(data_dir)) from exc
+            log.info("event=waiting_for_lock path=%s", data_dir)
+            fcntl.flock(fh, fcntl.LOCK_EX)
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

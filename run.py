@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Not a valid date and time: {value} (e.g. 2023-08-12T17:00)"),
     "outputs_later": ("Báo cáo sẽ được cập nhật ở lần chạy tới.",
                       "The report will be updated on the next run."),
+    "backed_up": ("Đã sao lưu {messages} thư vào {dest}: {copied} tệp mới ({size} MB), {kept} "
+                  "tệp đã có từ lần trước.",
+                  "Backed up {messages} messages into {dest}: {copied} new files ({size} MB), "
+                  "{kept} already there."),
 }
 
 
@@ -91,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", required=True, help="ví dụ 2023-08-12T17:00")
     p.add_argument("--reason", default="")
     sub.add_parser("check", help="kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
+    p = sub.add_parser("backup", help="sao lưu thư mục dữ liệu (chỉ chép phần mới)")
+    p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")
     sub.add_parser("demo", help="chạy thử với hộp thư mẫu, kết quả trong ./demo/")
     return parser
 

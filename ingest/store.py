@@ -306,28 +306,36 @@ def attachment_path(message_key: str, index: int, filename: str) -> str:
 NewMessage = tuple[str, str, str, datetime]  # message_key, raw_path, message_id, received_at
 
 
+def _database_error(exc: sqlite3.DatabaseError) -> StorageError:
+    if isinstance(exc, sqlite3.OperationalError):
+        return StorageError(f"mailtally.db: {storage_reason(exc)}")
+    return StorageError(f"mailtally.db bị hỏng ({exc}): thay nó bằng bản sao lưu gần nhất "
+                        "(`mailtally backup`; README, 'Backing up')")
+
+
 class _Connection(sqlite3.Connection):
     """The store's database connection: a failure to write it (disk full, an I/O error, a lock
-    held by another program for too long) is a StorageError, which every command reports in a
-    sentence and `serve` retries, never a traceback."""
+    held by another program for too long) or a damaged file is a StorageError, which every
+    command reports in a sentence and `serve` retries, never a traceback. (IntegrityError and
+    ProgrammingError are mailtally's own bugs: they stay what they are.)"""
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"mailtally.db: {storage_reason(exc)}") from exc
+        return _guarded(super().execute, sql, parameters)
 
     def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
-        try:
-            return super().executemany(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"mailtally.db: {storage_reason(exc)}") from exc
+        return _guarded(super().executemany, sql, parameters)
 
     def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
-        try:
-            return super().executescript(sql_script)
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"mailtally.db: {storage_reason(exc)}") from exc
+        return _guarded(super().executescript, sql_script)
+
+
+def _guarded(call: Callable[..., sqlite3.Cursor], *args: Any) -> sqlite3.Cursor:
+    try:
+        return call(*args)
+    except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise _database_error(exc) from exc
 
 
 class Store:
