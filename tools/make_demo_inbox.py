@@ -26,6 +26,7 @@ from email import policy
 from email.generator import BytesGenerator
 from email.header import Header
 from email.message import EmailMessage, Message
+from email.parser import BytesParser
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -325,7 +326,26 @@ def serialise(key: str, msg: EmailMessage) -> bytes:
     _tidy(msg, [0], key, is_message=True)
     out = io.BytesIO()
     BytesGenerator(out, mangle_from_=False, policy=POLICY).flatten(msg)
-    return out.getvalue()
+    return _exact_subject(out.getvalue(), str(msg["Subject"]))
+
+
+_SUBJECT_BLOCK = re.compile(rb"^Subject:.*\n(?:[ \t].*\n)*", re.MULTILINE)
+
+
+def _exact_subject(data: bytes, subject: str) -> bytes:
+    """The email package folds some long subjects badly: Vietnamese ones into encoded words
+    that lose the space between them ("số 178" read back as "số178"), a plain one onto a
+    continuation line of its own. No mail client does either. Such a Subject is written again
+    with `email.header.Header`, which folds at spaces and keeps every one."""
+    head = data.split(b"\n\n", 1)[0] + b"\n\n"
+    if BytesParser(policy=POLICY).parsebytes(head, headersonly=True)["Subject"] == subject:
+        return data
+    charset = "us-ascii" if subject.isascii() else "utf-8"  # plain words stay plain
+    folded = Header(subject, charset, header_name="Subject").encode(linesep="\n")
+    fixed = _SUBJECT_BLOCK.sub(lambda _: f"Subject: {folded}\n".encode(), data, count=1)
+    head = fixed.split(b"\n\n", 1)[0] + b"\n\n"
+    assert BytesParser(policy=POLICY).parsebytes(head, headersonly=True)["Subject"] == subject
+    return fixed
 
 
 def text(block: str) -> str:
