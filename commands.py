@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from config.model import Settings
@@ -176,6 +177,10 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "poll": ("  {name}: lần đọc thành công gần nhất {last_ok}{error}",
              "  {name}: last successful poll {last_ok}{error}"),
     "never": ("chưa có", "never"),
+    "backup": ("Sao lưu gần nhất: {at}, {messages} thư, vào {dest}",
+               "Last backup: {at}, {messages} messages, into {dest}"),
+    "no_backup": ("Chưa sao lưu lần nào: xem `mailtally backup` (README, Backing up).",
+                  "Never backed up: see `mailtally backup` (README, Backing up)."),
     "warning": ("CẢNH BÁO", "WARNING"),
 }
 
@@ -183,6 +188,11 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
 def _check_text(key: str, lang: str, **values: object) -> str:
     pair = CHECK_TEXT[key]
     return (pair[0] if lang != "en" else pair[1]).format(**values)
+
+
+def _local(iso: str, settings: Settings) -> str:
+    """'28/11/2026 09:30': a stored instant as the office reads it, in its zone."""
+    return datetime.fromisoformat(iso).astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M")
 
 
 def _try_source(settings: Settings, index: int) -> str | None:
@@ -207,6 +217,7 @@ def _try_source(settings: Settings, index: int) -> str | None:
 
 
 def cmd_check(settings: Settings) -> int:
+    from ingest.backup import last_backup
     from pipeline import current_time, snapshot, warnings_now
 
     lang = settings.language
@@ -229,11 +240,18 @@ def cmd_check(settings: Settings) -> int:
                          unparseable=reasons["unparseable"],
                          needs=needs + reasons["unparseable"]))
         for name, info in sorted(store.polls().items()):
-            last = info["last_ok"] or _check_text("never", lang)
+            last = _local(info["last_ok"], settings) if info["last_ok"] else _check_text(
+                "never", lang)
             error = f" ({info['last_error']})" if info["failures"] else ""
             _out(_check_text("poll", lang, name=name, last_ok=last, error=error))
         for warning in warnings_now(settings, store, current_time()):
             _out(f"{_check_text('warning', lang)}: {warning.text(lang)}")
+        done = last_backup(store)
+        if done is None:
+            _out(_check_text("no_backup", lang))
+        else:
+            _out(_check_text("backup", lang, at=_local(done["at"], settings),
+                             messages=done["messages"], dest=done["dest"]))
     finally:
         store.close()
     return EXIT_FAILED if failed else EXIT_OK

@@ -9,18 +9,23 @@ yet: backing up every night costs what arrived that day.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import StorageError, storage_reason
+from ingest.store import Store
 
 log = logging.getLogger("mailtally")
 
 DATABASE = "mailtally.db"
+LAST_BACKUP = "last_backup"  # the store's meta key
 FOLDERS = ("raw", "files")  # what the store keeps as files (see Store)
 
 
@@ -95,4 +100,22 @@ def backup(data_dir: Path, dest: Path) -> BackupResult:
         raise StorageError(f"{dest}: {storage_reason(exc)}") from exc
     log.info("event=backup_done dest=%s messages=%d copied=%d bytes=%d kept=%d", dest, messages,
              copied, copied_bytes, kept)
+    _remember(data_dir, dest, messages)
     return BackupResult(messages, copied, copied_bytes, kept)
+
+
+def _remember(data_dir: Path, dest: Path, messages: int) -> None:
+    """Note the backup in the store, for `check` (the copy itself does not hold this note)."""
+    store = Store(data_dir)
+    try:
+        store.set_meta(LAST_BACKUP, json.dumps({
+            "at": datetime.now(UTC).isoformat(timespec="seconds"), "dest": str(dest),
+            "messages": messages}))
+    finally:
+        store.close()
+
+
+def last_backup(store: Store) -> dict[str, Any] | None:
+    """When, where to and how many messages the last backup copied (None: never)."""
+    text = store.get_meta(LAST_BACKUP)
+    return json.loads(text) if text else None

@@ -53,8 +53,11 @@ def test_a_backup_is_a_data_dir_and_the_next_one_copies_only_what_is_new(tmp_pat
     data = config.parent / "data"
     dest = tmp_path / "backup"
 
+    assert "Chưa sao lưu lần nào" in _mailtally(config, "check").stdout  # never backed up
     first = _mailtally(config, "backup", str(dest))
     assert first.returncode == 0, first.stderr
+    checked = _mailtally(config, "check").stdout
+    assert "Sao lưu gần nhất: " in checked and f"24 thư, vào {dest}" in checked
     assert "Đã sao lưu 24 thư" in first.stdout
     assert _files(dest) == _files(data)
     copied = len(_files(data))
