@@ -167,8 +167,12 @@ class Service:
             log.info("event=poll_skipped reason=another_run_holds_the_data_dir")
             self.next_poll = time.monotonic() + 30
             return
-        except StorageError:
-            log.exception("event=poll_failed reason=storage")
+        except StorageError as exc:  # says what and why (a full disk, say): one line is enough
+            log.error("event=poll_failed reason=storage detail=%s", exc)
+            self.next_poll = time.monotonic() + self.backoff.next_delay()
+            return
+        except Exception:  # a bug: logged whole, and tried again later, not on the next tick
+            log.exception("event=poll_failed reason=unexpected")
             self.next_poll = time.monotonic() + self.backoff.next_delay()
             return
         if result.errors:
