@@ -101,6 +101,18 @@ def dovecot() -> Iterator[DovecotServer]:
 
 
 @pytest.fixture
+def own_dovecot(dovecot: DovecotServer) -> Iterator[DovecotServer]:
+    """A Dovecot for one test alone, free to be stopped and restarted. (`dovecot` is asked for
+    so that a machine without Dovecot skips here, or fails under CI, as it does there.)"""
+    server = DovecotServer(tz=dovecot.tz)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def imap_user(dovecot: DovecotServer, request: pytest.FixtureRequest) -> ImapUser:
     """A mailbox of this test's own: ImapUser(name, password), INBOX empty."""
     base = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40] or "user"

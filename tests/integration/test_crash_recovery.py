@@ -530,18 +530,6 @@ def test_once_killed_at_six_points_ends_as_if_never_interrupted(
     assert not left, f"processes of a killed `once` still running {ORPHAN_GRACE} s later: {left}"
 
 
-@pytest.fixture
-def own_dovecot(dovecot: DovecotServer) -> Iterator[DovecotServer]:
-    """A Dovecot for this test alone, free to be halted and restarted. (`dovecot` is asked for
-    so that a machine without Dovecot skips here, or fails under CI, as it does there.)"""
-    server = DovecotServer(tz=dovecot.tz)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def test_dovecot_restarted_mid_fetch_then_once_completes(
     own_dovecot: DovecotServer,
     write_config: WriteConfig,

@@ -152,18 +152,6 @@ class Serve:
 
 
 @pytest.fixture
-def own_dovecot(dovecot: DovecotServer) -> Iterator[DovecotServer]:
-    """A Dovecot for this test alone, free to be stopped and restarted. (`dovecot` is asked
-    for so that a machine without Dovecot skips here, or fails under CI, as it does there.)"""
-    server = DovecotServer(tz=dovecot.tz)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def serving() -> Iterator[Callable[[Path, str], Serve]]:
     """Callable starting `serve`; whatever is still running at the end is killed."""
     started: list[Serve] = []
