@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import threading
-import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,17 +22,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from config.model import Settings
+from ingest.boundary import parse_safely, place_safely
 from ingest.errors import SourceError, StorageError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import Store, StoredMessage
-from matching.evidence import evidence_kinds
-from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
+from ingest.store import Store, StoredMessage, defuse_stored_files
+from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement
 from matching.records import placement_from_json, placement_to_json
 from outputs.health import HealthWarning, health_warnings
 from outputs.status import PlacedMessage, StatusRow, compute_status
 from outputs.tables import LedgerRow, counted_files
 from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
-from parsers.message import parse_message
 from parsers.records import PARSER_VERSION, ParsedMessage, from_json, to_json
 
 log = logging.getLogger("mailtally")
@@ -145,28 +143,10 @@ def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
 
 def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, message_id: str,
               received_at: datetime, *, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
-    """Parse one stored message under `limits` and keep its attachments. Never raises for a bad
-    message: a crash becomes reason `unparseable` with a one-line detail (traceback in the log).
-    An attachment over `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
+    """Parse one stored message under `limits` and keep its attachments; never raises for a bad
+    message (see `ingest.boundary.parse_safely`)."""
     save = store.save_attachment if isinstance(store, Store) else store
-    try:
-        parsed, payloads = parse_message(raw, stored_key, message_id, received_at, limits=limits)
-        stored = []
-        for i, (attachment, data) in enumerate(zip(parsed.attachments, payloads, strict=True)):
-            if data is None:
-                stored.append(attachment)
-                continue
-            path = save(stored_key, i, attachment.filename, data)
-            stored.append(replace(attachment, stored_path=path))
-        return replace(parsed, attachments=tuple(stored))
-    except StorageError:
-        raise
-    except Exception as exc:  # the one boundary per message (STYLE §4)
-        log.error("message_key=%s event=parse_crashed error=%s\n%s", stored_key,
-                  type(exc).__name__, traceback.format_exc())
-        return ParsedMessage(message_key=stored_key, message_id=message_id,
-                             received_at=received_at,
-                             problem=f"{type(exc).__name__}: {exc}"[:300])
+    return parse_safely(save, stored_key, raw, message_id, received_at, limits=limits)
 
 
 def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
@@ -232,17 +212,18 @@ def match_context(settings: Settings, store: Store) -> MatchContext:
     return MatchContext(
         units=settings.units, requests=settings.requests,
         own_addresses=settings.own_addresses, overrides=overrides, learned=store.learned(),
-        abbreviations=settings.abbreviations,
+        abbreviations=settings.abbreviations, authserv_id=settings.authserv_id,
     )
 
 
-PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is then redone
+PLACEMENT_VERSION = 4  # bump when matching changes: every cached placement is then redone
 
 
 def placement_basis(settings: Settings, ctx: MatchContext) -> str:
     """A fingerprint of what every placement depends on besides the message itself."""
     basis = (settings.units, settings.requests, sorted(settings.own_addresses),
              sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
+             settings.authserv_id,
              cache_version(settings.limits), PLACEMENT_VERSION)
     return hashlib.sha256(repr(basis).encode()).hexdigest()
 
@@ -253,12 +234,12 @@ def placement_stamp(basis: str, ctx: MatchContext, key: str, received_at: dateti
     return f"{basis}|{received_at.isoformat()}|{ctx.overrides.get(key)!r}"
 
 
-def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
+def place_for_cache(parsed: ParsedMessage, ctx: MatchContext, limits: Limits = DEFAULT_LIMITS
                     ) -> tuple[list[Placement], tuple[str, ...], str]:
-    """Place one message (pure): its placements, its evidence kinds, and both as the JSON the
-    placement cache keeps."""
-    placed = list(place_message(parsed, ctx))
-    kinds = evidence_kinds(parsed)
+    """Place one message (never raises: see `ingest.boundary.place_safely`): its placements,
+    its evidence kinds, and both as the JSON the placement cache keeps."""
+    placements, kinds = place_safely(parsed, ctx, limits=limits)
+    placed = list(placements)
     record = json.dumps({"p": [placement_to_json(p) for p in placed], "e": list(kinds)})
     return placed, kinds, record
 
@@ -270,6 +251,7 @@ class Placer:
 
     def __init__(self, settings: Settings, store: Store, ctx: MatchContext):
         self.ctx = ctx
+        self.limits = settings.limits
         self.cache = store.cached_placements()
         self.basis = placement_basis(settings, ctx)
         self.fresh: list[tuple[str, str, str]] = []
@@ -290,7 +272,7 @@ class Placer:
         hit = self.cached(key, parsed.received_at)
         if hit is not None:
             return hit
-        placed, kinds, record = place_for_cache(parsed, self.ctx)
+        placed, kinds, record = place_for_cache(parsed, self.ctx, self.limits)
         self.fresh.append(
             (key, placement_stamp(self.basis, self.ctx, key, parsed.received_at), record))
         return placed, kinds
@@ -536,6 +518,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
     with data_dir_lock(settings.data_dir):
         drop_thumbnail_files(settings.data_dir)
         store = Store(settings.data_dir)
+        defuse_stored_files(store)
         try:
             polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])
             key = outputs_key(settings, store, now)

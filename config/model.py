@@ -146,6 +146,7 @@ class Settings:
     requests: tuple[Request, ...]
     abbreviations: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
+    authserv_id: str = ""  # the office's server in Authentication-Results; '' = the topmost
 
     @property
     def own_addresses(self) -> frozenset[str]:

@@ -29,9 +29,11 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
     placed (the first that applies, in the contract's order)."""
     key = parsed.message_key
 
+    flags: tuple[str, ...] = ()
+
     def unplaced(reason: Reason, unit: str | None = None, match: MatchKind | None = None,
                  candidates: tuple[str, ...] = ()) -> tuple[Placement, ...]:
-        return (Placement(key, unit, None, match, reason, candidates),)
+        return (Placement(key, unit, None, match, reason, candidates, flags=flags),)
 
     override = ctx.overrides.get(key)
     assigned = override is not None and bool(override.unit_code)
@@ -48,6 +50,7 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
             return unplaced(Reason.AUTO_REPLY)
     texts = fields(parsed, ctx)  # folded once, read by both searches
     found = find_unit(parsed, ctx, texts)
+    flags = found.flags
     if found.unit_code is None:
         if found.candidates:
             return unplaced(Reason.AMBIGUOUS_UNIT, candidates=found.candidates)
@@ -55,5 +58,5 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
     request_ids, how = find_requests(parsed, found.unit_code, ctx, texts)
     if not request_ids:
         return unplaced(Reason.NO_REQUEST, found.unit_code, found.match)
-    return tuple(Placement(key, found.unit_code, rid, found.match, None, (), how)
+    return tuple(Placement(key, found.unit_code, rid, found.match, None, (), how, flags)
                  for rid in request_ids)

@@ -14,7 +14,8 @@ nesting) returns None, and the caller uses the full parser instead.
 from __future__ import annotations
 
 import re
-from email.message import Message
+from email import utils as email_utils
+from email.message import Message, _parseparam  # type: ignore[attr-defined]
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
@@ -23,13 +24,54 @@ import pybase64
 
 MAX_DEPTH = 20
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+# Of a header's parameters (Content-Type, Content-Disposition) only this much is read: the email
+# package's parameter splitter copies the rest of the value once per `;` (quadratic: a
+# Content-Disposition of millions of `;` took 70 s).
+PARAM_HEADER_CHARS = 16_384
+MAX_PARAMS = 100
 
 
 class _NotSureError(Exception):
     """The splitter cannot vouch for its result; use the full parser."""
 
 
-class LazyLeaf(Message):
+class _Count:
+    """Parts built so far, against how many may be (max_parts, plus one that shows the walk
+    there were more)."""
+
+    def __init__(self, most: int):
+        self.built = 0
+        self.most = most
+
+    def room(self) -> bool:
+        return self.built < self.most
+
+
+class BoundedMessage(Message):
+    """A compat32 message whose header parameters are read from a bounded piece of the header
+    (PARAM_HEADER_CHARS, MAX_PARAMS parameters): linear whatever the header holds."""
+
+    def _get_params_preserve(self, failobj: Any, header: str) -> Any:
+        missing = object()
+        value = self.get(header, missing)
+        if value is missing:
+            return failobj
+        text = str(value)[:PARAM_HEADER_CHARS]
+        at = -1
+        for _ in range(MAX_PARAMS):
+            at = text.find(";", at + 1)
+            if at < 0:
+                break
+        else:
+            text = text[:at]
+        params = []
+        for piece in _parseparam(text):
+            name, eq, val = piece.partition("=")
+            params.append((name.strip(), val.strip()) if eq else (piece.strip(), ""))
+        return email_utils.decode_params(params)
+
+
+class LazyLeaf(BoundedMessage):
     """A compat32 message whose leaf payload is read from the raw buffer when first asked for."""
 
     _span: tuple[bytes, int, int] | None = None
@@ -138,9 +180,10 @@ def _parts(raw: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int,
     return parts
 
 
-def _build(raw: bytes, start: int, end: int, depth: int) -> Message:
+def _build(raw: bytes, start: int, end: int, depth: int, count: _Count) -> Message:
     if depth > MAX_DEPTH:
         raise _NotSureError("too deep")
+    count.built += 1
     head, body_start = _split_head(raw, start, end)
     if b"\r" in head.replace(b"\r\n", b""):
         raise _NotSureError("bare CR line ends")
@@ -153,15 +196,18 @@ def _build(raw: bytes, start: int, end: int, depth: int) -> Message:
         if not boundary:
             raise _NotSureError("multipart without boundary")
         delimiter = boundary.encode("ascii", "surrogateescape")
-        children: list[Any] = [_build(raw, s, e, depth + 1)
-                               for s, e in _parts(raw, body_start, end, delimiter)]
+        children: list[Any] = []
+        for s, e in _parts(raw, body_start, end, delimiter):
+            if not count.room():  # parts past max_parts are never built
+                break
+            children.append(_build(raw, s, e, depth + 1, count))
         msg.set_payload(children)
         return msg
     if ctype == "message/rfc822":
         cte = str(msg.get("Content-Transfer-Encoding", "")).strip().lower()
         if cte in ("base64", "quoted-printable"):
             raise _NotSureError("encoded message/rfc822")
-        inner: list[Any] = [_build(raw, body_start, end, depth + 1)]
+        inner: list[Any] = [_build(raw, body_start, end, depth + 1, count)]
         msg.set_payload(inner)
         return msg
     assert isinstance(msg, LazyLeaf)
@@ -170,9 +216,12 @@ def _build(raw: bytes, start: int, end: int, depth: int) -> Message:
     return msg
 
 
-def fast_message_from_bytes(raw: bytes) -> Message | None:
-    """The compat32 tree of a well-formed message, or None when the full parser should read it."""
+def fast_message_from_bytes(raw: bytes, *, max_parts: int = 1_000_000) -> Message | None:
+    """The compat32 tree of a well-formed message, or None when the full parser should read it.
+
+    At most `max_parts` + 1 parts are built (containers included, in the order the walk reads
+    them): the walk reads `max_parts` and, seeing one more, notes that the rest was skipped."""
     try:
-        return _build(raw, 0, len(raw), 0)
+        return _build(raw, 0, len(raw), 0, _Count(max_parts + 1))
     except (_NotSureError, RecursionError, LookupError, ValueError, UnicodeError):
         return None

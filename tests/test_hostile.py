@@ -33,7 +33,6 @@ LIMITS = {
     "max_attachment_bytes": 256 * 1024,
     "max_parts": 200,
     "max_depth": 10,
-    "max_text_chars": 20_000,
     "max_extract_seconds": 2,
     "max_inflate_bytes": 4 * 1024 * 1024,
 }
@@ -143,6 +142,37 @@ def test_corpus_is_big_enough_and_documented() -> None:
 def test_the_run_succeeds_in_bounded_time(hostile_run: HostileRun) -> None:
     assert hostile_run.exit_code == 0
     assert hostile_run.seconds < MAX_RUN_SECONDS
+
+
+def test_risky_attachments_are_stored_as_text_and_never_linked_as_pages(
+        hostile_run: HostileRun) -> None:
+    from ingest.store import RISKY_EXTENSIONS
+
+    files = [p.name for p in (hostile_run.data / "files").rglob("*") if p.is_file()]
+    assert any(n.endswith(".html.txt") for n in files)
+    assert any(n.endswith(".svg.txt") for n in files)
+    assert not [n for n in files if n.rsplit(".", 1)[-1].lower() in RISKY_EXTENSIONS]
+    page = (hostile_run.out / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', page)
+    assert not [h for h in links if h.rsplit(".", 1)[-1].lower() in RISKY_EXTENSIONS]
+
+
+def test_spoofed_mail_is_flagged_and_other_senders_are_shown(hostile_run: HostileRun) -> None:
+    page = (hostile_run.out / "report.html").read_text(encoding="utf-8")
+    assert "tên hiển thị" in page  # a roster address hidden in a display name
+    assert "Trường From không phải đúng một địa chỉ" in page
+    assert "không xác thực được người gửi" in page
+    assert "Reply-To" in page  # spoofed_from_roster_address: replies go elsewhere
+
+
+def test_what_could_be_read_is_kept_in_the_ledger(hostile_run: HostileRun) -> None:
+    rows = {r["message_key"].lstrip("'"): r for r in read_csv(hostile_run.out / "messages.csv")}
+    keys = keys_by_file()
+    assert rows[keys["cr_only_with_message_id.eml"]]["message_id"] == (
+        "<cr_only_with_message_id@hostile.example>")
+    assert rows[keys["from_nested_comments.eml"]]["sender"] == "someone@example.net"
+    absurd = rows[keys["date_header_twenty_digit_year.eml"]]
+    assert absurd["message_id"] == "<date_header_twenty_digit_year@hostile.example>"
 
 
 def test_no_message_crashed_the_parser(hostile_run: HostileRun) -> None:

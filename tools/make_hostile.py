@@ -183,6 +183,17 @@ def xlsx(shared_strings: bytes) -> bytes:
     ])
 
 
+def xlsx_inline(text: str) -> bytes:
+    """An .xlsx without sharedStrings.xml: its one cell an inline string."""
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+             f'<c r="A1" t="inlineStr"><is><t>{text}</t></is></c><c r="B1"><v>42</v></c>'
+             '</row></sheetData></worksheet>')
+    return zip_bytes([("[Content_Types].xml", b"<Types/>"),
+                      ("xl/workbook.xml", b"<workbook/>"),
+                      ("xl/worksheets/sheet1.xml", sheet.encode())])
+
+
 def pdf(objects: dict[int, bytes], *, size: int | None = None) -> bytes:
     """A PDF with a correct xref table for `objects` (object 1 is the catalog)."""
     out = io.BytesIO()
@@ -740,18 +751,18 @@ def cases() -> list[Case]:
             extra="Return-Path: <attacker@evil.example>\nReply-To: attacker@evil.example\n",
             **from_unit("SCT")), reason="", unit="SCT", match="address")
     add("spoofed_display_name", "From `\"doantn.stc@example.gov.vn\" <attacker@evil.example>`",
-        "the address is the attacker's: never matched by address; the display name names the "
-        "unit, so it is placed with match `name` (contract), which the office can see",
+        "the address is the attacker's: a roster address hides in the display name, so no "
+        "address counts and the display name is not read as a name either; no_unit, flagged",
         lambda: simple("spoofed_display_name",
                        sender=f'"{ADDR["STC"]}" <attacker@evil.example>',
-                       subject=f"Báo cáo {REQUEST}"), match="name")
+                       subject=f"Báo cáo {REQUEST}"), reason="no_unit", match="")
     add("spoofed_encoded_word_address", "From whose encoded display name decodes to a roster "
-        "address", "the address is taken before decoding: never matched by address (match "
-        "`name` at most)",
+        "address", "the address is taken before decoding: never matched by address; the "
+        "decoded roster address is a hidden address (no_unit, flagged)",
         lambda: simple("spoofed_encoded_word_address",
                        sender="=?utf-8?Q?doantn=2Estc=40example=2Egov=2Evn?= "
                               "<attacker@evil.example>", subject=f"Báo cáo {REQUEST}"),
-        match="name")
+        reason="no_unit", match="")
     add("forwarded_original_claims_roster", "a stranger forwards a message/rfc822 whose From is "
         "a roster address", "placed as that unit (the contract judges a forward by its "
         "original; see docs/security.md)", lambda: head(
@@ -761,6 +772,109 @@ def cases() -> list[Case]:
             f"Chuyển tiếp.\n--f\nContent-Type: message/rfc822\n\nFrom: {ADDR['STTTT']}\n"
             f"Subject: Báo cáo {REQUEST}\nDate: {DATE}\nContent-Type: text/plain; charset=utf-8"
             "\n\nGửi báo cáo.\n--f--\n"))
+
+    # ---- round 2 (issue 16): spoofing, runs that must not stop, files a browser would run
+    spoof_body = "Kính gửi Văn phòng, đơn vị gửi báo cáo."
+    add("spoofed_two_mailboxes", "From with two mailboxes, a roster address first",
+        "no address counts (From must hold exactly one mailbox): no_unit, flagged",
+        lambda: simple("spoofed_two_mailboxes", body=spoof_body,
+                       sender=f"{ADDR['SYT']}, attacker@evil.example",
+                       subject=f"Báo cáo {REQUEST}"), reason="no_unit", match="")
+    add("spoofed_unquoted_display_address", "From `doantn.syt@… <attacker@evil.example>` "
+        "(a roster address as an unquoted display name)",
+        "the angle address is the sender; the roster address does not count: no_unit, flagged",
+        lambda: simple("spoofed_unquoted_display_address", body=spoof_body,
+                       sender=f"{ADDR['SYT']} <attacker@evil.example>",
+                       subject=f"Báo cáo {REQUEST}"), reason="no_unit", match="")
+    add("spoofed_empty_angle_address", "From `\"doantn.syt@…\" <>`: a roster address as the "
+        "display name of an empty address", "no sender address at all: not placed by address",
+        lambda: simple("spoofed_empty_angle_address", body=spoof_body,
+                       sender=f'"{ADDR["SYT"]}" <>', subject=f"Báo cáo {REQUEST}"),
+        reason="no_unit", match="")
+    add("spoofed_auth_results_in_comment", "a roster From whose office Authentication-Results "
+        "says spf=fail dmarc=fail, with `(dmarc=pass)` in a comment",
+        "the comment is not read: the server failed it, no_unit, flagged",
+        lambda: simple("spoofed_auth_results_in_comment", body=spoof_body,
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "(dmarc=pass dkim=pass) smtp.mailfrom=evil.example; "
+                             "dmarc=fail header.from=example.gov.vn\n",
+                       **from_unit("SYT")), reason="no_unit", match="")
+    add("spoofed_auth_results_below", "a roster From; the office's server (topmost header) "
+        "fails it, a header below (added by the sender) says pass",
+        "only the topmost header counts: no_unit, flagged",
+        lambda: simple("spoofed_auth_results_below", body=spoof_body,
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "smtp.mailfrom=evil.example; dkim=none\n"
+                             "Authentication-Results: mx.example.gov.vn; spf=pass; dkim=pass; "
+                             "dmarc=pass\n", **from_unit("SYT")), reason="no_unit", match="")
+    add("spoofed_dkim_other_domain", "a roster From, SPF failing, DKIM passing for "
+        "`evil.example` (not aligned with the From domain)",
+        "a pass for another domain is no pass: no_unit, flagged",
+        lambda: simple("spoofed_dkim_other_domain", body=spoof_body,
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "smtp.mailfrom=evil.example; dkim=pass header.d=evil.example\n",
+                       **from_unit("SYT")), reason="no_unit", match="")
+    add("spoofed_forward_in_failed_message", "a stranger failing SPF, DKIM and DMARC types a "
+        "`Forwarded message / From: <roster address>` block",
+        "the forward does not speak for the roster address: no_unit",
+        lambda: simple("spoofed_forward_in_failed_message", sender="stranger@evil.example",
+                       subject="Fwd: báo cáo", body=(
+                           "---------- Forwarded message ---------\n"
+                           f"From: <{ADDR['SYT']}>\nSubject: Báo cáo {REQUEST}\n\n"
+                           "Gửi báo cáo.\n"),
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "smtp.mailfrom=evil.example; dkim=fail header.d=evil.example; "
+                             "dmarc=fail header.from=evil.example\n"),
+        reason="no_unit", match="")
+    add("from_nested_comments", "a From of 5,000 nested comments before a stranger's address",
+        "the sender is still known (plain address search); no_unit, not unparseable",
+        lambda: simple("from_nested_comments", sender="(" * 5000 + ")" * 5000
+                       + " someone@example.net"), reason="no_unit")
+    add("date_header_twenty_digit_year", "Received and Date headers with a year of twenty "
+        "digits and an offset of fourteen digits",
+        "the dates are passed over (the file's time is used); the run goes on",
+        lambda: crlf("Received: from x by y; Fri, 31 Dec 99999999999999999999 23:59:59 "
+                     "+99999999999999\nFrom: a@example.net\nSubject: absurd year\n"
+                     "Date: Mon, 1 Jan 99999999999999999999 00:00:00 +99999999999999\n"
+                     "Message-ID: <date_header_twenty_digit_year@hostile.example>\n\nx\n"))
+    add("image_postscript_named_jpg", "`anh.jpg` that is PostScript (Ghostscript would run it), "
+        "from a roster address",
+        "placed; the image library opens only photo formats: no thumbnail, nothing started",
+        lambda: with_text("image_postscript_named_jpg", [
+            part("application/pdf", PDF_REPORT, filename="bao-cao.pdf"),
+            part("image/jpeg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n"
+                               b"(pwned) print showpage\n", filename="anh.jpg")],
+            **from_unit("STP")), reason="", unit="STP")
+    add("attachment_html_and_svg", "an `.html` page and an `.svg` image with scripts, from a "
+        "roster address",
+        "placed; stored as `.html.txt` and `.svg.txt`, never linked as a page or an image",
+        lambda: with_text("attachment_html_and_svg", [
+            part("application/pdf", PDF_REPORT, filename="bao-cao.pdf"),
+            part("text/html", b"<script>alert(document.cookie)</script>",
+                 filename="trang.html"),
+            part("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" '
+                                  b'onload="alert(1)"/>', filename="logo.svg")],
+            **from_unit("SNV")), reason="", unit="SNV")
+    for name, mark in (("zero_width_space", "\u200b"), ("bom", "\ufeff"),
+                       ("soft_hyphen", "\u00ad")):
+        add(f"formula_subject_after_{name}", f"Subject `{mark!a}=1+1` (an invisible character "
+            "before the formula) from a roster address",
+            "placed; the check looks past the invisible character: prefixed with `'`",
+            (lambda n=name, m=mark: simple(f"formula_subject_after_{n}",
+                                           body=f"Báo cáo {REQUEST}",
+                                           sender=ADDR["SCT"], subject=f"{m}=1+1")),
+            reason="", unit="SCT")
+    add("cr_only_with_message_id", "bare-CR line ends (old Mac mail) with a Message-ID",
+        "read; its Message-ID is kept", lambda: simple("cr_only_with_message_id").replace(
+            b"\r\n", b"\r"))
+    add("xlsx_inline_strings", "an .xlsx whose cells are inline strings naming a unit (as "
+        "exporters other than Excel write them), from a stranger",
+        "the inline strings are read: placed by the unit's name",
+        lambda: with_text("xlsx_inline_strings", [part(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_inline("Đoàn Thanh niên Sở Xây dựng"), filename="bang.xlsx")],
+            sender="someone@gmail.example", subject=f"Báo cáo {REQUEST}",
+            text="Kính gửi Văn phòng."), reason="", unit="SXD", match="name")
     return c
 
 
