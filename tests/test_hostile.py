@@ -25,6 +25,7 @@ import pytest
 
 import run
 from ingest.store import message_key_for
+from outputs.tables import starts_a_formula
 
 HOSTILE = Path(__file__).parent / "hostile"
 MAX_RUN_SECONDS = 60
@@ -245,9 +246,13 @@ def test_no_csv_cell_starts_a_formula(hostile_run: HostileRun) -> None:
             for row in csv.reader(fh):
                 for cell in row:
                     assert not cell.startswith(FORMULA_TRIGGERS), (name, cell[:80])
+                    assert not starts_a_formula(cell), (name, cell[:80])  # past invisibles
     # Formula subjects were placed as submissions: they reached report.csv, defused.
     subjects = [r["subject"] for r in read_csv(hostile_run.out / "report.csv")]
     assert any(s.startswith(("'-", "'@")) for s in subjects), subjects
+    ledger = [r["subject"] for r in read_csv(hostile_run.out / "messages.csv")]
+    for mark in ("\u200b", "\ufeff", "\u00ad"):  # invisible characters do not hide a formula
+        assert f"'{mark}=1+1" in ledger, mark
 
 
 def test_no_xlsx_cell_is_a_formula(hostile_run: HostileRun) -> None:
@@ -260,6 +265,7 @@ def test_no_xlsx_cell_is_a_formula(hostile_run: HostileRun) -> None:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(FORMULA_TRIGGERS), (ws.title, cell.value)
+                    assert not starts_a_formula(cell.value), (ws.title, cell.value)
 
 
 class _PageScan(HTMLParser):

@@ -855,15 +855,16 @@ def cases() -> list[Case]:
             part("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" '
                                   b'onload="alert(1)"/>', filename="logo.svg")],
             **from_unit("SNV")), reason="", unit="SNV")
+    def invisible_formula(name: str, mark: str) -> Callable[[], bytes]:
+        return lambda: simple(f"formula_subject_after_{name}", body=f"Báo cáo {REQUEST}",
+                              sender=ADDR["SCT"], subject=f"{mark}=1+1")
+
     for name, mark in (("zero_width_space", "\u200b"), ("bom", "\ufeff"),
                        ("soft_hyphen", "\u00ad")):
         add(f"formula_subject_after_{name}", f"Subject `{mark!a}=1+1` (an invisible character "
             "before the formula) from a roster address",
             "placed; the check looks past the invisible character: prefixed with `'`",
-            (lambda n=name, m=mark: simple(f"formula_subject_after_{n}",
-                                           body=f"Báo cáo {REQUEST}",
-                                           sender=ADDR["SCT"], subject=f"{m}=1+1")),
-            reason="", unit="SCT")
+            invisible_formula(name, mark), reason="", unit="SCT")
     add("cr_only_with_message_id", "bare-CR line ends (old Mac mail) with a Message-ID",
         "read; its Message-ID is kept", lambda: simple("cr_only_with_message_id").replace(
             b"\r\n", b"\r"))

@@ -94,7 +94,7 @@ def test_each_stage_raising_on_one_message_fails_only_that_message(
     import ingest.sources
 
     config = _inbox(tmp_path, 8)
-    real_parse, real_place = ingest.boundary.parse_message, ingest.boundary.place_message
+    real_parse, real_place = parse_message, place_message
     real_time = ingest.sources.receipt_time_from_headers
 
     def parse_or_crash(raw: bytes, key: str, message_id: str, *a: Any, **kw: Any) -> Any:
@@ -134,7 +134,7 @@ def test_a_message_over_max_message_seconds_is_unparseable_and_the_run_goes_on(
     import ingest.boundary
 
     config = _inbox(tmp_path, 3, limits="max_message_seconds = 0.3\n")
-    real_place = ingest.boundary.place_message
+    real_place = place_message
 
     def slow(parsed: ParsedMessage, c: MatchContext) -> Any:
         if parsed.message_id == "<m0@x>":
