@@ -19,7 +19,6 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from email import message_from_bytes
 from email.errors import MessageError
 from email.header import Header
 from email.message import Message
@@ -37,7 +36,7 @@ from parsers.headers import (
     read_from,
 )
 from parsers.limits import DEFAULT_LIMITS, Limits
-from parsers.mime import BoundedMessage, fast_message_from_bytes
+from parsers.mime import BoundedMessage, fast_message_from_bytes, full_message_from_bytes
 from parsers.records import Attachment, Original, ParsedMessage
 from parsers.text import (
     FORWARD_SUBJECT,
@@ -363,9 +362,10 @@ def _read_tree(raw: bytes, budget: _Budget) -> tuple[Message, bool]:
                     f"({limits.max_message_bytes}): only its headers were read")
         return _headers_only(raw), False
     try:
-        msg = fast_message_from_bytes(raw, max_parts=limits.max_parts)
-        return (msg if msg is not None else message_from_bytes(
-            raw, _class=BoundedMessage, policy=compat32)), True
+        msg = fast_message_from_bytes(raw, max_parts=limits.max_parts,
+                                      max_depth=limits.max_depth)
+        return (msg if msg is not None else full_message_from_bytes(
+            raw, max_depth=limits.max_depth)), True
     except RecursionError:
         # The email package recurses once per multipart level and gives up near 1,000.
         budget.note("MIME structure nested too deeply to read: only the headers were read")
