@@ -53,10 +53,11 @@ def _text(body: str, **kw: str) -> bytes:
 
 
 def semicolons(n: int) -> bytes:
-    """A Content-Disposition ending in n x 150,000 `;` (the stdlib's splitter is quadratic)."""
-    return (_head() + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
-            b"Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf"
-            + b";" * (150_000 * n) + b"\r\n\r\n%PDF-1.4\r\n--b--\r\n")
+    """A Content-Disposition ending in n x 150,000 `;` (the stdlib's parameter splitter copies
+    the rest of the value once per `;`: before issue 16, 800,000 of them took 28 s here)."""
+    return (_head() + b"Content-Type: application/pdf\r\n"
+            b"Content-Disposition: attachment; filename=a.pdf" + b";" * (150_000 * n)
+            + b"\r\n\r\n%PDF-1.4\r\n")
 
 
 def repeated_unit_name(n: int) -> bytes:
