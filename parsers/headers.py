@@ -146,29 +146,34 @@ def _mailboxes(raw: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def read_from(values: Sequence[object]) -> FromField:
-    """The From field of a message (every From header counted: two headers, two mailboxes)."""
+def read_from(values: Sequence[object], *, written: bool = True) -> FromField:
+    """The From field of a message (every From header counted: two headers, two mailboxes);
+    with `written`, the other addresses written in it too."""
     mailboxes: list[tuple[str, str]] = []
     raws = [raw_header(v) for v in values[:5]]
     for raw in raws:
         if raw.strip():
             mailboxes += _mailboxes(raw)
     if not mailboxes:
-        return FromField(written=_written(raws, set()))
+        return FromField(written=_written(raws, "") if written else ())
     name, addr = mailboxes[0]
     address = clean_line(addr, ADDRESS_CHARS).replace(" ", "").lower()
-    return FromField(clean_line(decode_encoded_words(name), NAME_CHARS), address,
-                     len(mailboxes), _written(raws, {address}))
+    return FromField(clean_line(decode_encoded_words(name), NAME_CHARS) if name else "",
+                     address, len(mailboxes), _written(raws, address) if written else ())
 
 
-def _written(raws: list[str], own: set[str]) -> tuple[str, ...]:
+def _written(raws: list[str], own: str) -> tuple[str, ...]:
     """Addresses written anywhere in the values (decoded too) but the sender's own."""
     found: dict[str, None] = {}
     for raw in raws:
-        for text in (raw, decode_encoded_words(raw)):
+        # Most From fields hold one "@" and no encoded-word: nothing else to find there.
+        texts = [raw] if raw.count("@") > (1 if own else 0) else []
+        if "=?" in raw:
+            texts.append(decode_encoded_words(raw))
+        for text in texts:
             for m in _ADDRESS.finditer(text):
                 addr = m.group(0).lower()
-                if addr not in own and len(found) < 20:
+                if addr != own and len(found) < 20:
                     found[addr] = None
     return tuple(found)
 
@@ -181,7 +186,7 @@ def header_address(value: object) -> tuple[str, str]:
     `"doan@stp.vn" <>` has no address."""
     if value is None:
         return "", ""
-    field = read_from([value])
+    field = read_from([value], written=False)
     return field.name, field.address
 
 

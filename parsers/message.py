@@ -337,7 +337,8 @@ def _other_senders(msg: Message, sender: str) -> tuple[tuple[str, str], ...]:
     than From: a reply, or a bounce, would go elsewhere (the office sees it)."""
     out = []
     for name in ("Sender", "Reply-To", "Return-Path"):
-        address = read_from(msg.get_all(name) or []).address
+        values = msg.get_all(name)
+        address = read_from(values, written=False).address if values else ""
         if address and address != sender:
             out.append((name, address))
     return tuple(out)
