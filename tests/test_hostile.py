@@ -13,6 +13,8 @@ import logging
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 import unicodedata
 from collections import Counter
@@ -48,6 +50,7 @@ class HostileRun:
     exit_code: int
     seconds: float
     log: str
+    programs: tuple[str, ...] = ()  # every program the run started
 
     @property
     def data(self) -> Path:
@@ -92,8 +95,16 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
     handler = _Collect()
     logger = logging.getLogger("mailtally")
     logger.addHandler(handler)
+    programs: list[str] = []
+    real_popen = subprocess.Popen.__init__
+
+    def popen(self: subprocess.Popen[bytes], args: object, *a: object, **kw: object) -> None:
+        programs.append(str(args[0] if isinstance(args, list | tuple) else args))
+        real_popen(self, args, *a, **kw)  # type: ignore[call-overload]
+
     try:
         with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(subprocess.Popen, "__init__", popen)
             mp.setenv("MAILTALLY_NOW", "2023-08-12T08:00:00+07:00")
             started = time.monotonic()
             code = run.main(["--config", str(root / "settings.toml"), "once"])
@@ -101,7 +112,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
     finally:
         logger.removeHandler(handler)
     print(f"hostile run: {len(list(inbox.iterdir()))} messages in {seconds:.1f} s")
-    yield HostileRun(root, code, seconds, "\n".join(handler.lines))
+    yield HostileRun(root, code, seconds, "\n".join(handler.lines), tuple(programs))
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -174,6 +185,12 @@ def test_what_could_be_read_is_kept_in_the_ledger(hostile_run: HostileRun) -> No
     assert rows[keys["from_nested_comments.eml"]]["sender"] == "someone@example.net"
     absurd = rows[keys["date_header_twenty_digit_year.eml"]]
     assert absurd["message_id"] == "<date_header_twenty_digit_year@hostile.example>"
+
+
+def test_no_program_is_started_on_a_messages_content(hostile_run: HostileRun) -> None:
+    # image_postscript_named_jpg would start Ghostscript through Pillow's EPS plugin; the only
+    # program mailtally may start is its own Python (a document's text outside the main thread).
+    assert set(hostile_run.programs) <= {sys.executable}, hostile_run.programs
 
 
 def test_no_message_crashed_the_parser(hostile_run: HostileRun) -> None:
