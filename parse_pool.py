@@ -118,7 +118,7 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) 
             drop_cached(fh.fileno())  # flushed when its lot was committed: clean
         parsed = parse_one(save, key, raw, message_id, received_at, limits=limits)
         del raw
-        placed, _, placement = place_for_cache(parsed, ctx, limits)
+        placed, _, placement = place_for_cache(parsed, ctx)
         if any(p.reason is None for p in placed):
             for photo in thumbnails_to_draw(parsed.attachments):  # never raises
                 if photo.sha256 not in thumbnails and photo.stored_path:

@@ -234,11 +234,11 @@ def placement_stamp(basis: str, ctx: MatchContext, key: str, received_at: dateti
     return f"{basis}|{received_at.isoformat()}|{ctx.overrides.get(key)!r}"
 
 
-def place_for_cache(parsed: ParsedMessage, ctx: MatchContext, limits: Limits = DEFAULT_LIMITS
+def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
                     ) -> tuple[list[Placement], tuple[str, ...], str]:
     """Place one message (never raises: see `ingest.boundary.place_safely`): its placements,
     its evidence kinds, and both as the JSON the placement cache keeps."""
-    placements, kinds = place_safely(parsed, ctx, limits=limits)
+    placements, kinds = place_safely(parsed, ctx)
     placed = list(placements)
     record = json.dumps({"p": [placement_to_json(p) for p in placed], "e": list(kinds)})
     return placed, kinds, record
@@ -251,7 +251,6 @@ class Placer:
 
     def __init__(self, settings: Settings, store: Store, ctx: MatchContext):
         self.ctx = ctx
-        self.limits = settings.limits
         self.cache = store.cached_placements()
         self.basis = placement_basis(settings, ctx)
         self.fresh: list[tuple[str, str, str]] = []
@@ -272,7 +271,7 @@ class Placer:
         hit = self.cached(key, parsed.received_at)
         if hit is not None:
             return hit
-        placed, kinds, record = place_for_cache(parsed, self.ctx, self.limits)
+        placed, kinds, record = place_for_cache(parsed, self.ctx)
         self.fresh.append(
             (key, placement_stamp(self.basis, self.ctx, key, parsed.received_at), record))
         return placed, kinds

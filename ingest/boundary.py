@@ -106,7 +106,10 @@ def parse_safely(save: AttachmentSaver, key: str, raw: bytes, message_id: str,
 def place_safely(parsed: ParsedMessage, ctx: MatchContext, *,
                  limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[Placement, ...], tuple[str, ...]]:
     """(placements, evidence kinds) of one message; never raises. A crash or a timeout gives
-    one placement with reason unparseable and no evidence (what went wrong is in the log)."""
+    one placement with reason unparseable and no evidence (what went wrong is in the log).
+
+    The time left is what its parse left of the message's `max_message_seconds` (as the parse
+    was given it); a message parsed on an earlier run gets `limits.max_message_seconds`."""
     key = parsed.message_key
     deadline = _deadlines.pop(key, None)
     seconds = limits.max_message_seconds if deadline is None else deadline - time.monotonic()

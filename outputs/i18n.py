@@ -49,10 +49,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "new_address": ("Địa chỉ chưa có trong danh sách", "Address not in the roster"),
     "unverified": ("Người gửi chưa được máy chủ xác thực (SPF/DKIM/DMARC không đạt)",
                    "Sender not verified by the server (SPF/DKIM/DMARC failed)"),
-    "auth_fail": ("Máy chủ thư của Văn phòng không xác thực được người gửi (SPF/DKIM/DMARC "
-                  "không đạt): không xếp theo địa chỉ",
-                  "The office's mail server failed the sender (SPF/DKIM/DMARC): not placed by "
-                  "address"),
+    "auth_fail": ("Người gửi chưa được máy chủ xác thực (SPF/DKIM/DMARC không đạt): không xếp "
+                  "theo địa chỉ",
+                  "Sender not verified by the office's server (SPF/DKIM/DMARC failed): not "
+                  "placed by address"),
     "from_mailboxes": ("Trường From không phải đúng một địa chỉ: không xếp theo địa chỉ",
                        "From does not hold exactly one address: not placed by address"),
     "hidden_address": ("Địa chỉ của đơn vị chỉ nằm trong tên hiển thị của người gửi (có thể "
