@@ -10,7 +10,6 @@ place where errors become a sentence and the contract's exit status: 0 done, 1 t
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -59,6 +58,8 @@ def _language(settings: object | None = None) -> str:
 
 def _author() -> str:
     """Who decides from the command line: the OS user."""
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (a bare container)
@@ -398,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.lock import LockBusyError
     from config import ConfigError
     from ingest.errors import SourceError, StorageError
-    from outputs.mail import DigestSendError
+    from outputs.errors import DigestSendError
 
     args = build_parser().parse_args(argv)
     _setup_logging(verbose=args.verbose)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 
 NOW_ENV = "MAILTALLY_NOW"
 
@@ -22,6 +21,8 @@ def current_time() -> datetime:
 @cache
 def program_version() -> str:
     """mailtally's version, as pyproject.toml states it (the installed package's metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("mailtally")
     except PackageNotFoundError:  # run from a source tree that was never installed

@@ -13,7 +13,6 @@ A refusal (an unknown message key, unit, request or decision, with the closest m
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -59,6 +58,8 @@ class AlreadyUndoneError(DecisionError):
 
 
 def _closest(value: str, known: Sequence[str]) -> list[str]:
+    import difflib  # only when something is refused
+
     return difflib.get_close_matches(value, list(known), n=CLOSEST, cutoff=0.5)
 
 

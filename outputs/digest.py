@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 from config.model import DigestConfig, Request, Settings
 from ingest.files import write_atomic
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, Reason
+from outputs.errors import DigestSendError
 from outputs.i18n import LABELS, REASON_LABELS, STATUS_LABELS, pick
-from outputs.mail import DigestSendError, deliver
+from outputs.mail import deliver
 from outputs.snapshot import Snapshot
 from outputs.status import Status, StatusRow
 from outputs.tables import assign_commands, local_iso

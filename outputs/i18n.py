@@ -221,6 +221,18 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "no_backup": ("Chưa sao lưu lần nào: xem `mailtally backup` (README, Backing up).",
                   "Never backed up: see `mailtally backup` (README, Backing up)."),
     "warning": ("CẢNH BÁO", "WARNING"),
+    "health_never_polled": ("Chưa đọc được thư từ nguồn {source} lần nào.",
+                            "Source {source} has never been polled successfully."),
+    "health_stale_poll": ("Nguồn {source}: lần đọc thư thành công gần nhất cách đây {hours} giờ "
+                          "(quá 3 chu kỳ {minutes} phút).",
+                          "Source {source}: last successful poll {hours} hours ago (more than "
+                          "3 intervals of {minutes} minutes)."),
+    "health_failing_source": ("Nguồn {source} lỗi {failures} lần liên tiếp: {error}",
+                              "Source {source} failed {failures} times in a row: {error}"),
+    "health_quiet_inbox": ("{request_id} sắp hết hạn nhưng 24 giờ qua không nhận được thư nào: "
+                           "hãy kiểm tra hộp thư có còn được đọc không.",
+                           "{request_id} is due within a day but no mail at all arrived in 24 "
+                           "hours: check that the inbox is still being read."),
 }
 
 DECISION_LABELS: dict[str, tuple[str, str]] = {

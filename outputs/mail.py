@@ -15,21 +15,11 @@ from email.utils import parseaddr
 
 from config.model import DigestConfig
 from config.secrets import SecretError, read_secret
+from outputs.errors import DigestSendError
 
 log = logging.getLogger("mailtally.digest")
 
 SMTP_TIMEOUT_SECONDS = 30
-
-
-class DigestSendError(Exception):
-    """The digest could not be emailed. `kind` is an i18n key; never holds a password."""
-
-    def __init__(self, server: str, kind: str, detail: str = ""):
-        super().__init__(f"{server}: {kind}: {detail}")
-        self.server = server
-        self.kind = kind
-        self.detail = detail
-
 
 
 def server_name(cfg: DigestConfig) -> str:
