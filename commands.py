@@ -270,6 +270,18 @@ def cmd_backup(settings: Settings, dest: Path) -> int:
     return EXIT_OK
 
 
+def cmd_request_from_notice(settings: Settings, source: str) -> int:
+    """`request from-notice FILE_OR_MESSAGE_KEY`: print the [[request]] table a notice implies."""
+    from notices import NoticeInputError, request_from_notice
+
+    try:
+        _out(request_from_notice(settings, source).rstrip("\n"))
+    except NoticeInputError as exc:
+        _err(exc.text(settings.language))
+        return EXIT_CONFIG
+    return EXIT_OK
+
+
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command named in `args`; return the exit status."""
     command = args.command
@@ -289,6 +301,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_extend(settings, args)
     if command == "check":
         return cmd_check(settings)
+    if command == "request":
+        return cmd_request_from_notice(settings, args.source)
     if command == "backup":
         return cmd_backup(settings, args.dest)
     if command == "digest":

@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("request_id")
     p.add_argument("--until", required=True, help="ví dụ 2023-08-12T17:00")
     p.add_argument("--reason", default="")
+    p = sub.add_parser("request", help="văn bản (thông báo) được theo dõi")
+    request_sub = p.add_subparsers(dest="request_command", required=True)
+    p = request_sub.add_parser("from-notice", help="đọc một văn bản (pdf, docx, txt, eml hoặc mã "
+                               "thư đã lưu) và in bảng [[request]] tương ứng")
+    p.add_argument("source", metavar="FILE_OR_MESSAGE_KEY")
     sub.add_parser("check", help="kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
     p = sub.add_parser("backup", help="sao lưu thư mục dữ liệu (chỉ chép phần mới)")
     p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")

@@ -1,0 +1,155 @@
+"""A notice's proposed request, with the units it addresses matched against the roster.
+
+The names after `Kính gửi:` (or in the sentence that asks for the report) are found with the
+placement matcher's own folding and name index (`MatchContext`, `units_named`), so a notice names
+a unit exactly when a unit's mail would. A name that fits a roster group becomes "group:NAME".
+
+`found_notices` lists the office's own mail that carries a notice number no request tracks yet,
+each with its proposal: the workspace's "new notice found: create the request?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from config.model import Request, Unit
+from matching.context import MatchContext
+from matching.units import units_named
+from parsers.notice import Field, NoticeReading, Said, read_notice
+from parsers.records import ParsedMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A request proposed from a notice: what was read, the units as roster codes, where from.
+
+    `units` holds "*", unit codes or "group:NAME"; `origin` is the file name or message key.
+    Example: Proposal(reading, Field(("*",), "Các cơ sở Đoàn …"), "<id@x>", "178.pdf").
+    """
+
+    reading: NoticeReading
+    units: Field[tuple[str, ...]]
+    notice_message_id: str = ""
+    origin: str = ""
+    text_from: Said | None = None  # which part of a mail the notice was read from
+
+
+@dataclass(frozen=True, slots=True)
+class FoundNotice:
+    """Mail of the office's own that carries a notice no request tracks yet."""
+
+    message_key: str
+    subject: str
+    proposal: Proposal
+
+
+def _group_for(name: str, ctx: MatchContext, groups: dict[str, str]) -> str | None:
+    folded = ctx.fold(name)
+    for folded_group, group in groups.items():
+        if folded_group and f" {folded_group} " in f" {folded} ":
+            return group
+    return None
+
+
+def match_units(reading: NoticeReading, ctx: MatchContext) -> Field[tuple[str, ...]]:
+    """The roster codes (or "*", or "group:NAME") of the units the notice addresses."""
+    audience = reading.audience
+    if audience.value == ("*",) or audience.value is None:
+        return audience
+    groups = {ctx.fold(u.group): u.group for u in ctx.units if u.group}
+    names = list(audience.value)
+    source = audience.source
+    if not names and reading.asking:
+        names, source = [reading.asking], reading.asking
+    codes: list[str] = []
+    unmatched: list[str] = []
+    unclear: list[str] = []
+    for name in names:
+        group = _group_for(name, ctx, groups)
+        if group is not None:
+            codes.append(f"group:{group}")
+            continue
+        named, cut_short = units_named(ctx.fold(name), ctx)
+        if cut_short - named:
+            unclear.append(name)
+        if named:
+            codes.extend(sorted(named))
+        elif name is not reading.asking:
+            unmatched.append(name)
+    codes = list(dict.fromkeys(codes))
+    note: Said | None = None
+    if unmatched or unclear:
+        missing = "; ".join([*unmatched, *unclear])
+        note = (f"không khớp được với units.csv: {missing}",
+                f"not matched in units.csv: {missing}")
+    if not codes:
+        return Field(note=note or ("văn bản không nêu đơn vị nào phải báo cáo",
+                                   "the notice names no unit that must report"))
+    return Field(tuple(codes), source, note)
+
+
+def propose_request(reading: NoticeReading, ctx: MatchContext, *, notice_message_id: str = "",
+                    origin: str = "", text_from: Said | None = None) -> Proposal:
+    """The request a notice implies, its units matched against `ctx`'s roster."""
+    return Proposal(reading, match_units(reading, ctx), notice_message_id, origin, text_from)
+
+
+# -- a notice inside a mail ------------------------------------------------------------------------
+
+NOTICE_DOCUMENTS = ("pdf", "docx", "odt", "txt")
+
+
+def notice_text(parsed: ParsedMessage) -> tuple[str, Said]:
+    """The text of the notice a mail carries, and where it was read from.
+
+    An attached PDF/docx holding a notice number wins over the covering note; the first attached
+    document next; the mail's own text last.
+    """
+    documents = [a for a in parsed.attachments
+                 if a.filename.lower().rsplit(".", 1)[-1] in NOTICE_DOCUMENTS and a.text.strip()]
+    for attachment in documents:
+        if read_notice(attachment.text).request_id.value:
+            return attachment.text, (f"tệp đính kèm {attachment.filename}",
+                                     f"the attachment {attachment.filename}")
+    if documents:
+        first = documents[0]
+        return first.text, (f"tệp đính kèm {first.filename}", f"the attachment {first.filename}")
+    return parsed.own_text, ("nội dung thư", "the mail's text")
+
+
+def propose_from_message(parsed: ParsedMessage, ctx: MatchContext) -> Proposal:
+    """The request proposed by a notice sent as mail; notice_message_id is the mail's."""
+    text, where = notice_text(parsed)
+    return propose_request(read_notice(text), ctx, notice_message_id=parsed.message_id,
+                           origin=parsed.message_key, text_from=where)
+
+
+def _tracked(request_id: str, requests: Iterable[Request], ctx: MatchContext) -> bool:
+    wanted = ctx.fold(request_id)
+    return any(ctx.fold(r.id) == wanted for r in requests)
+
+
+def found_notices(messages: Iterable[ParsedMessage], office_addresses: Iterable[str],
+                  units: tuple[Unit, ...], requests: tuple[Request, ...],
+                  abbreviations: dict[str, str] | None = None) -> list[FoundNotice]:
+    """Mail sent from `office_addresses` carrying a notice number that no request tracks yet.
+
+    One entry per notice number (the earliest mail), oldest first, each with its proposal.
+    Pass full parsed records (attachment texts included), not the lightened ones of a run.
+    """
+    own = {a.lower() for a in office_addresses}
+    ctx = MatchContext(units=units, requests=requests, own_addresses=frozenset(own),
+                       abbreviations=dict(abbreviations or {}))
+    out: list[FoundNotice] = []
+    seen: set[str] = set()
+    for parsed in sorted(messages, key=lambda p: (p.received_at, p.message_key)):
+        if parsed.sender.lower() not in own or parsed.problem or parsed.forwarded is not None:
+            continue
+        proposal = propose_from_message(parsed, ctx)
+        rid = proposal.reading.request_id.value
+        if not rid or _tracked(rid, requests, ctx) or ctx.fold(rid) in seen:
+            continue
+        seen.add(ctx.fold(rid))
+        out.append(FoundNotice(parsed.message_key, parsed.subject, proposal))
+    return out
