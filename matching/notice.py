@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from config.model import Request, Unit
 from matching.context import MatchContext
 from matching.units import units_named
-from parsers.notice import Field, NoticeReading, Said, read_notice
+from parsers.notice import Field, NoticeReading, Said, every_unit, read_notice
 from parsers.records import ParsedMessage
 
 
@@ -53,40 +53,58 @@ def _group_for(name: str, ctx: MatchContext, groups: dict[str, str]) -> str | No
 
 
 def match_units(reading: NoticeReading, ctx: MatchContext) -> Field[tuple[str, ...]]:
-    """The roster codes (or "*", or "group:NAME") of the units the notice addresses."""
+    """The roster codes (or "*", or "group:NAME") of the units the notice addresses.
+
+    Each name after `Kính gửi:` is a roster group, units found by the placement matcher's name
+    index, or every base unit; without that list, units named in the asking sentence; without
+    those, a line of the notice that addresses every base unit (with a note to check it).
+    """
     audience = reading.audience
-    if audience.value == ("*",) or audience.value is None:
+    if audience.value == ("*",):
         return audience
     groups = {ctx.fold(u.group): u.group for u in ctx.units if u.group}
-    names = list(audience.value)
-    source = audience.source
-    if not names and reading.asking:
-        names, source = [reading.asking], reading.asking
+    from_list = bool(audience.value)
+    names = list(audience.value or ()) if from_list else (
+        [reading.asking] if reading.asking else [])
+    source = audience.source if from_list else _short(reading.asking)
     codes: list[str] = []
     unmatched: list[str] = []
-    unclear: list[str] = []
     for name in names:
-        group = _group_for(name, ctx, groups)
+        group = _group_for(name, ctx, groups) if from_list else None
         if group is not None:
             codes.append(f"group:{group}")
             continue
         named, cut_short = units_named(ctx.fold(name), ctx)
-        if cut_short - named:
-            unclear.append(name)
+        if from_list and (cut_short - named or (not named and not every_unit(name))):
+            unmatched.append(name)
         if named:
             codes.extend(sorted(named))
-        elif name is not reading.asking:
-            unmatched.append(name)
+        elif from_list and every_unit(name):
+            codes.append("*")
+    if "*" in codes:
+        codes = ["*"]
     codes = list(dict.fromkeys(codes))
-    note: Said | None = None
-    if unmatched or unclear:
-        missing = "; ".join([*unmatched, *unclear])
-        note = (f"không khớp được với units.csv: {missing}",
-                f"not matched in units.csv: {missing}")
     if not codes:
-        return Field(note=note or ("văn bản không nêu đơn vị nào phải báo cáo",
-                                   "the notice names no unit that must report"))
+        if not from_list and reading.everyone.value:
+            return reading.everyone
+        note = audience.note or ("văn bản không nêu đơn vị nào phải báo cáo",
+                                 "the notice names no unit that must report")
+        if unmatched:
+            missing = "; ".join(unmatched)
+            note = (f"không khớp được với units.csv: {missing}",
+                    f"not matched in units.csv: {missing}")
+        return Field(note=note)
+    note: Said | None = None
+    if unmatched:
+        missing = "; ".join(unmatched)
+        note = (f"không khớp được với units.csv, hãy thêm tay: {missing}",
+                f"not matched in units.csv, add them by hand: {missing}")
     return Field(tuple(codes), source, note)
+
+
+def _short(text: str) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= 160 else one[:159] + "…"
 
 
 def propose_request(reading: NoticeReading, ctx: MatchContext, *, notice_message_id: str = "",

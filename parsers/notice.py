@@ -63,6 +63,7 @@ class NoticeReading:
     audience: Field[tuple[str, ...]]
     keywords: Field[tuple[str, ...]]
     asking: str = ""
+    everyone: Field[tuple[str, ...]] = Field()  # a line addressing every unit, as a fallback
 
 
 # -- the shadow text -----------------------------------------------------------------------------
@@ -193,41 +194,65 @@ _LEAD_WORDS = (
     "ve viec", "to chuc", "trien khai", "thuc hien", "huong ung", "tham gia", "dang ky",
     "bao cao", "ket qua", "tong ket", "so ket", "nhac", "nhac nho", "gui", "nop", "moi", "du",
     "tham du", "cu", "ke hoach", "thong bao", "cong van", "giay moi", "huong dan", "cac", "dot",
-    "viec", "ve", "cong tac",
+    "viec", "ve", "cong tac", "xay dung", "ra soat",
 )
-_TAIL = re.compile(r"(?:\s+(?:nam|lan thu|dot|thang)\s+[\w/.-]+)+$|\s+\d{4}$")
+# Words that join the parts of a long title: "hỗ trợ người dân | thực hiện | dịch vụ công".
+_JOINS = re.compile(r"\s(?:thuc hien|su dung|cua|cho|ve|trong|tai|nham|de|voi|va)\s")
+_PREPOSITIONS = ("tai ", "cho ", "cua ", "voi ", "trong ", "ve ", "o ", "den ", "tu ")
+_TAIL = re.compile(r"(?:\s+(?:nam|lan thu|dot|thang|quy)\s+[\w/.-]+)+$|\s+\d{4}$")
 _SPLIT = re.compile(r"[“”\"«»,;:()]|\s[-–]\s")
-KEYWORD_MAX_WORDS = 6
+KEYWORD_MAX_WORDS = 8
 MAX_KEYWORDS = 3
+
+
+def _trimmed(piece: str) -> str:
+    words = piece.lower().split()
+    changed = True
+    while words and changed:
+        changed = False
+        for lead in sorted(_LEAD_WORDS, key=len, reverse=True):
+            n = len(lead.split())
+            if shadow(" ".join(words[:n])) == lead:
+                words, changed = words[n:], True
+                break
+    phrase = " ".join(words)
+    tail = _TAIL.search(shadow(phrase))
+    if tail:
+        phrase = phrase[: tail.start()]
+    return phrase.strip(" .-–")
 
 
 def read_keywords(title: Field[str]) -> Field[tuple[str, ...]]:
     """Short phrases of the title that replies will repeat ("ngày hoạt động cao điểm").
 
     The title is cut at quotes and commas; leading verbs ("tổ chức", "báo cáo") and a trailing
-    year are dropped; pieces of two to six words are kept, three at most.
+    year are dropped; a long piece is cut again where words join its parts ("của", "thực
+    hiện"). Pieces of two to eight words are kept (three or more for a part of a long one),
+    those in quotes first, three at most.
     """
     if not title.value:
         return Field(note=("không có tiêu đề để lấy từ khóa", "no title to take keywords from"))
-    found: list[str] = []
+    quoted = {m.group(1).strip() for m in re.finditer(r"[“\"«]([^“”\"«»]+)[”\"»]", title.value)}
+    whole: list[tuple[bool, str]] = []
+    parts: list[str] = []
     for piece in _SPLIT.split(title.value):
-        words = piece.lower().split()
-        changed = True
-        while words and changed:
-            changed = False
-            for lead in sorted(_LEAD_WORDS, key=len, reverse=True):
-                n = len(lead.split())
-                if shadow(" ".join(words[:n])) == lead:
-                    words, changed = words[n:], True
-                    break
-        phrase = " ".join(words)
-        low = shadow(phrase)
-        tail = _TAIL.search(low)
-        if tail:
-            phrase = phrase[: tail.start()]
-        phrase = phrase.strip(" .-–")
-        if 2 <= len(phrase.split()) <= KEYWORD_MAX_WORDS and phrase not in found:
-            found.append(phrase)
+        phrase = _trimmed(piece)
+        n = len(phrase.split())
+        if shadow(phrase).startswith(_PREPOSITIONS):
+            continue
+        if 2 <= n <= KEYWORD_MAX_WORDS:
+            whole.append((piece.strip() in quoted, phrase))
+        elif n > KEYWORD_MAX_WORDS:
+            low = shadow(phrase)
+            start = 0
+            for m in [*_JOINS.finditer(low), None]:
+                end = m.start() if m else len(phrase)
+                part = _trimmed(phrase[start:end])
+                if 3 <= len(part.split()) <= KEYWORD_MAX_WORDS - 2:
+                    parts.append(part)
+                start = m.end() if m else len(phrase)
+    ordered = [p for q, p in whole if q] + [p for q, p in whole if not q] + parts
+    found = list(dict.fromkeys(ordered))
     if not found:
         return Field(note=("tiêu đề không có cụm từ ngắn nào dùng được làm từ khóa",
                            "the title has no short phrase to use as a keyword"))
@@ -455,7 +480,8 @@ def read_deadline(text: str, low: str, issued: date | None
 # -- what is asked and from whom ---------------------------------------------------------------
 
 _REPORT_WORDS = re.compile(
-    r"\b(?:bao cao|danh sach|bang tong hop|bieu mau|phu luc|ke hoach|van ban|tham luan)\b")
+    r"\b(?:bao cao|danh sach|bang tong hop|bang dang ky|phieu dang ky|bieu mau|theo mau|"
+    r"phu luc|ke hoach|van ban|tham luan)\b")
 _IMAGE_WORDS = re.compile(r"\b(?:hinh anh|anh chup|anh hoat dong|video|clip)\b")
 
 
@@ -507,27 +533,49 @@ def addressees(text: str, low: str) -> tuple[list[str], str]:
     return items, block
 
 
+def every_unit(text: str) -> bool:
+    """True when `text` addresses every base unit ("các cơ sở Đoàn", "cơ sở Đoàn trực thuộc")."""
+    return _EVERY_UNIT.search(shadow(text)) is not None
+
+
+_HEADING_CHARS = 250  # "2. Cơ sở Đoàn trực thuộc:" above the asking line of a plan
+
+
 def read_audience(text: str, low: str, clause: tuple[int, int] | None
                   ) -> Field[tuple[str, ...]]:
+    """Whom the notice asks: the `Kính gửi:` names, ("*",) for every base unit, or () when the
+    units are to be found by name in the asking sentence (`matching.notice` does that, and
+    falls back to `everyone_line`)."""
     items, block = addressees(text, low)
     if items:
-        if len(items) == 1 and _EVERY_UNIT.search(shadow(items[0])):
-            return Field(("*",), "Kính gửi: " + _snippet(block))
         return Field(tuple(items), "Kính gửi: " + _snippet(block))
     if clause is not None:
-        asked = low[clause[0]:clause[1]]
-        m = _EVERY_UNIT.search(asked)
-        if m:
+        if _EVERY_UNIT.search(low, clause[0], clause[1]):
             return Field(("*",), _snippet(text[clause[0]:clause[1]]))
-        return Field(())  # the units, if any, are named in the asking sentence
+        above = max(0, clause[0] - _HEADING_CHARS)
+        m = None
+        for m in _EVERY_UNIT.finditer(low, above, clause[0]):
+            pass
+        if m is not None and "\n" in low[m.end():clause[0]]:
+            line_start = low.rfind("\n", 0, m.start()) + 1
+            return Field(("*",), _snippet(text[line_start:clause[1]]))
+        return Field(())
+    return Field(note=("không thấy câu yêu cầu báo cáo nên không rõ đơn vị nào phải báo cáo",
+                       "no sentence asks for a report, so no unit is known to owe one"))
+
+
+def everyone_line(text: str) -> Field[tuple[str, ...]]:
+    """("*",) from the first line of the notice that addresses every base unit, with a note."""
+    text = clean_text(text)
+    low = shadow(text)
     m = _EVERY_UNIT.search(low)
-    if m:
-        line_start = low.rfind("\n", 0, m.start()) + 1
-        line_end = low.find("\n", m.end())
-        return Field(("*",), _snippet(text[line_start:line_end if line_end >= 0 else None]),
-                     ("không có câu yêu cầu báo cáo; đơn vị lấy theo câu này",
-                      "no asking sentence; the units are taken from this line"))
-    return Field(note=("không thấy gửi cho đơn vị nào", "no addressed units found"))
+    if not m:
+        return Field(note=("không thấy gửi cho đơn vị nào", "no addressed units found"))
+    line_start = low.rfind("\n", 0, m.start()) + 1
+    line_end = low.find("\n", m.end())
+    return Field(("*",), _snippet(text[line_start:line_end if line_end >= 0 else None]),
+                 ("câu yêu cầu báo cáo không nêu đơn vị; lấy theo dòng này",
+                  "the asking sentence names no unit; taken from this line"))
 
 
 # -- the whole notice ---------------------------------------------------------------------------
@@ -550,4 +598,5 @@ def read_notice(text: str) -> NoticeReading:
         audience=read_audience(text, low, clause),
         keywords=read_keywords(title),
         asking=text[clause[0]:clause[1]] if clause else "",
+        everyone=everyone_line(text),
     )
