@@ -197,7 +197,8 @@ _LEAD_WORDS = (
     "viec", "ve", "cong tac", "xay dung", "ra soat",
 )
 # Words that join the parts of a long title: "hỗ trợ người dân | thực hiện | dịch vụ công".
-_JOINS = re.compile(r"\s(?:thuc hien|su dung|cua|cho|ve|trong|tai|nham|de|voi|va)\s")
+_JOINS = re.compile(
+    r"\s(?:thuc hien|su dung|cua|cho|ve|trong|tai|nham|de|voi|va|chao mung|huong ung|gan voi)\s")
 _PREPOSITIONS = ("tai ", "cho ", "cua ", "voi ", "trong ", "ve ", "o ", "den ", "tu ")
 _TAIL = re.compile(r"(?:\s+(?:nam|lan thu|dot|thang|quy)\s+[\w/.-]+)+$|\s+\d{4}$")
 _SPLIT = re.compile(r"[“”\"«»,;:()]|\s[-–]\s")
@@ -372,7 +373,11 @@ def _resolve(mention: _Mention, issued: date | None) -> datetime | None:
 
 # -- the sentence that asks for the report -------------------------------------------------------
 
-_BOUNDARY = re.compile(r"(?<=[^\d\s])\.\s|;|\n\s*[-+•*–]\s|\n\s*\d+(?:\.\d+)*\.?\s|\n\s*\n")
+# Where a sentence or an item ends, found on the text as written (a full stop counts before a
+# capital letter only: "ngày 11/8/2023 (thứ Sáu). Các cơ sở…", not "TP.HCM" or "2.2.1").
+_BOUNDARY = re.compile(
+    r"[.!?]\s+(?=[A-ZĐÀ-Ỹ])|;|\n\s*[-+•*–]\s|\n\s*\d+(?:\.\d+)*\.?\s|\n\s*\n|[-_*=]{3,}|"
+    r"\.\s*\n")
 _SUBMIT = re.compile(r"\b(?:bao cao|gui|nop|dang ky|cap nhat|hinh anh|danh sach)\b")
 _SEND = re.compile(r"\b(?:gui|nop|ve van phong|qua (?:dia chi )?email|qua thu dien tu)\b")
 _DEADLINE_WORD = re.compile(
@@ -399,29 +404,30 @@ class _Candidate:
     mention: _Mention
 
 
-def _clause_start(low: str, start: int, floor: int) -> int:
+def _clause_start(text: str, start: int, floor: int) -> int:
     begin = max(floor, start - _ASK_CHARS)
     last = begin
-    for m in _BOUNDARY.finditer(low, begin, start):
+    for m in _BOUNDARY.finditer(text, begin, start):
         last = m.end()
     return last
 
 
-def _clause_end(low: str, end: int) -> int:
-    m = _BOUNDARY.search(low, end, min(len(low), end + 200))
-    return m.start() if m else min(len(low), end + 200)
+def _clause_end(text: str, end: int) -> int:
+    m = _BOUNDARY.search(text, end, min(len(text), end + 200))
+    return m.start() if m else min(len(text), end + 200)
 
 
-def _candidates(low: str, issued: date | None) -> tuple[list[_Candidate], list[_Mention]]:
+def _candidates(text: str, low: str, issued: date | None
+                ) -> tuple[list[_Candidate], list[_Mention]]:
     """Report deadlines, and the dates that could not be resolved to one day."""
     found: list[_Candidate] = []
     unclear: list[_Mention] = []
     previous_end = 0
     for mention in _mentions(low):
-        start = _clause_start(low, mention.start, previous_end)
+        start = _clause_start(text, mention.start, previous_end)
         previous_end = mention.end
         before = low[start:mention.start]
-        after = low[mention.end:_clause_end(low, mention.end)]
+        after = low[mention.end:_clause_end(text, mention.end)]
         near = before[-60:]
         if _ACTIVITY.search(near) or _REFERENCE.search(near):
             continue
@@ -447,7 +453,7 @@ def _fmt(when: datetime) -> str:
 def read_deadline(text: str, low: str, issued: date | None
                   ) -> tuple[Field[datetime], tuple[int, int] | None]:
     """The report deadline and the span of the sentence that asks for the report."""
-    found, unclear = _candidates(low, issued)
+    found, unclear = _candidates(text, low, issued)
     if not found and unclear:
         said = _snippet(text[unclear[0].start:unclear[0].end])
         return Field(note=(f"hạn “{said}” không ghi năm và không biết ngày ban hành",

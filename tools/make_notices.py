@@ -107,6 +107,7 @@ def make_pdf(markup: str) -> bytes:
     i = 0
     while i < len(rows):
         kind, parts = rows[i]
+        parts = [p.replace("\t", "    ") for p in parts]
         if kind == "p":
             if parts[0].strip():
                 pdf.multi_cell(width, 6, parts[0], align="J", new_x="LMARGIN", new_y="NEXT")
