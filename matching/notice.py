@@ -94,12 +94,12 @@ def match_units(reading: NoticeReading, ctx: MatchContext) -> Field[tuple[str, .
             note = (f"không khớp được với units.csv: {missing}",
                     f"not matched in units.csv: {missing}")
         return Field(note=note)
-    note: Said | None = None
+    check: Said | None = None
     if unmatched:
         missing = "; ".join(unmatched)
-        note = (f"không khớp được với units.csv, hãy thêm tay: {missing}",
-                f"not matched in units.csv, add them by hand: {missing}")
-    return Field(tuple(codes), source, note)
+        check = (f"không khớp được với units.csv, hãy thêm tay: {missing}",
+                 f"not matched in units.csv, add them by hand: {missing}")
+    return Field(tuple(codes), source, check)
 
 
 def _short(text: str) -> str:

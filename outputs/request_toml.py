@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from matching.notice import Proposal
 from parsers.notice import Field
@@ -69,7 +70,7 @@ def _value(value: object) -> str:
     return toml_string(str(value))
 
 
-def _field(key: str, field: Field[object], language: str, placeholder: str,
+def _field(key: str, field: Field[Any], language: str, placeholder: str,
            source: str | None = None) -> list[str]:
     lines: list[str] = []
     said = source if source is not None else (

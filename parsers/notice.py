@@ -92,9 +92,9 @@ def clean_text(text: str) -> str:
     return re.sub(r"[ ]{2,}", " ", text)
 
 
-def _snippet(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= SOURCE_CHARS else one[: SOURCE_CHARS - 1].rstrip() + "…"
+def _snippet(text: str, limit: int = SOURCE_CHARS) -> str:
+    one = " ".join(text.split()).lstrip("-+•*– ")
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 
 # -- number, date, title ------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def read_title(text: str, low: str) -> Field[str]:
     if m:
         title = _lines_from(text, low, m.end())
         if title:
-            return Field(_sentence_case(title), "V/v " + title)
+            return Field(_sentence_case(title), _snippet("V/v " + title, 80))
     # A title block: "KẾ HOẠCH" alone on its line, the subject on the lines below it.
     for m in re.finditer(r"(?:^|\n)[ *]*(" + "|".join(_DOC_TYPES) + r")[ *]*\n",
                          low[: _HEAD_CHARS + 1000]):
@@ -183,7 +183,8 @@ def read_title(text: str, low: str) -> Field[str]:
             continue
         subject = _lines_from(text, low, m.end())
         if subject:
-            return Field(_sentence_case(subject), f"{text[m.start(1):m.end(1)]} {subject}")
+            return Field(_sentence_case(subject),
+                         _snippet(f"{text[m.start(1):m.end(1)]} {subject}", 80))
     return Field(note=("không thấy dòng “V/v …” hay tiêu đề văn bản",
                        "no “V/v …” line or title block found"))
 
@@ -469,7 +470,7 @@ def read_deadline(text: str, low: str, issued: date | None
         return Field(note=(f"văn bản ghi nhiều hạn ({listed}); chọn một",
                            f"the notice gives several deadlines ({listed}); pick one")), None
     chosen = pool[0]
-    said = " ".join(text[chosen.clause[0]:chosen.mention.end].split())
+    said = _snippet(text[chosen.clause[0]:chosen.mention.end], len(text))
     source = said if len(said) <= SOURCE_CHARS else "…" + said[-(SOURCE_CHARS - 1):].lstrip()
     note: Said | None = None
     if chosen.mention.at is None:
@@ -559,9 +560,8 @@ def read_audience(text: str, low: str, clause: tuple[int, int] | None
         if _EVERY_UNIT.search(low, clause[0], clause[1]):
             return Field(("*",), _snippet(text[clause[0]:clause[1]]))
         above = max(0, clause[0] - _HEADING_CHARS)
-        m = None
-        for m in _EVERY_UNIT.finditer(low, above, clause[0]):
-            pass
+        heading = list(_EVERY_UNIT.finditer(low, above, clause[0]))
+        m = heading[-1] if heading else None
         if m is not None and "\n" in low[m.end():clause[0]]:
             line_start = low.rfind("\n", 0, m.start()) + 1
             return Field(("*",), _snippet(text[line_start:clause[1]]))

@@ -14,6 +14,7 @@ from config.loader import load_config
 from config.model import Settings
 from matching.notice import Proposal
 from notices import read_notice_source
+from parsers.notice import Field
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICES = ROOT / "tests" / "notices"
@@ -69,8 +70,10 @@ def test_notice_reads_as_expected(name: str, fmt: str, notice_files: Path,
             assert got[key] == want, (key, got[key])
     for key in expected.get("empty", []):
         assert got[key] in (None, ()), (key, got[key])
-        field = {"deadline": proposal.reading.deadline, "requires": proposal.reading.requires,
-                 "units": proposal.units, "id": proposal.reading.request_id}[key]
+        fields: dict[str, Field[Any]] = {
+            "deadline": proposal.reading.deadline, "requires": proposal.reading.requires,
+            "units": proposal.units, "id": proposal.reading.request_id}
+        field = fields[key]
         assert field.note is not None, key  # an empty field always says why
     if fmt == "eml":
         assert proposal.notice_message_id == f"<{name}@doankhoi.example.vn>"
