@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -318,6 +319,7 @@ def _mentions(low: str) -> list[_Mention]:
     for m in _DATE_WORDS.finditer(low):
         year = int(m.group(3)) if m.group(3) else None
         spans.append((m.start(), m.end(), int(m.group(1)), int(m.group(2)), year))
+    word_starts = [span[0] for span in spans]  # spans holds only the worded dates so far
     for m in _DATE_NUMBERS.finditer(low):
         said_day, sep, year_text = m.group(1), m.group(3), m.group(5)
         if not (said_day or year_text or sep == "/"):
@@ -325,17 +327,21 @@ def _mentions(low: str) -> list[_Mention]:
         year = int(year_text) if year_text else None
         if year is not None and year < 100:
             year += 2000
-        if any(s <= m.start() < e for s, e, *_ in spans):
-            continue
+        inside = bisect_right(word_starts, m.start()) - 1
+        if inside >= 0 and m.start() < spans[inside][1]:
+            continue  # the "11" of "ngày 11 tháng 8" already read
         spans.append((m.start(), m.end(), int(m.group(2)), int(m.group(4)), year))
     times = list(_TIME.finditer(low))
+    time_starts = [t.start() for t in times]
     out: list[_Mention] = []
     for start, end, day, month, year in sorted(spans):
         if not (1 <= day <= 31 and 1 <= month <= 12):
             continue
         at: time | None = None
         first, last = start, end
-        for t in times:
+        # Only the times written within 40 characters of the date can belong to it.
+        nearby = times[bisect_left(time_starts, start - 60):bisect_right(time_starts, end + 25)]
+        for t in nearby:
             if t.end() <= start and start - t.end() <= 40 and _TIME_BEFORE_GAP.match(
                     low[t.end():start]):
                 at, first = _time_of(t), t.start()
