@@ -9,6 +9,7 @@ The reading itself is pure (parsers.notice, matching.notice); this module only f
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,27 +68,38 @@ def _context(settings: Settings) -> MatchContext:
 
 
 def _from_file(settings: Settings, path: Path) -> Proposal:
-    ext = path.suffix.lower().lstrip(".")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise NoticeInputError(path.name, "unreadable") from exc
+    return read_notice_bytes(settings, path.name, data)
+
+
+def read_notice_bytes(settings: Settings, filename: str, data: bytes) -> Proposal:
+    """The proposal for a notice given as a file's name and bytes (an upload in the workspace).
+
+    The type is told by the name's extension: .pdf, .docx, .odt, .txt or .eml.
+
+    Raises:
+        NoticeInputError: a type that cannot be read, or no text could be taken from it.
+    """
+    ext = Path(filename).suffix.lower().lstrip(".")
     limits = settings.limits
     if ext == "eml":
-        parsed, _ = parse_message(data, path.name, extract_message_id(data), datetime.now(UTC),
+        parsed, _ = parse_message(data, filename, extract_message_id(data), datetime.now(UTC),
                                   limits=limits)
         if parsed.problem:
-            raise NoticeInputError(path.name, "unreadable")
+            raise NoticeInputError(filename, "unreadable")
         proposal = propose_from_message(parsed, _context(settings))
         if not proposal.reading.request_id.value and not proposal.reading.title.value:
-            raise NoticeInputError(path.name, "empty")
-        return proposal
+            raise NoticeInputError(filename, "empty")
+        return replace(proposal, origin=filename)
     if ext not in NOTICE_DOCUMENTS:
-        raise NoticeInputError(path.name, "type")
+        raise NoticeInputError(filename, "type")
     text, note = document_text(ext, data, limits, limits.max_extract_seconds)
     if not text.strip():
-        raise NoticeInputError(path.name, "unreadable" if note else "empty")
-    return propose_request(read_notice(text), _context(settings), origin=path.name)
+        raise NoticeInputError(filename, "unreadable" if note else "empty")
+    return propose_request(read_notice(text), _context(settings), origin=filename)
 
 
 def _stored(settings: Settings, key: str) -> ParsedMessage:

@@ -95,6 +95,9 @@ def match_units(reading: NoticeReading, ctx: MatchContext) -> Field[tuple[str, .
                     f"not matched in units.csv: {missing}")
         return Field(note=note)
     check: Said | None = None
+    if not from_list:
+        check = ("đơn vị lấy theo tên trong câu yêu cầu báo cáo; kiểm tra lại",
+                 "units taken from the names in the asking sentence; check them")
     if unmatched:
         missing = "; ".join(unmatched)
         check = (f"không khớp được với units.csv, hãy thêm tay: {missing}",

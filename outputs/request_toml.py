@@ -30,7 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "message_id": ("Message-ID của thư gửi văn bản", "the Message-ID of the mail that sent it"),
     "units_all": ("mọi đơn vị", "every unit"),
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def _t(key: str, language: str, **values: object) -> str:
@@ -99,10 +99,11 @@ def render_request(proposal: Proposal, language: str = "vi") -> str:
         where = proposal.text_from[1 if language == "en" else 0]
         lines.append(_comment("# " + _t("read_from", language, where=where)))
     lines.append("[[request]]")
-    lines += _field("id", reading.request_id, language, '"178-TB/ĐTN"')
-    lines += _field("title", reading.title, language, '"..."')
-    lines += _field("issued", reading.issued, language, "2023-08-03T00:00:00")
-    lines += _field("deadline", reading.deadline, language, "2023-08-11T17:00:00")
+    # Placeholders are not valid values: a line uncommented without being filled in is refused.
+    lines += _field("id", reading.request_id, language, '"…"')
+    lines += _field("title", reading.title, language, '"…"')
+    lines += _field("issued", reading.issued, language, "YYYY-MM-DDT00:00:00")
+    lines += _field("deadline", reading.deadline, language, "YYYY-MM-DDTHH:MM:00")
     lines.append(_comment(f"# grace_minutes: {_t('grace', language)}"))
     lines.append("grace_minutes = 0")
     units_source = None
@@ -111,7 +112,7 @@ def render_request(proposal: Proposal, language: str = "vi") -> str:
                         f"({_t('units_all', language)})")
     lines += _field("units", proposal.units, language, '["*"]', units_source)
     lines += _field("requires", reading.requires, language, '["report", "images"]')
-    lines += _field("keywords", reading.keywords, language, '["..."]',
+    lines += _field("keywords", reading.keywords, language, '["…"]',
                     f"{_t('keywords_from', language)}")
     if proposal.notice_message_id:
         lines.append(_comment(f"# notice_message_id: {_t('message_id', language)}"))

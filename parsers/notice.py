@@ -137,7 +137,13 @@ def read_issued(text: str, low: str) -> Field[date]:
             except ValueError:
                 continue
             line_start = text.rfind("\n", 0, m.start()) + 1
-            return Field(day, text[line_start:m.end()].strip())
+            line = text[line_start:m.end()]
+            # "Số: 178-TB/ĐTN   TP. Hồ Chí Minh, ngày …": the two columns of the letterhead on
+            # one line, as a PDF gives them; the place starts after the number.
+            number = _ID.search(low[line_start:m.start()])
+            if number:
+                line = text[line_start + number.end():m.end()]
+            return Field(day, _snippet(line))
     return Field(note=("không thấy dòng địa danh, ngày tháng năm ban hành",
                        "no place-and-date line found"))
 

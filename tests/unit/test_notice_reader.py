@@ -241,3 +241,30 @@ def test_notices_sent_by_the_office_are_found(demo: Settings, tmp_path: Path) ->
     assert new.proposal.reading.deadline.value == datetime(2024, 10, 9, 10, 0)
     assert new.proposal.reading.issued.value == date(2024, 10, 2)
     assert "[[request]]" in render_request(new.proposal, settings.language)
+
+
+def test_hostile_characters_stay_inside_strings_and_comments(demo: Settings) -> None:
+    """A notice's words end up in TOML strings and comments: no character may break either."""
+    odd = "".join(chr(c) for c in range(0x00, 0xA0)) + "\u2028\u2029\ufeff\"\"\"'''\\"
+    text = notice("Các cơ sở Đoàn gửi báo cáo trước 17h00 ngày 14/8/2023.").replace(
+        "V/v báo cáo kết quả", f"V/v báo cáo {odd} kết quả")
+    data = tomllib.loads(_proposal(demo, text))
+    assert data["request"][0]["title"].startswith("Báo cáo")
+    assert data["request"][0]["deadline"] == datetime(2023, 8, 14, 17, 0)
+
+
+def test_issued_source_leaves_the_number_out_when_pdf_joins_the_columns() -> None:
+    text = ("Số: 205-TB/ĐTN TP. Hồ Chí Minh, ngày 05 tháng 9 năm 2024\nV/v x\n"
+            "Gửi báo cáo trước 17h00 ngày 10/9/2024.")
+    issued = read_notice(text).issued
+    assert issued.value == date(2024, 9, 5)
+    assert issued.source == "TP. Hồ Chí Minh, ngày 05 tháng 9 năm 2024"
+
+
+def test_the_workspace_can_read_an_upload(demo: Settings) -> None:
+    from notices import read_notice_bytes
+
+    markup = SEED.read_text(encoding="utf-8")
+    proposal = read_notice_bytes(demo, "tb.pdf", make_notices.make_pdf(markup))
+    assert proposal.reading.deadline.value == datetime(2023, 8, 11, 11, 0)
+    assert proposal.origin == "tb.pdf"
