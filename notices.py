@@ -90,7 +90,7 @@ def read_notice_bytes(settings: Settings, filename: str, data: bytes) -> Proposa
                                   limits=limits)
         if parsed.problem:
             raise NoticeInputError(filename, "unreadable")
-        proposal = propose_from_message(parsed, _context(settings))
+        proposal = propose_from_message(parsed, _context(settings), settings.timezone)
         if not proposal.reading.request_id.value and not proposal.reading.title.value:
             raise NoticeInputError(filename, "empty")
         return replace(proposal, origin=filename)
@@ -135,7 +135,7 @@ def read_notice_source(settings: Settings, source: str) -> Proposal:
     if path.suffix.lower().lstrip(".") in (*NOTICE_DOCUMENTS, "eml", "doc") or "/" in source:
         raise NoticeInputError(path.name, "missing")
     parsed = _stored(settings, source)
-    return propose_from_message(parsed, _context(settings))
+    return propose_from_message(parsed, _context(settings), settings.timezone)
 
 
 def request_from_notice(settings: Settings, source: str) -> str:
@@ -161,4 +161,5 @@ def notices_found(settings: Settings, store: Store) -> list[FoundNotice]:
         record = store.cached_parse(key, version)
         if record is not None:
             parsed.append(from_json(record))
-    return found_notices(parsed, own, settings.units, settings.requests, settings.abbreviations)
+    return found_notices(parsed, own, settings.units, settings.requests, settings.abbreviations,
+                         settings.timezone)

@@ -11,12 +11,21 @@ each with its proposal: the workspace's "new notice found: create the request?".
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import tzinfo
 
 from config.model import Request, Unit
 from matching.context import MatchContext
 from matching.units import units_named
-from parsers.notice import Field, NoticeReading, Said, every_unit, read_notice
+from parsers.notice import (
+    Field,
+    NoticeReading,
+    Said,
+    every_unit,
+    read_keywords,
+    read_notice,
+    read_subject,
+)
 from parsers.records import ParsedMessage
 
 
@@ -139,10 +148,24 @@ def notice_text(parsed: ParsedMessage) -> tuple[str, Said]:
     return parsed.own_text, ("nội dung thư", "the mail's text")
 
 
-def propose_from_message(parsed: ParsedMessage, ctx: MatchContext) -> Proposal:
-    """The request proposed by a notice sent as mail; notice_message_id is the mail's."""
+def propose_from_message(parsed: ParsedMessage, ctx: MatchContext,
+                         tz: tzinfo | None = None) -> Proposal:
+    """The request proposed by a notice sent as mail; notice_message_id is the mail's.
+
+    A notice written in the mail itself (no number line, no title block) takes its number and
+    title from the subject, and, given the office's zone `tz`, its date from the day the mail
+    was written (with a note saying so).
+    """
     text, where = notice_text(parsed)
-    return propose_request(read_notice(text), ctx, notice_message_id=parsed.message_id,
+    sent_on = parsed.date.astimezone(tz).date() if parsed.date is not None and tz else None
+    reading = read_notice(text, sent_on)
+    if reading.request_id.value is None or reading.title.value is None:
+        subject_id, subject_title = read_subject(parsed.subject)
+        if reading.request_id.value is None and subject_id.value:
+            reading = replace(reading, request_id=subject_id)
+        if reading.title.value is None and subject_title.value:
+            reading = replace(reading, title=subject_title, keywords=read_keywords(subject_title))
+    return propose_request(reading, ctx, notice_message_id=parsed.message_id,
                            origin=parsed.message_key, text_from=where)
 
 
@@ -153,7 +176,8 @@ def _tracked(request_id: str, requests: Iterable[Request], ctx: MatchContext) ->
 
 def found_notices(messages: Iterable[ParsedMessage], office_addresses: Iterable[str],
                   units: tuple[Unit, ...], requests: tuple[Request, ...],
-                  abbreviations: dict[str, str] | None = None) -> list[FoundNotice]:
+                  abbreviations: dict[str, str] | None = None, tz: tzinfo | None = None
+                  ) -> list[FoundNotice]:
     """Mail sent from `office_addresses` carrying a notice number that no request tracks yet.
 
     One entry per notice number (the earliest mail), oldest first, each with its proposal.
@@ -167,7 +191,7 @@ def found_notices(messages: Iterable[ParsedMessage], office_addresses: Iterable[
     for parsed in sorted(messages, key=lambda p: (p.received_at, p.message_key)):
         if parsed.sender.lower() not in own or parsed.problem or parsed.forwarded is not None:
             continue
-        proposal = propose_from_message(parsed, ctx)
+        proposal = propose_from_message(parsed, ctx, tz)
         rid = proposal.reading.request_id.value
         if not rid or _tracked(rid, requests, ctx) or ctx.fold(rid) in seen:
             continue

@@ -202,11 +202,12 @@ _LEAD_WORDS = (
     "ve viec", "to chuc", "trien khai", "thuc hien", "huong ung", "tham gia", "dang ky",
     "bao cao", "ket qua", "tong ket", "so ket", "nhac", "nhac nho", "gui", "nop", "moi", "du",
     "tham du", "cu", "ke hoach", "thong bao", "cong van", "giay moi", "huong dan", "cac", "dot",
-    "viec", "ve", "cong tac", "xay dung", "ra soat",
+    "viec", "ve", "cong tac", "xay dung", "ra soat", "ngay",
 )
 # Words that join the parts of a long title: "hỗ trợ người dân | thực hiện | dịch vụ công".
 _JOINS = re.compile(
-    r"\s(?:thuc hien|su dung|cua|cho|ve|trong|tai|nham|de|voi|va|chao mung|huong ung|gan voi)\s")
+    r"\s(?:thuc hien|su dung|cua|cho|ve|trong|tai|nham|de|voi|va|chao mung|huong ung|gan voi|"
+    r"tham gia)\s")
 _PREPOSITIONS = ("tai ", "cho ", "cua ", "voi ", "trong ", "ve ", "o ", "den ", "tu ")
 _TAIL = re.compile(r"(?:\s+(?:nam|lan thu|dot|thang|quy)\s+[\w/.-]+)+$|\s+\d{4}$")
 _SPLIT = re.compile(r"[“”\"«»,;:()]|\s[-–]\s")
@@ -596,15 +597,50 @@ def everyone_line(text: str) -> Field[tuple[str, ...]]:
                   "the asking sentence names no unit; taken from this line"))
 
 
+# -- a notice written in the mail itself -----------------------------------------------------------
+
+_SUBJECT_ID = re.compile(r"(?<![\w/-])(\d+\s*[-/]\s*[a-z]{2,}(?:\s*[-/.]\s*[a-z0-9]+)*)")
+_SUBJECT_TITLE = re.compile(r"\b(?:v/v|ve viec)\b\s*:?\s*")
+_SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|tl|tr|chuyen tiep)\s*:\s*)+")
+
+
+def read_subject(subject: str) -> tuple[Field[str], Field[str]]:
+    """(id, title) from a mail's subject ("Thông báo số 185-TB/ĐTN về việc đăng ký …"), for a
+    notice written in the mail itself, whose text has no number line and no title block."""
+    subject = clean_text(" ".join(subject.split()))
+    low = shadow(subject)
+    said = f"Subject: {_snippet(subject, 100)}"
+    m = _SUBJECT_ID.search(low)
+    request_id: Field[str] = Field(re.sub(r"\s+", "", subject[m.start(1):m.end(1)]), said) if m \
+        else Field(note=("tiêu đề thư không ghi số văn bản",
+                         "the mail's subject gives no notice number"))
+    t = _SUBJECT_TITLE.search(low)
+    if t:
+        title = subject[t.end():]
+    else:
+        prefix = _SUBJECT_PREFIX.match(low)
+        title = subject[prefix.end() if prefix else 0:]
+    title = _sentence_case(title)
+    return request_id, (Field(title, said) if title else Field(
+        note=("thư không có tiêu đề", "the mail has no subject")))
+
+
 # -- the whole notice ---------------------------------------------------------------------------
 
 
-def read_notice(text: str) -> NoticeReading:
-    """Read every field of a notice from its text (as extracted from its PDF, docx or mail)."""
+def read_notice(text: str, sent_on: date | None = None) -> NoticeReading:
+    """Read every field of a notice from its text (as extracted from its PDF, docx or mail).
+
+    `sent_on`, the day the mail carrying the notice was written, stands in for the notice's date
+    when the notice gives none (a notice written in the mail itself), with a note saying so.
+    """
     text = clean_text(text)
     low = shadow(text)
     request_id = read_id(text, low)
     issued = read_issued(text, low)
+    if issued.value is None and sent_on is not None:
+        issued = Field(sent_on, "", ("văn bản không ghi ngày ban hành; lấy ngày gửi thư",
+                                     "the notice gives no date; the day the mail was sent"))
     title = read_title(text, low)
     deadline, clause = read_deadline(text, low, issued.value)
     return NoticeReading(

@@ -268,3 +268,23 @@ def test_the_workspace_can_read_an_upload(demo: Settings) -> None:
     proposal = read_notice_bytes(demo, "tb.pdf", make_notices.make_pdf(markup))
     assert proposal.reading.deadline.value == datetime(2023, 8, 11, 11, 0)
     assert proposal.origin == "tb.pdf"
+
+
+@pytest.mark.parametrize(("eml", "request_id"), [
+    ("00_doankhoi_notice178_own_copy.eml", "178-TB/ĐTN"),  # the notice attached as a docx
+    ("18_doankhoi_notice185_own_copy.eml", "185-TB/ĐTN"),  # the notice written in the mail
+])
+def test_the_demo_notices_give_the_demo_requests(eml: str, request_id: str,
+                                                 demo: Settings) -> None:
+    """The demo's requests.toml was written by hand from its notices: reading the notices'
+    mails gives the same number, dates, units, evidence and Message-ID."""
+    table = request_from_notice(demo, str(DEMO.parent / "inbox" / eml))
+    got = tomllib.loads(table)["request"][0]
+    (want,) = [r for r in demo.requests if r.id == request_id]
+    assert got["id"] == want.id
+    assert got["issued"] == want.issued.replace(tzinfo=None)
+    assert got["deadline"] == want.deadline.replace(tzinfo=None)
+    assert tuple(got["units"]) == want.units
+    assert tuple(got["requires"]) == want.requires
+    assert got["notice_message_id"] == want.notice_message_id
+    assert set(got["keywords"]) & {k.lower() for k in want.keywords}
