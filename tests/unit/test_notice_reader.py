@@ -288,3 +288,22 @@ def test_the_demo_notices_give_the_demo_requests(eml: str, request_id: str,
     assert tuple(got["requires"]) == want.requires
     assert got["notice_message_id"] == want.notice_message_id
     assert set(got["keywords"]) & {k.lower() for k in want.keywords}
+
+
+def test_the_demo_inbox_offers_the_notice_no_request_tracks(demo: Settings,
+                                                            tmp_path: Path) -> None:
+    """After a real run over the demo inbox, with 185 left out of requests.toml: the office's
+    own mail of notice 185 (written in the mail) is offered; 178, tracked, is not."""
+    from pipeline import run as run_pipeline
+
+    settings = replace(demo, data_dir=tmp_path / "data", output_dir=tmp_path / "out",
+                       requests=tuple(r for r in demo.requests if r.id != "185-TB/ĐTN"))
+    run_pipeline(settings)
+    store = Store(settings.data_dir)
+    try:
+        found = notices_found(settings, store)
+    finally:
+        store.close()
+    assert [f.proposal.reading.request_id.value for f in found] == ["185-TB/ĐTN"]
+    assert found[0].proposal.units.value == ("group:khoi-tai-chinh",)
+    assert found[0].proposal.reading.deadline.value == datetime(2023, 8, 21, 17, 0)
