@@ -312,7 +312,9 @@ def test_download_headers() -> None:
     assert headers["Content-Security-Policy"].startswith("sandbox")
     assert dict(download_headers("x.svg"))["Content-Type"] == "application/octet-stream"
     assert dict(download_headers("anh.jpg"))["Content-Type"] == "image/jpeg"
-    assert '"' not in dict(download_headers('a"\r\nb.pdf'))["Content-Disposition"][22:-60]
+    hostile = dict(download_headers('a"\r\nb.pdf; x=1'))["Content-Disposition"]
+    assert hostile.count('"') == 2 and "\r" not in hostile and "\n" not in hostile
+    assert hostile.endswith("filename*=UTF-8''a%22b.pdf%3B%20x%3D1")
 
 
 def test_files_stored_by_an_earlier_version_are_renamed_once(tmp_path: Path) -> None:
