@@ -91,8 +91,14 @@ def read_authentication_results(values: Sequence[object]) -> tuple[AuthResults, 
         text = strip_comments(str(value)[:AUTH_HEADER_CHARS])
         pieces = text.split(";")
         head = pieces[0].split()
+        if head and "=" in head[0]:
+            # No authserv-id (Microsoft 365 writes "spf=pass ...; dkim=...; dmarc=..."): the
+            # first piece is a result already.
+            head = []
+        else:
+            pieces = pieces[1:]
         results = []
-        for piece in pieces[1:MAX_RESULTS + 1]:
+        for piece in pieces[:MAX_RESULTS]:
             m = _METHOD.match(piece)
             if m is None:
                 continue

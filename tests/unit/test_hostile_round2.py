@@ -221,6 +221,16 @@ def test_authserv_id_picks_the_offices_own_header() -> None:
     assert authentication_verdict(headers, "x@c.b.gov.vn") == "pass"
 
 
+def test_a_header_without_authserv_id_is_read_whole() -> None:
+    # Microsoft 365 leaves the authserv-id out: its first result must still count.
+    [header] = read_authentication_results([
+        "spf=fail (sender IP is 192.0.2.1) smtp.mailfrom=evil.example; dkim=none (message not "
+        "signed) header.d=none;dmarc=none action=none header.from=stp.example.gov.vn"])
+    assert header.authserv_id == ""
+    assert header.results[0] == ("spf", "fail", "evil.example")
+    assert authentication_verdict([header], ROSTER) == "fail"
+
+
 @pytest.mark.parametrize(("domain", "org"), [
     ("mail.stp.hanoi.gov.vn", "hanoi.gov.vn"), ("example.gov.vn", "example.gov.vn"),
     ("mx.google.com", "google.com"), ("a.b.co.uk", "b.co.uk"), ("vn", "vn"),
