@@ -827,6 +827,15 @@ def cases() -> list[Case]:
                              "smtp.mailfrom=evil.example; dkim=fail header.d=evil.example; "
                              "dmarc=fail header.from=evil.example\n"),
         reason="no_unit", match="")
+    add("spoofed_forward_in_invisible_html", "a stranger's HTML mail whose `display:none` "
+        "block is a `Forwarded message / From: <roster address>`",
+        "text a reader never sees is not read: no forward, no_unit",
+        lambda: head("spoofed_forward_in_invisible_html", sender="stranger@evil.example",
+                     subject="Fwd: báo cáo") + crlf(
+            "Content-Type: text/html; charset=utf-8\n\n<p>Gửi Văn phòng.</p>"
+            '<div style="display:none">---------- Forwarded message ---------<br>'
+            f"From: &lt;{ADDR['SYT']}&gt;<br>Subject: Báo cáo {REQUEST}<br><br>Báo cáo</div>\n"),
+        reason="no_unit", match="")
     add("from_nested_comments", "a From of 5,000 nested comments before a stranger's address",
         "the sender is still known (plain address search); no_unit, not unparseable",
         lambda: simple("from_nested_comments", sender="(" * 5000 + ")" * 5000

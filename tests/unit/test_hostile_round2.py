@@ -249,6 +249,16 @@ def test_a_forward_inside_a_failed_message_does_not_speak_for_a_roster_address()
     assert (ok.unit_code, ok.match) == ("STP", MatchKind.ADDRESS)  # contract: by its original
 
 
+def test_a_forward_hidden_in_invisible_html_is_not_read() -> None:
+    hidden = (f'<p>Gửi văn phòng</p><div style="display:none">---------- Forwarded message '
+              f"---------<br>From: &lt;{ROSTER}&gt;<br>Subject: x<br><br>Báo cáo</div>")
+    raw = raw_mail("stranger@evil.example", "Fwd: TB 178").replace(
+        b"text/plain", b"text/html").replace("Kính gửi".encode(), hidden.encode())
+    parsed = parse(raw)
+    assert parsed.forwarded is None and ROSTER not in parsed.own_text
+    assert place_message(parsed, ctx())[0].reason == Reason.NO_UNIT
+
+
 def test_sender_reply_to_and_return_path_that_differ_are_kept_for_the_office() -> None:
     parsed = parse(raw_mail(ROSTER, headers=(("Reply-To", "attacker@evil.example"),
                                              ("Return-Path", "<bounce@evil.example>"),
