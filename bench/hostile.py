@@ -4,12 +4,14 @@ Run: `.venv/bin/python bench/hostile.py [--only NAME]`. For each shape, one mess
 three sizes and taken through what a run does with it (`ingest.boundary.parse_safely`, then
 `place_safely` against a 300-unit roster, then a thumbnail for the image shapes), each in a
 forked copy of this process under the default limits. Printed: wall time and the process's
-peak resident memory (VmHWM, reset before the message; the interpreter and libraries are about
-60 MB of it).
+peak resident memory (VmHWM, reset before the message, so the interpreter and libraries count
+too), best of REPEATS runs.
 
-Targets: each step costs at most 5x the one before (4x the input: linear with room for noise;
-times under FLOOR_SECONDS count as FLOOR_SECONDS, the timer's noise on a shared machine); no
-message takes more than 10 s or 300 MiB. Exits 0 when every target is met, 1 when one is not.
+Targets: each step costs at most 5x the CPU time of the one before (4x the input: linear with
+room for noise; times under FLOOR_SECONDS count as FLOOR_SECONDS); no message takes more than
+10 s of wall time or 300 MiB. CPU time decides the steps because wall time on a shared machine
+swings with its load; the best of REPEATS runs counts. Exits 0 when every target is met, 1 when
+one is not.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ MAX_STEP = 5.0
 MAX_SECONDS = 10.0
 MAX_MIB = 300.0
 FLOOR_SECONDS = 0.05
+REPEATS = 3  # the best time of these counts (a shared machine's noise), the highest memory
 AT = datetime(2023, 8, 11, 3, tzinfo=UTC)
 HEAD = ("From: Someone <someone@example.net>\r\nTo: vp@example.gov.vn\r\n"
         "Subject: {subject}\r\nDate: Fri, 11 Aug 2023 09:30:00 +0700\r\n"
@@ -221,25 +224,28 @@ def _reset_peak() -> None:
         pass
 
 
-def _measure_here(name: str, scale: int, ctx: MatchContext) -> tuple[float, float, int]:
-    """(seconds, peak MiB, input bytes) of one shape at one scale, in this process."""
+Figures = tuple[float, float, float, int]  # CPU seconds, wall seconds, peak MiB, input bytes
+
+
+def _measure_here(name: str, scale: int, ctx: MatchContext) -> Figures:
+    """The figures of one shape at one scale, in this process."""
     if name in IMAGES:
         path = IMAGES[name](scale)
         size = path.stat().st_size
         _reset_peak()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         draw_thumbnail(path)
     else:
         raw = MESSAGES[name](scale)
         size = len(raw)
         _reset_peak()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         parsed = parse_safely(lambda *a: "", "bench", raw, "<bench@hostile.example>", AT)
         place_safely(parsed, ctx)
-    return time.perf_counter() - started, _peak_mib(), size
+    return (time.process_time() - cpu, time.perf_counter() - started, _peak_mib(), size)
 
 
-def measure(name: str, scale: int, ctx: MatchContext) -> tuple[float, float, int]:
+def measure(name: str, scale: int, ctx: MatchContext) -> Figures:
     """`_measure_here` in a forked copy, so that each figure starts from the same process."""
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -254,8 +260,8 @@ def measure(name: str, scale: int, ctx: MatchContext) -> tuple[float, float, int
     with os.fdopen(read_end, "rb") as fh:
         text = fh.read().decode()
     os.waitpid(pid, 0)
-    seconds, mib, size = (float(x) for x in text.strip("()").split(","))
-    return seconds, mib, int(size)
+    cpu, wall, mib, size = (float(x) for x in text.strip("()").split(","))
+    return cpu, wall, mib, int(size)
 
 
 def main() -> int:
@@ -265,19 +271,22 @@ def main() -> int:
     ctx = roster()
     names = [n for n in [*MESSAGES, *IMAGES] if not args.only or n == args.only]
     ok = True
-    print(f"{'shape':24} {'scale':>5} {'bytes':>10} {'seconds':>8} {'step':>6} {'peak MiB':>9}")
+    print(f"{'shape':26} {'scale':>5} {'bytes':>10} {'CPU s':>7} {'step':>5} {'wall s':>7} "
+          f"{'peak MiB':>8}")
     for name in names:
         before = 0.0
         for scale in SCALES:
-            seconds, mib, size = measure(name, scale, ctx)
-            step = max(seconds, FLOOR_SECONDS) / max(before, FLOOR_SECONDS) if before else 1.0
-            bad = step > MAX_STEP or seconds > MAX_SECONDS or mib > MAX_MIB
+            runs = [measure(name, scale, ctx) for _ in range(REPEATS)]
+            cpu, wall = min(r[0] for r in runs), min(r[1] for r in runs)
+            mib, size = max(r[2] for r in runs), runs[0][3]
+            step = max(cpu, FLOOR_SECONDS) / max(before, FLOOR_SECONDS) if before else 1.0
+            bad = step > MAX_STEP or wall > MAX_SECONDS or mib > MAX_MIB
             ok = ok and not bad
-            print(f"{name:24} {scale:>4}x {size:>10,} {seconds:>8.3f} {step:>6.1f} {mib:>9.1f}"
-                  f"{'  <- over target' if bad else ''}")
-            before = seconds
-    print(f"targets: each step <= {MAX_STEP:g}x (times under {FLOOR_SECONDS} s count as "
-          f"{FLOOR_SECONDS} s), <= {MAX_SECONDS:g} s and <= {MAX_MIB:g} MiB per message: "
+            print(f"{name:26} {scale:>4}x {size:>10,} {cpu:>7.3f} {step:>5.1f} {wall:>7.3f} "
+                  f"{mib:>8.1f}{'  <- over target' if bad else ''}")
+            before = cpu
+    print(f"targets: each step <= {MAX_STEP:g}x the CPU time before (under {FLOOR_SECONDS} s "
+          f"counts as {FLOOR_SECONDS} s), <= {MAX_SECONDS:g} s and <= {MAX_MIB:g} MiB per message: "
           + ("met" if ok else "NOT met"))
     return 0 if ok else 1
 
