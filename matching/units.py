@@ -68,12 +68,13 @@ def _claims_a_unit(parsed: ParsedMessage, ctx: MatchContext) -> bool:
                for a in (parsed.sender, original, *parsed.written_addresses))
 
 
-def _without_addresses(name: str, addresses: tuple[str, ...]) -> str:
-    """A display name without the addresses written in it: an address is not a unit's name."""
-    lowered = name.lower()
-    for address in addresses:
-        lowered = lowered.replace(address, " ")
-    return lowered if addresses else name
+_ADDRESS_LIKE = re.compile(r"[^\s<>\"'()]*@[^\s<>\"'()]*")
+
+
+def _without_addresses(name: str) -> str:
+    """A display name without the addresses written in it: an address is not a unit's name
+    ("doan.stp@x.vn" <attacker@evil> must not be read as naming STP)."""
+    return _ADDRESS_LIKE.sub(" ", name[:1000]) if "@" in name else name
 
 
 def fields(parsed: ParsedMessage, ctx: MatchContext) -> list[str]:
@@ -83,15 +84,14 @@ def fields(parsed: ParsedMessage, ctx: MatchContext) -> list[str]:
     """
     original = effective_original(parsed, ctx)
     if original is not None:
-        texts = [original.sender_name, original.subject,
+        texts = [_without_addresses(original.sender_name), original.subject,
                  " ".join(a.filename for a in parsed.attachments),
                  f"{parsed.own_text}\n{original.text}",
                  " ".join(a.text for a in parsed.attachments)]
     elif parsed.forwarded is not None:  # the office's notice, forwarded back
         texts = [parsed.sender_name, parsed.subject, "", parsed.own_text, ""]
     else:
-        texts = [_without_addresses(parsed.sender_name, parsed.written_addresses),
-                 parsed.subject,
+        texts = [_without_addresses(parsed.sender_name), parsed.subject,
                  " ".join(a.filename for a in parsed.attachments), parsed.own_text,
                  " ".join(a.text for a in parsed.attachments)]
     return [ctx.fold(t) for t in texts]

@@ -187,6 +187,16 @@ def test_a_roster_address_outside_the_one_mailbox_does_not_count(sender: str) ->
     assert pl.flags  # the office sees why
 
 
+def test_a_roster_address_as_a_forwarded_originals_display_name_names_no_unit() -> None:
+    raw = (b"From: stranger@evil.example\r\nSubject: Fwd: TB 178\r\nMessage-ID: <f@x>\r\n"
+           b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+           b"Content-Type: text/plain\r\n\r\nxem\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n"
+           + f'From: "{ROSTER}" <attacker@evil.example>\r\nSubject: TB 178\r\n\r\nx\r\n'.encode()
+           + b"--b--\r\n")
+    [pl] = place(raw)
+    assert (pl.unit_code, pl.reason) == (None, Reason.NO_UNIT)
+
+
 def test_the_plain_roster_address_still_counts() -> None:
     [pl] = place(raw_mail(f"Đoàn STP <{ROSTER}>", headers=(
         ("Authentication-Results", "mx.x.vn; spf=fail smtp.mailfrom=stp.example.gov.vn; "
