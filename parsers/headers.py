@@ -158,8 +158,10 @@ def read_from(values: Sequence[object], *, written: bool = True) -> FromField:
         return FromField(written=_written(raws, "") if written else ())
     name, addr = mailboxes[0]
     address = clean_line(addr, ADDRESS_CHARS).replace(" ", "").lower()
+    # Two From headers are two claims, even when one of them names no address.
+    count = max(len(mailboxes), len(values))
     return FromField(clean_line(decode_encoded_words(name), NAME_CHARS) if name else "",
-                     address, len(mailboxes), _written(raws, address) if written else ())
+                     address, count, _written(raws, address) if written else ())
 
 
 def _written(raws: list[str], own: str) -> tuple[str, ...]:

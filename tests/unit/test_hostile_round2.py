@@ -197,6 +197,13 @@ def test_a_roster_address_as_a_forwarded_originals_display_name_names_no_unit() 
     assert (pl.unit_code, pl.reason) == (None, Reason.NO_UNIT)
 
 
+def test_two_from_headers_are_two_claims() -> None:
+    raw = raw_mail("Nobody", headers=(("From", ROSTER),))
+    parsed = parse(raw)
+    assert (parsed.sender, parsed.from_mailboxes) == (ROSTER, 2)
+    assert place_message(parsed, ctx())[0].reason == Reason.NO_UNIT
+
+
 def test_the_plain_roster_address_still_counts() -> None:
     [pl] = place(raw_mail(f"Đoàn STP <{ROSTER}>", headers=(
         ("Authentication-Results", "mx.x.vn; spf=fail smtp.mailfrom=stp.example.gov.vn; "
