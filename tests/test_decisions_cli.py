@@ -223,3 +223,13 @@ def test_the_sentences_are_english_with_language_en(
     assert out.splitlines()[1].split(" | ")[1] == "excuse"
     code, _, err = cli(office, capsys, "undo", "9")
     assert code == 2 and "There is no decision 9." in err and "Nothing was changed." in err
+
+
+def test_the_version_is_the_one_pyproject_states(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((Path(run.__file__).parent / "pyproject.toml").read_text("utf-8"))
+    with pytest.raises(SystemExit) as stopped:
+        run.main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"mailtally {pyproject['project']['version']}\n"
