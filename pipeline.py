@@ -27,11 +27,18 @@ from ingest.errors import SourceError, StorageError
 from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import Store, StoredMessage
 from matching.evidence import evidence_kinds
-from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
+from matching.placement import (
+    NEEDS_PERSON,
+    OPEN_AFTER_DEADLINE,
+    MatchContext,
+    Override,
+    Placement,
+    place_message,
+)
 from matching.records import placement_from_json, placement_to_json
 from outputs.health import HealthWarning, health_warnings
-from outputs.status import PlacedMessage, StatusRow, compute_status
-from outputs.tables import LedgerRow, counted_files
+from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
+from outputs.tables import LedgerRow, command_for, counted_files
 from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
 from parsers.message import parse_message
 from parsers.records import PARSER_VERSION, ParsedMessage, from_json, to_json
@@ -236,7 +243,7 @@ def match_context(settings: Settings, store: Store) -> MatchContext:
     )
 
 
-PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is then redone
+PLACEMENT_VERSION = 4  # bump when matching changes: every cached placement is then redone
 
 
 def placement_basis(settings: Settings, ctx: MatchContext) -> str:
@@ -322,6 +329,7 @@ def status_all(settings: Settings, store: Store, parsed: list[ParsedMessage],
         ))
     excuses = store.excuses()
     extensions = store.extensions()
+    bounced = unit_bounces(placements, by_key)
     rows = []
     for request in settings.requests:
         for unit in settings.units:
@@ -332,16 +340,16 @@ def status_all(settings: Settings, store: Store, parsed: list[ParsedMessage],
                 request, unit, placed.get((request.id, unit.code), []), now,
                 excuse=excuses.get((unit.code, request.id)),
                 extended_until=ext[0] if ext else None,
+                extension_reason=ext[1] if ext else "",
+                bounces=bounces_for(request, bounced.get(unit.code, ()), OPEN_AFTER_DEADLINE),
             ))
     return rows
 
 
 def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Path, ...]:
-    """status → outputs: report.csv, messages.csv, report.xlsx, report.html."""
+    """status → outputs: report.csv, messages.csv, scorecard.csv, report.xlsx, report.html."""
     from outputs.html import PageInputs, write_report_html
-    from outputs.summary import summary_rows
-    from outputs.tables import message_rows, report_rows
-    from outputs.writers import write_messages_csv, write_report_csv, write_xlsx
+    from outputs.writers import TableInputs, write_tables
 
     tz = settings.timezone
     out = settings.output_dir
@@ -350,13 +358,11 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
     by_key = {p.message_key: p for p in snap.parsed}
     ledger = [LedgerRow(by_key[pl.message_key], pl, snap.evidence[pl.message_key])
               for pl in placements]
-    report = report_rows(rows, tz)
-    summary_columns, summary = summary_rows(settings.requests, rows, settings.language)
+    command = command_for(settings.config_path)
 
     def tables() -> None:
-        write_report_csv(out / "report.csv", report)
-        write_messages_csv(out / "messages.csv", message_rows(ledger, tz))
-        write_xlsx(out / "report.xlsx", report, summary, summary_columns)
+        write_tables(out, TableInputs(settings.language, tz, settings.requests, settings.units,
+                                      rows, ledger, command))
 
     thumbnails = Thumbnails(store)
     placed_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -369,8 +375,9 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
         warnings=[w.text(settings.language) for w in warnings_now(settings, store, now)],
         roster={u.code: u.emails for u in settings.units}, thumbnail=thumbnails,
+        command=command,
     )
-    wait = beside(tables, "report.csv, messages.csv, report.xlsx")
+    wait = beside(tables, "report.csv, messages.csv, scorecard.csv, report.xlsx")
     try:
         write_report_html(out / "report.html", page, before_rename=wait)
     finally:
@@ -497,7 +504,7 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
-OUTPUT_NAMES = ("report.csv", "messages.csv", "report.xlsx", "report.html")
+OUTPUT_NAMES = ("report.csv", "messages.csv", "scorecard.csv", "report.xlsx", "report.html")
 
 
 def warnings_now(settings: Settings, store: Store, now: datetime) -> list[HealthWarning]:

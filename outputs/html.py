@@ -21,10 +21,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.model import Request
-from matching.placement import NEEDS_PERSON, Reason
+from matching.placement import NEEDS_PERSON
 from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
 from outputs.status import StatusRow
-from outputs.tables import LedgerRow, counted_files, local_iso
+from outputs.tables import LedgerRow, counted_files, fix_commands, local_iso
 from parsers.records import Attachment, ParsedMessage
 
 log = logging.getLogger("mailtally.outputs")
@@ -223,7 +223,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 p.problem, *p.notes,
                 pick(LABELS, "unverified", lang) if p.auth == "fail" else ""])),
             "eml": _eml_href(inputs, p.message_key),
-            "fixes": _fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
+            "fixes": fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
                                    pl.candidates),
         }
         (needs if pl.reason in NEEDS_PERSON else aside).append(entry)
@@ -243,15 +243,6 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
 
 def _iso_local(value: str | None, tz: ZoneInfo) -> str:
     return local_iso(datetime.fromisoformat(value), tz) if value else ""
-
-
-def _fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
-                  candidates: tuple[str, ...]) -> list[str]:
-    if reason == Reason.AMBIGUOUS_UNIT:
-        return [f"{cmd} assign {key} {c}" for c in candidates]
-    if reason == Reason.NO_REQUEST and unit:
-        return [f"{cmd} assign {key} {unit} MÃ_VĂN_BẢN"]
-    return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
 
 
 def _short(value: datetime | None, tz: ZoneInfo) -> str:
