@@ -10,7 +10,6 @@ import argparse
 import logging
 import os
 import sys
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -128,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     lang = _language()
     try:
         if args.command == "demo":
-            settings = load_config(demo_settings_path())
-            base = Path.cwd() / "demo"
-            settings = replace(settings, data_dir=base / "data", output_dir=base / "out")
+            from config.sample import write_demo_settings
+
+            settings = load_config(write_demo_settings(Path.cwd() / "demo"))
         else:
             settings = load_config(args.config or default_config_path())
         lang = _language(settings)

@@ -170,6 +170,7 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from outputs.writers import output_file
 
@@ -185,7 +186,7 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
         ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0  # as many pages down as needed
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

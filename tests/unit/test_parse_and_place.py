@@ -257,3 +257,35 @@ def test_a_record_is_cached_as_asdict_would_give_it() -> None:
         if record.forwarded is not None:
             expected["forwarded"]["date"] = record.forwarded.date.isoformat()  # type: ignore[union-attr]
         assert json.dumps(to_json(record), sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "messages"
+
+
+@pytest.mark.parametrize(
+    ("raw_path", "failed"),
+    [
+        (DEMO_INBOX / "13_bounce_stnmt_mailbox_full.eml", ("doanthanhnien@stnmt.example.gov.vn",)),
+        (CORPUS / "092_bounce-qmail-failure-notice-quotes-notice-178.eml",
+         ("doan.sngv@sngv.example.gov.vn",)),
+    ],
+)
+def test_a_bounce_names_the_recipients_it_could_not_reach(raw_path: Path,
+                                                        failed: tuple[str, ...]) -> None:
+    parsed = parse(raw_path.read_bytes())
+    assert parsed.bounce
+    assert parsed.failed_recipients == failed
+
+
+def test_a_bounce_from_a_units_address_carries_that_unit() -> None:
+    raw = build("MAILER-DAEMON@mx.x.vn", "Undelivered Mail Returned to Sender", "failed",
+                X_Failed_Recipients="Doan@STP.example.vn")
+    parsed = parse(raw)
+    assert parsed.failed_recipients == ("doan@stp.example.vn",)
+    (placement,) = place_message(parsed, ctx())
+    assert (placement.reason, placement.unit_code, placement.request_id) == (
+        Reason.BOUNCE, "STP", None)
+    stranger = parse(build("MAILER-DAEMON@mx.x.vn", "Undelivered", "failed",
+                           X_Failed_Recipients="someone@else.vn"))
+    (placement,) = place_message(stranger, ctx())
+    assert (placement.reason, placement.unit_code) == (Reason.BOUNCE, None)
