@@ -33,7 +33,7 @@ THUMB_PX = 160
 MAX_THUMB_SOURCE_PIXELS = 64_000_000  # bigger photos are named, not drawn (memory)
 THUMBS_PER_UNIT = 4  # drawn per unit and request; the others are listed by name (page size)
 SHARED = ("on_time", "late", "incomplete", "missing", "pending")  # the shares (excused left out)
-_THUMB_EXT = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"}
+_THUMB_EXT = {"jpg", "jpeg", "jfif", "png", "gif", "webp", "bmp", "tif", "tiff"}
 
 
 @dataclass(frozen=True, slots=True)

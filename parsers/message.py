@@ -48,6 +48,7 @@ from parsers.text import (
     html_to_text,
     split_inline_forward,
 )
+from parsers.tnef import is_tnef, tnef_files
 
 log = logging.getLogger("mailtally.parse")
 
@@ -183,14 +184,27 @@ def _read_text(part: Message, walk: _Walk, *, html: bool) -> None:
 
 
 def _add_file(part: Message, walk: _Walk, ctype: str, disposition: str, filename: str) -> None:
-    budget = walk.budget
-    limits = budget.limits
     data = _payload(part)
     inline = disposition == "inline" or (disposition != "attachment" and not filename)
     if not filename:
         cid = clean_line(raw_header(part.get("Content-ID")), 200).strip("<> ")
         ext = extension("", ctype)
         filename = clean_line(f"{cid or 'part'}{'.' + ext if ext else ''}", FILENAME_CHARS)
+    if is_tnef(filename, ctype):
+        inner = tnef_files(data, walk.budget.limits.max_parts)
+        if inner is not None:
+            # Outlook's winmail.dat: the files inside are the message's own (contract).
+            for name, content in inner:
+                _add_bytes(walk, content, "application/octet-stream",
+                           clean_line(name, FILENAME_CHARS) or "winmail-part", inline=False)
+            return
+        walk.budget.note(f"attachment {filename}: an Outlook TNEF file that could not be read")
+    _add_bytes(walk, data, ctype, filename, inline=inline)
+
+
+def _add_bytes(walk: _Walk, data: bytes, ctype: str, filename: str, *, inline: bool) -> None:
+    budget = walk.budget
+    limits = budget.limits
     ext = extension(filename, ctype)
     inner_names = zip_names(data) if ext == "zip" else ()
     kinds = attachment_kinds(filename, ctype, len(data), inline=inline, inner_names=inner_names)
