@@ -15,6 +15,8 @@ from pathlib import Path
 from config.model import Settings
 from ingest.errors import SourceError
 from ingest.store import Store
+from matching.lookup import Lookup, find_message_key, find_request, find_unit
+from outputs.tables import local_short
 from run import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, parse_local_datetime, say
 
 log = logging.getLogger("mailtally")
@@ -64,26 +66,65 @@ def _rebuild_if_free(settings: Settings) -> None:
         _out(say("outputs_later", settings.language))
 
 
-def _resolve_key(store: Store, key: str, lang: str) -> str | None:
-    rows = store.db.execute("SELECT message_key FROM messages WHERE message_key LIKE ?",
-                            (key.lower() + "%",)).fetchall()
-    if len(rows) == 1:
-        return str(rows[0][0])
-    _err(say("ambiguous_key" if rows else "no_message", lang, key=key))
-    return None
-
-
-def _check_unit(settings: Settings, code: str) -> bool:
-    if any(u.code == code for u in settings.units):
+def _has_store(settings: Settings) -> bool:
+    """An office decision needs the store a run made: a wrong --config must not create an
+    empty one."""
+    if (settings.data_dir / "mailtally.db").is_file():
         return True
-    _err(say("no_unit", settings.language, code=code, file="units.csv"))
+    _err(say("no_store", settings.language, path=settings.data_dir, config=settings.config_path))
     return False
 
 
-def _check_request(settings: Settings, rid: str) -> bool:
-    if any(r.id == rid for r in settings.requests):
+def _refuse(settings: Settings, missing: str, found: Lookup, typed: str,
+            names: dict[str, str] | None = None) -> None:
+    """Say what was not found, with the closest matches, and that nothing changed."""
+    lang = settings.language
+    shown = ", ".join(f"{c} ({names[c]})" if names and c in names else c for c in found.closest)
+    if found.ambiguous:
+        _err(say("ambiguous_arg", lang, value=typed, names=shown))
+        return
+    lines = [missing]
+    if shown:
+        lines.append(say("closest", lang, names=shown))
+    lines.append(say("nothing_changed", lang))
+    _err(" ".join(lines))
+
+
+def _resolve_key(settings: Settings, store: Store, typed: str) -> str | None:
+    keys = [str(r[0]) for r in store.db.execute("SELECT message_key FROM messages")]
+    found = find_message_key(typed, keys)
+    if found.value is None:
+        lang = settings.language
+        if found.ambiguous:
+            _err(say("ambiguous_key", lang, key=typed))
+        else:
+            _refuse(settings, say("no_message", lang, key=typed), found, typed)
+    return found.value
+
+
+def _unit(settings: Settings, typed: str) -> str | None:
+    found = find_unit(typed, settings.units)
+    if found.value is None:
+        _refuse(settings, say("no_unit", settings.language, code=typed, file="units.csv"), found,
+                typed, {u.code: u.name for u in settings.units})
+    return found.value
+
+
+def _request(settings: Settings, typed: str) -> str | None:
+    found = find_request(typed, settings.requests)
+    if found.value is None:
+        _refuse(settings, say("no_request", settings.language, rid=typed, file="requests.toml"),
+                found, typed)
+    return found.value
+
+
+def _expected(settings: Settings, unit_code: str, request_id: str) -> bool:
+    """Whether the request expects the unit (an excuse or extension makes sense only then)."""
+    request = next(r for r in settings.requests if r.id == request_id)
+    unit = next(u for u in settings.units if u.code == unit_code)
+    if request.expects(unit):
         return True
-    _err(say("no_request", settings.language, rid=rid, file="requests.toml"))
+    _err(say("not_expected", settings.language, rid=request_id, unit=unit_code))
     return False
 
 
@@ -91,30 +132,36 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
     from pipeline import parsed_message
 
     lang = settings.language
+    if not _has_store(settings):
+        return EXIT_CONFIG
+    if not args.ignore and not args.unit_code:
+        _err("assign MESSAGE_KEY UNIT_CODE [REQUEST_ID] | assign MESSAGE_KEY --ignore")
+        return EXIT_CONFIG
+    unit = request = None
+    if not args.ignore:
+        unit = _unit(settings, args.unit_code)
+        if unit is None:
+            return EXIT_CONFIG
+        if args.request_id:
+            request = _request(settings, args.request_id)
+            if request is None:
+                return EXIT_CONFIG
     store = Store(settings.data_dir)
     try:
-        key = _resolve_key(store, args.message_key, lang)
+        key = _resolve_key(settings, store, args.message_key)
         if key is None:
             return EXIT_CONFIG
-        if args.ignore:
+        if args.ignore or unit is None:
             store.set_override(key, None, None, ignore=True)
             _out(say("ignored", lang, key=key))
         else:
-            if not args.unit_code:
-                _err("assign MESSAGE_KEY UNIT_CODE [REQUEST_ID] | assign MESSAGE_KEY --ignore")
-                return EXIT_CONFIG
-            if not _check_unit(settings, args.unit_code):
-                return EXIT_CONFIG
-            if args.request_id and not _check_request(settings, args.request_id):
-                return EXIT_CONFIG
-            store.set_override(key, args.unit_code, args.request_id, ignore=False)
+            store.set_override(key, unit, request, ignore=False)
             parsed = parsed_message(store, key, limits=settings.limits)
             address = parsed.author if parsed else ""
             if address and address not in settings.own_addresses:
-                store.learn(address, args.unit_code, key)
-            _out(say("assigned", lang, key=key, unit=args.unit_code,
-                     req=f" / {args.request_id}" if args.request_id else "",
-                     addr=address or "-"))
+                store.learn(address, unit, key)
+            _out(say("assigned", lang, key=key, unit=unit,
+                     req=f" / {request}" if request else "", addr=address or "-"))
     finally:
         store.close()
     _rebuild_if_free(settings)
@@ -122,6 +169,8 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_unlearn(settings: Settings, args: argparse.Namespace) -> int:
+    if not _has_store(settings):
+        return EXIT_CONFIG
     store = Store(settings.data_dir)
     try:
         forgotten = store.unlearn(args.address)
@@ -133,34 +182,54 @@ def cmd_unlearn(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _unit_and_request(settings: Settings, args: argparse.Namespace) -> tuple[str, str] | None:
+    """The unit and request a decision is about, resolved, expected, with a store to keep it."""
+    unit = _unit(settings, args.unit_code)
+    request = _request(settings, args.request_id) if unit else None
+    if unit is None or request is None or not _expected(settings, unit, request):
+        return None
+    if not _has_store(settings):
+        return None
+    return unit, request
+
+
 def cmd_excuse(settings: Settings, args: argparse.Namespace) -> int:
-    if not (_check_unit(settings, args.unit_code) and _check_request(settings, args.request_id)):
+    found = _unit_and_request(settings, args)
+    if found is None:
         return EXIT_CONFIG
+    unit, rid = found
     store = Store(settings.data_dir)
     try:
-        store.set_excuse(args.unit_code, args.request_id, args.reason)
+        store.set_excuse(unit, rid, args.reason)
     finally:
         store.close()
-    _out(say("excused", settings.language, unit=args.unit_code, rid=args.request_id))
+    _out(say("excused", settings.language, unit=unit, rid=rid))
     _rebuild_if_free(settings)
     return EXIT_OK
 
 
 def cmd_extend(settings: Settings, args: argparse.Namespace) -> int:
-    if not (_check_unit(settings, args.unit_code) and _check_request(settings, args.request_id)):
+    lang = settings.language
+    found = _unit_and_request(settings, args)
+    if found is None:
         return EXIT_CONFIG
+    unit, rid = found
     try:
         until = parse_local_datetime(args.until, settings.timezone)
     except ValueError:
-        _err(say("bad_datetime", settings.language, value=args.until))
+        _err(say("bad_datetime", lang, value=args.until))
+        return EXIT_CONFIG
+    deadline = next(r.deadline for r in settings.requests if r.id == rid)
+    if until <= deadline:
+        _err(say("extend_not_later", lang, until=local_short(until, settings.timezone), rid=rid,
+                 deadline=local_short(deadline, settings.timezone)))
         return EXIT_CONFIG
     store = Store(settings.data_dir)
     try:
-        store.set_extension(args.unit_code, args.request_id, until, args.reason)
+        store.set_extension(unit, rid, until, args.reason)
     finally:
         store.close()
-    _out(say("extended", settings.language, unit=args.unit_code, rid=args.request_id,
-             until=until.isoformat(timespec="minutes")))
+    _out(say("extended", lang, unit=unit, rid=rid, until=local_short(until, settings.timezone)))
     _rebuild_if_free(settings)
     return EXIT_OK
 

@@ -27,8 +27,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "Done: {messages} messages stored, {placed} placed, {needs} need a person."),
     "report_at": ("Báo cáo: {path}", "Report: {path}"),
     "no_message": ("Không có thư nào mã {key}.", "No message has the key {key}."),
-    "ambiguous_key": ("Mã {key} khớp nhiều thư; hãy gõ thêm ký tự.",
-                      "The key {key} matches several messages; type more of it."),
+    "ambiguous_key": ("Mã {key} khớp nhiều thư; hãy gõ thêm ký tự. Không thay đổi gì.",
+                      "The key {key} matches several messages; type more of it. Nothing was "
+                      "changed."),
     "no_unit": ("Không có đơn vị mã {code} trong {file}.",
                 "No unit has the code {code} in {file}."),
     "no_request": ("Không có văn bản mã {rid} trong {file}.",
@@ -41,8 +42,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "Saved: {unit}'s deadline for {rid} is {until}."),
     "unlearned": ("Đã bỏ ghi nhớ địa chỉ {addr}.", "{addr} is forgotten."),
     "not_learned": ("Địa chỉ {addr} chưa được ghi nhớ.", "{addr} was not remembered."),
-    "bad_datetime": ("Ngày giờ không hợp lệ: {value} (ví dụ 2023-08-12T17:00)",
-                     "Not a valid date and time: {value} (e.g. 2023-08-12T17:00)"),
+    "bad_datetime": ("Ngày giờ không hợp lệ: {value} (ví dụ 14/08/2023 17:00, 17g00 14/8/2023, "
+                     "14/08/2023 hoặc 2023-08-14T17:00). Không thay đổi gì.",
+                     "Not a valid date and time: {value} (e.g. 14/08/2023 17:00, 17g00 14/8/2023, "
+                     "14/08/2023 or 2023-08-14T17:00). Nothing was changed."),
+    "closest": ("Gần nhất: {names}.", "Closest: {names}."),
+    "ambiguous_arg": ("{value} khớp nhiều mục: {names}. Hãy gõ đầy đủ hơn. Không thay đổi gì.",
+                      "{value} matches several: {names}. Type more of it. Nothing was changed."),
+    "nothing_changed": ("Không thay đổi gì.", "Nothing was changed."),
+    "no_store": ("Chưa có dữ liệu trong {path} (theo {config}). Kiểm tra lại --config, hoặc chạy "
+                 "`mailtally once` trước nếu đây là lần đầu. Không thay đổi gì.",
+                 "There is no store in {path} (from {config}). Check --config, or run "
+                 "`mailtally once` first if this is the first time. Nothing was changed."),
+    "extend_not_later": ("Hạn mới {until} không sau hạn chung của {rid} ({deadline}): gia hạn "
+                         "phải sau hạn đó. Không thay đổi gì.",
+                         "The new deadline {until} is not after {rid}'s own ({deadline}): an "
+                         "extension must be later. Nothing was changed."),
+    "not_expected": ("Văn bản {rid} không yêu cầu {unit} nộp báo cáo (xem `units` của văn bản "
+                     "trong requests.toml). Không thay đổi gì.",
+                     "{rid} does not expect a report from {unit} (see the request's `units` in "
+                     "requests.toml). Nothing was changed."),
     "outputs_later": ("Báo cáo sẽ được cập nhật ở lần chạy tới.",
                       "The report will be updated on the next run."),
     "backed_up": ("Đã sao lưu {messages} thư vào {dest}: {copied} tệp mới ({size} MB), {kept} "
@@ -91,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extend", help="gia hạn cho một đơn vị")
     p.add_argument("unit_code")
     p.add_argument("request_id")
-    p.add_argument("--until", required=True, help="ví dụ 2023-08-12T17:00")
+    p.add_argument("--until", required=True,
+                   help="ví dụ 14/08/2023 17:00, 17g00 14/8/2023, hoặc 14/08/2023 (hết ngày đó)")
     p.add_argument("--reason", default="")
     sub.add_parser("check", help="kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
     p = sub.add_parser("backup", help="sao lưu thư mục dữ liệu (chỉ chép phần mới)")
@@ -100,9 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(*, verbose: bool) -> None:
+# The office's decisions: a confirmation in words is the whole answer (no log lines after it).
+QUIET_COMMANDS = frozenset({"assign", "unlearn", "excuse", "extend", "accept", "undo"})
+
+
+def _setup_logging(*, verbose: bool, quiet: bool = False) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
@@ -123,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline import LockBusyError
 
     args = build_parser().parse_args(argv)
-    _setup_logging(verbose=args.verbose)
+    _setup_logging(verbose=args.verbose, quiet=args.command in QUIET_COMMANDS)
     lang = _language()
     try:
         if args.command == "demo":
@@ -152,14 +176,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def parse_local_datetime(value: str, tz: object) -> datetime:
-    """An ISO date-time typed by the office; without an offset it is in the configured zone."""
-    dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        from zoneinfo import ZoneInfo
+    """A date and time typed by the office (see matching.lookup.parse_when); a date alone is the
+    end of that day; without an offset it is in the configured zone."""
+    from zoneinfo import ZoneInfo
 
-        assert isinstance(tz, ZoneInfo)
-        dt = dt.replace(tzinfo=tz)
-    return dt
+    from matching.lookup import parse_when
+
+    assert isinstance(tz, ZoneInfo)
+    return parse_when(value, tz, end_of_day=True)
 
 
 if __name__ == "__main__":
