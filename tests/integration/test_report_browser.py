@@ -363,6 +363,7 @@ def test_phone_shows_counts_and_who_owes_first_without_sideways_scrolling(
     counts, owing = ("#overview", "#owing") if which == "report" else ("#counts", "#outstanding")
     got = _layout(sized, counts, owing)
     assert got["scrollWidth"] <= got["width"], got
+    assert got["cut"] == [], f"tables a phone must scroll sideways (not cards): {got['cut']}"
     assert got["counts"] <= got["height"], f"the counts need scrolling on a phone: {got}"
     assert got["owing"] < got["height"] * 0.6, f"who still owes is not on the first screen: {got}"
     first = sized.find_element(By.CSS_SELECTOR, f"{owing} li[data-status]")
