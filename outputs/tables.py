@@ -126,18 +126,15 @@ def fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
     return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
 
 
-def office_command(config_path: Path, default_path: Path, cwd: Path) -> str:
-    """'mailtally', or 'mailtally --config PATH' when `config_path` is not the default one (the
-    path relative to `cwd` when it is under it, quoted for a shell when it needs to be)."""
+def office_command(config_path: Path, default_path: Path) -> str:
+    """'mailtally', or 'mailtally --config /abs/settings.toml' when `config_path` is not the
+    default one. Absolute, so that the command works from wherever the office runs it (cron
+    may have written the page from another directory); quoted for a shell when needed."""
     import shlex
 
     if config_path.resolve() == default_path.resolve():
         return "mailtally"
-    try:
-        shown = config_path.resolve().relative_to(cwd.resolve()).as_posix()
-    except ValueError:
-        shown = config_path.resolve().as_posix()
-    return f"mailtally --config {shlex.quote(shown)}"
+    return f"mailtally --config {shlex.quote(config_path.resolve().as_posix())}"
 
 
 def command_for(config_path: Path) -> str:
@@ -145,4 +142,4 @@ def command_for(config_path: Path) -> str:
     the default config of the current directory)."""
     from config.loader import default_config_path
 
-    return office_command(config_path, default_config_path(), Path.cwd())
+    return office_command(config_path, default_config_path())

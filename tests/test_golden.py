@@ -119,4 +119,5 @@ def test_workbook_is_typed_filtered_printable_and_vietnamese(demo_out: Path) -> 
     assert scores["SXD"][11].value == 1308
     needs = wb["Thư cần xử lý"]
     commands = [r[6].value for r in needs.iter_rows(min_row=2)]
-    assert commands and all("--config demo/settings.toml assign" in c for c in commands)
+    config = (demo_out.parent / "settings.toml").resolve().as_posix()
+    assert commands and all(f"mailtally --config {config} assign" in c for c in commands)

@@ -4,11 +4,13 @@ incomplete, accept, excuse, extension, bounces and the notes column."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from config.model import Request, Unit
+from matching.records import Reason
 from outputs.status import (
     Bounce,
     PlacedMessage,
@@ -17,7 +19,7 @@ from outputs.status import (
     compute_status,
     minutes_late,
 )
-from outputs.tables import local_short, report_rows, row_notes
+from outputs.tables import fix_commands, local_short, office_command, report_rows, row_notes
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = datetime(2023, 8, 11, 11, 0, tzinfo=VN)
@@ -214,3 +216,13 @@ def test_notes_say_decisions_bounces_and_messages_without_evidence() -> None:
         "Được gia hạn đến 2023-08-12T11:00:00+07:00: xin thêm giờ",
         "Thông báo không đến được doan@stnmt.vn (thư báo lỗi lúc 2023-08-03T15:30:00+07:00)",
         "1 thư không kèm báo cáo hay hình ảnh (hỏi, xin gia hạn…)"])
+
+
+def test_printed_commands_name_the_config_unless_it_is_the_default(tmp_path: Path) -> None:
+    default = tmp_path / "config" / "settings.toml"
+    assert office_command(default, default) == "mailtally"
+    other = tmp_path / "thư mục" / "settings.toml"
+    command = office_command(other, default)
+    assert command == f"mailtally --config '{other.resolve().as_posix()}'"
+    assert fix_commands(command, "abc", Reason.NO_UNIT, None, ()) == [
+        f"{command} assign abc MÃ_ĐƠN_VỊ", f"{command} assign abc --ignore"]
