@@ -24,7 +24,14 @@ from config.model import Request
 from matching.placement import NEEDS_PERSON
 from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
 from outputs.status import OWING, STATUS_ORDER, StatusRow
-from outputs.tables import LedgerRow, counted_files, fix_commands, local_iso, local_short, row_notes
+from outputs.tables import (
+    LedgerRow,
+    assign_commands,
+    counted_files,
+    local_iso,
+    local_short,
+    row_notes,
+)
 from parsers.records import Attachment, ParsedMessage
 
 log = logging.getLogger("mailtally.outputs")
@@ -229,8 +236,8 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 p.problem, *p.notes,
                 pick(LABELS, "unverified", lang) if p.auth == "fail" else ""])),
             "eml": _eml_href(inputs, p.message_key),
-            "fixes": fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
-                                   pl.candidates),
+            "fixes": assign_commands(p.message_key, pl.reason, pl.unit_code, pl.candidates,
+                                     inputs.command),
         }
         (needs if pl.reason in NEEDS_PERSON else aside).append(entry)
     sources = [{"name": name, "last_ok": _short_of(info["last_ok"], tz),
@@ -253,16 +260,9 @@ def _short_of(value: str | None, tz: ZoneInfo) -> str:
 
 
 def _template() -> Any:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from outputs.templating import environment
 
-    env = Environment(
-        loader=PackageLoader("outputs", "templates"),
-        autoescape=select_autoescape(["html", "htm", "xml", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("report.html.j2")
+    return environment().get_template("report.html.j2")
 
 
 def render_report(inputs: PageInputs) -> str:
@@ -278,9 +278,10 @@ def write_report_html(path: Path, inputs: PageInputs,
     25 MB, which would otherwise be held three times (pieces, text, encoded bytes). The page
     takes its name last, after `before_rename` (the other outputs), so that a report.html
     that is there means every output is."""
-    from outputs.writers import output_file
+    from ingest.files import atomic_path
 
-    with output_file(path, before_rename) as tmp, tmp.open("w", encoding="utf-8") as fh:
+    with (atomic_path(path, before_rename=before_rename) as tmp,
+          tmp.open("w", encoding="utf-8") as fh):
         pending: list[str] = []
         size = 0
         for piece in _template().generate(**build_view(inputs)):

@@ -115,15 +115,14 @@ def message_rows(ledger: Sequence[LedgerRow], tz: ZoneInfo) -> list[list[str]]:
     return out
 
 
-def fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
-                 candidates: tuple[str, ...]) -> list[str]:
-    """The `assign` commands that would fix a message that needs a person. `cmd` is how the
-    office calls mailtally: with `--config PATH` when its config is not the default."""
-    if reason == Reason.AMBIGUOUS_UNIT:
-        return [f"{cmd} assign {key} {c}" for c in candidates]
+def assign_commands(key: str, reason: Reason | None, unit: str | None,
+                    candidates: tuple[str, ...], command: str = "mailtally") -> list[str]:
+    """The `assign` commands that would fix a message that needs a person (page and digest)."""
+    if reason == Reason.AMBIGUOUS_UNIT and candidates:
+        return [f"{command} assign {key} {c}" for c in candidates]
     if reason == Reason.NO_REQUEST and unit:
-        return [f"{cmd} assign {key} {unit} MÃ_VĂN_BẢN"]
-    return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
+        return [f"{command} assign {key} {unit} MÃ_VĂN_BẢN"]
+    return [f"{command} assign {key} MÃ_ĐƠN_VỊ", f"{command} assign {key} --ignore"]
 
 
 def office_command(config_path: Path, default_path: Path) -> str:

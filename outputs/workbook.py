@@ -163,7 +163,7 @@ def _width(value: Any, kind: str) -> int:
 
 
 def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
-    """Write report.xlsx (atomically, see outputs.writers.output_file)."""
+    """Write report.xlsx (atomically, see ingest.files.atomic_path)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -172,7 +172,7 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from outputs.writers import output_file
+    from ingest.files import atomic_path
 
     lang = inputs.language
     wb = Workbook(write_only=True)
@@ -226,5 +226,5 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
                         cell.alignment = wrap
                 cells.append(cell)
             ws.append(cells)
-    with output_file(path) as tmp:
+    with atomic_path(path) as tmp:
         wb.save(tmp)

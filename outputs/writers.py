@@ -5,44 +5,21 @@ never sees half a file."""
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from config.model import Request, Unit
-from ingest.errors import StorageError, storage_reason
+from ingest.files import atomic_path
 from outputs.status import StatusRow
 from outputs.tables import MESSAGE_COLUMNS, REPORT_COLUMNS, LedgerRow
-
-
-@contextmanager
-def output_file(path: Path, before_rename: Callable[[], None] | None = None) -> Iterator[Path]:
-    """The temporary name to write `path` under. Once the block ends, the file is flushed to
-    disk and renamed (after `before_rename`, if given); if anything fails, the temporary file
-    is removed and an OSError (a full disk, say) becomes a StorageError naming the file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        yield tmp
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        if before_rename is not None:
-            before_rename()
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_csv(path: Path, columns: list[str], rows: Sequence[Sequence[str]]) -> None:
     """A CSV that Excel opens as UTF-8: BOM, CRLF line ends, every cell text, quoted only when
     it has to be (the standard library's csv module; see the README for why not pandas)."""
-    with output_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows(rows)
@@ -79,7 +56,7 @@ def write_tables(out: Path, inputs: TableInputs) -> None:
     """report.csv, messages.csv, scorecard.csv and report.xlsx in `out`."""
     from matching.placement import NEEDS_PERSON
     from outputs.scorecard import scorecard, scorecard_rows
-    from outputs.tables import fix_commands, message_rows, report_rows
+    from outputs.tables import assign_commands, message_rows, report_rows
     from outputs.workbook import NeedsPerson, WorkbookInputs, write_workbook
 
     tz = inputs.tz
@@ -90,8 +67,9 @@ def write_tables(out: Path, inputs: TableInputs) -> None:
     needs = [NeedsPerson(
         item.parsed.message_key, item.parsed.received_at, item.parsed.author,
         item.parsed.subject, item.placement.reason.value, item.placement.candidates,
-        tuple(fix_commands(inputs.command, item.parsed.message_key, item.placement.reason,
-                           item.placement.unit_code, item.placement.candidates)))
+        tuple(assign_commands(item.parsed.message_key, item.placement.reason,
+                              item.placement.unit_code, item.placement.candidates,
+                              inputs.command)))
         for item in inputs.ledger
         if item.placement.reason is not None and item.placement.reason in NEEDS_PERSON]
     write_workbook(out / "report.xlsx", WorkbookInputs(

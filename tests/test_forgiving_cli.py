@@ -40,10 +40,10 @@ def row(config: Path, request_id: str, unit: str) -> dict[str, str]:
     return next(r for r in rows if r["request_id"] == request_id and r["unit_code"] == unit)
 
 
-def decisions(config: Path) -> tuple[object, ...]:
+def decisions(config: Path) -> list[object]:
     store = Store(config.parent / "data")
     try:
-        return store.overrides(), store.excuses(), store.extensions(), store.learned()
+        return list(store.decisions())
     finally:
         store.close()
 
@@ -54,7 +54,8 @@ def test_excuse_takes_a_code_in_any_case_and_an_id_without_diacritics_or_by_numb
     config: Path, unit: str, request_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli(config, "excuse", unit, request_id, "--reason", "sáp nhập") == 0
-    assert capsys.readouterr().out.startswith("Đã ghi: STNMT được miễn nộp cho 178-TB/ĐTN.")
+    assert capsys.readouterr().out.startswith(
+        "Đã ghi (quyết định số 1): STNMT được miễn nộp cho 178-TB/ĐTN.")
     assert row(config, "178-TB/ĐTN", "STNMT")["status"] == "excused"
 
 
@@ -94,9 +95,9 @@ def test_assign_takes_a_key_prefix_in_capitals_and_forgiving_codes(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("excuse", "STX", "178"), ["STX", "Gần nhất:", "STC (Đoàn Sở Tài chính)"]),
-        (("excuse", "STC", "179-TB/DTN"), ["179-TB/DTN", "Gần nhất:", "178-TB/ĐTN"]),
-        (("extend", "SXD", "999", "--until", "12/08/2023"), ["999", "Gần nhất:"]),
+        (("excuse", "STX", "178"), ["STX", "Có phải:", "STC (Đoàn Sở Tài chính)"]),
+        (("excuse", "STC", "179-TB/DTN"), ["179-TB/DTN", "Có phải:", "178-TB/ĐTN"]),
+        (("extend", "SXD", "999", "--until", "12/08/2023"), ["999", "Có phải:"]),
         (("assign", "zzzz9999", "STC"), ["zzzz9999"]),
         (("assign", "KEY", "NOPE"), ["NOPE"]),
         (("extend", "SXD", "178", "--until", "mai"), ["mai", "14/08/2023 17:00"]),
@@ -122,7 +123,7 @@ def test_mistakes_are_refused_with_a_sentence_and_change_nothing(
     err = capsys.readouterr().err
     for word in words:
         assert word in err, (word, err)
-    assert "Không thay đổi gì." in err
+    assert "Không có gì thay đổi." in err
     assert decisions(config) == before
     assert (config.parent / "out" / "report.csv").read_bytes() == report
 
@@ -161,5 +162,7 @@ def test_a_confirmation_is_the_whole_answer(config: Path) -> None:
          "178", "--reason", "sáp nhập"],
         capture_output=True, text=True, env=env, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "Đã ghi: STC được miễn nộp cho 178-TB/ĐTN.\n"
+    assert done.stdout.splitlines() == [
+        "Đã ghi (quyết định số 1): STC được miễn nộp cho 178-TB/ĐTN.",
+        f"Hoàn tác: mailtally --config {config.resolve().as_posix()} undo 1"]
     assert done.stderr == "", "log lines after the confirmation"

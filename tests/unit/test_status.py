@@ -19,7 +19,7 @@ from outputs.status import (
     compute_status,
     minutes_late,
 )
-from outputs.tables import fix_commands, local_short, office_command, report_rows, row_notes
+from outputs.tables import assign_commands, local_short, office_command, report_rows, row_notes
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = datetime(2023, 8, 11, 11, 0, tzinfo=VN)
@@ -224,5 +224,5 @@ def test_printed_commands_name_the_config_unless_it_is_the_default(tmp_path: Pat
     other = tmp_path / "thư mục" / "settings.toml"
     command = office_command(other, default)
     assert command == f"mailtally --config '{other.resolve().as_posix()}'"
-    assert fix_commands(command, "abc", Reason.NO_UNIT, None, ()) == [
+    assert assign_commands("abc", Reason.NO_UNIT, None, (), command) == [
         f"{command} assign abc MÃ_ĐƠN_VỊ", f"{command} assign abc --ignore"]
