@@ -133,11 +133,17 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    """`once` on the bundled sample, then the digest of the deadline day of its first notice
-    (the sample's mail is from 2023: a digest for today would have nothing to tell)."""
+    """`once` on the bundled sample, the sample office's decisions (config/sample.py), then
+    the digest of the deadline day of its first notice, which rebuilds the outputs (the sample's
+    mail is from 2023: a digest for today would have nothing to tell)."""
+    from app.decisions import ensure_accepted
+    from config.sample import DEMO_ACCEPTS
+
     status = cmd_once(settings, args)
     if status != EXIT_OK or not settings.requests:
         return status
+    for unit, rid, why in DEMO_ACCEPTS:  # shown once the digest rebuilds the outputs
+        ensure_accepted(settings, unit, rid, author="demo", reason=why)
     day = settings.requests[0].deadline.astimezone(settings.timezone).date()
     return _digest(settings, day.isoformat(), send=False)
 

@@ -25,7 +25,8 @@ from outputs.tables import local_short
 
 __all__ = [
     "AlreadyUndoneError", "AmbiguousKeyError", "Decision", "DecisionError", "DecisionKind",
-    "RefusedError", "UnknownError", "accept", "assign", "excuse", "extend", "ignore",
+    "RefusedError", "UnknownError", "accept", "assign", "ensure_accepted", "excuse", "extend",
+    "ignore",
     "list_decisions", "undo", "unlearn",
 ]
 
@@ -221,6 +222,20 @@ def accept(settings: Settings, unit_code: str, request_id: str, *, author: str,
     """
     return _for_unit(settings, DecisionKind.ACCEPT, unit_code, request_id, author=author,
                      reason=reason)
+
+
+def ensure_accepted(settings: Settings, unit_code: str, request_id: str, *, author: str,
+                    reason: str = "") -> Decision | None:
+    """`accept`, unless that acceptance is in effect already (the demo, run again in the same
+    folder); None then."""
+    unit, rid = _unit_code(settings, unit_code), _request_id(settings, request_id)
+    store = _open(settings)
+    try:
+        if (unit, rid) in in_effect(store.decisions()).accepted:
+            return None
+    finally:
+        store.close()
+    return accept(settings, unit, rid, author=author, reason=reason)
 
 
 def unlearn(settings: Settings, address: str, *, author: str, reason: str = "") -> Decision:

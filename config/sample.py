@@ -8,6 +8,9 @@ import re
 from pathlib import Path
 
 BUNDLED = Path(__file__).parent / "demo"
+# The sample office's decisions, recorded by `mailtally demo` (author "demo"): Sở Công Thương
+# sent its report on time and its photos to the office's Zalo group, which mail cannot show.
+DEMO_ACCEPTS = (("SCT", "178-TB/ĐTN", "Ảnh hoạt động đã gửi trong nhóm Zalo của Đoàn Khối"),)
 # The bundled file's paths that stay in the package (data and outputs go under the new folder).
 _KEPT = re.compile(r'^(units_file|requests_file|path) = "([^"]+)"$', re.MULTILINE)
 

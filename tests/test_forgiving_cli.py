@@ -54,8 +54,9 @@ def test_excuse_takes_a_code_in_any_case_and_an_id_without_diacritics_or_by_numb
     config: Path, unit: str, request_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli(config, "excuse", unit, request_id, "--reason", "sáp nhập") == 0
+    # Decision 1 is the demo's own (config/sample.py).
     assert capsys.readouterr().out.startswith(
-        "Đã ghi (quyết định số 1): STNMT được miễn nộp cho 178-TB/ĐTN.")
+        "Đã ghi (quyết định số 2): STNMT được miễn nộp cho 178-TB/ĐTN.")
     assert row(config, "178-TB/ĐTN", "STNMT")["status"] == "excused"
 
 
@@ -163,6 +164,6 @@ def test_a_confirmation_is_the_whole_answer(config: Path) -> None:
         capture_output=True, text=True, env=env, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "Đã ghi (quyết định số 1): STC được miễn nộp cho 178-TB/ĐTN.",
-        f"Hoàn tác: mailtally --config {config.resolve().as_posix()} undo 1"]
+        "Đã ghi (quyết định số 2): STC được miễn nộp cho 178-TB/ĐTN.",
+        f"Hoàn tác: mailtally --config {config.resolve().as_posix()} undo 2"]
     assert done.stderr == "", "log lines after the confirmation"
