@@ -10,7 +10,7 @@ from parsers.auth import AuthResults
 
 # Bump when parsing improves: stored messages are then parsed again on the next run
 # (contract: "a newer version of the program re-reads stored messages").
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,7 @@ class ParsedMessage:
     references: tuple[str, ...] = ()
     auto_reply: bool = False
     bounce: bool = False
+    failed_recipients: tuple[str, ...] = ()  # a bounce's recipients that could not be reached
     # Who may speak for the sender's address (see parsers.auth and matching.units): how many
     # mailboxes From names, other addresses written in it (display names, comments), the
     # Authentication-Results headers topmost first, and (header, address) of Sender, Reply-To
@@ -139,6 +140,7 @@ def from_json(data: dict[str, Any]) -> ParsedMessage:
         references=tuple(data["references"]),
         auto_reply=data["auto_reply"],
         bounce=data["bounce"],
+        failed_recipients=tuple(data.get("failed_recipients", ())),
         from_mailboxes=data.get("from_mailboxes", 1),
         written_addresses=tuple(data.get("written_addresses", ())),
         auth_results=tuple(
