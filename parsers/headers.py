@@ -180,6 +180,19 @@ def _written(raws: list[str], own: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def first_address(values: Sequence[object]) -> str:
+    """The (lower-case) address of a Sender-like header, cheaply: the first angle address, else
+    the first address outside comments and quoted strings; '' when there is none."""
+    raw = raw_header(values[0]) if values else ""
+    if "@" not in raw:
+        return ""
+    if "(" in raw or '"' in raw:
+        raw = strip_comments(raw, quotes=True)
+    m = _ANGLE.search(raw) if "<" in raw else None
+    found = m.group(1) if m else (a.group(0) if (a := _ADDRESS.search(raw)) else "")
+    return clean_line(found, ADDRESS_CHARS).replace(" ", "").lower()
+
+
 def header_address(value: object) -> tuple[str, str]:
     """(display name, lower-case address) of a From-like header; ('', '') when there is none.
 

@@ -29,6 +29,7 @@ from parsers.attachments import attachment_kinds, extension, zip_names
 from parsers.auth import read_authentication_results
 from parsers.extract import READABLE, document_text
 from parsers.headers import (
+    first_address,
     header_address,
     header_date,
     header_text,
@@ -395,8 +396,7 @@ def _other_senders(msg: Message, sender: str) -> tuple[tuple[str, str], ...]:
     than From: a reply, or a bounce, would go elsewhere (the office sees it)."""
     out = []
     for name in ("Sender", "Reply-To", "Return-Path"):
-        values = msg.get_all(name)
-        address = read_from(values, written=False).address if values else ""
+        address = first_address(msg.get_all(name) or ())
         if address and address != sender:
             out.append((name, address))
     return tuple(out)
