@@ -34,7 +34,7 @@ def cmd_once(settings: Settings, *, poll: bool = True) -> int:
     result = run(settings, poll=poll, force=not poll)
     lang = settings.language
     for error in result.errors:
-        _err(say("source_failed", lang, source=error.source, reason=error.reason))
+        _err(say("source_failed", lang, source=error.source, reason=error.text(lang)))
     _out(say("done", lang, messages=result.messages, placed=result.placed,
              needs=result.needs_person))
     _out(say("report_at", lang, path=settings.output_dir / "report.html"))
@@ -197,7 +197,7 @@ def _local(iso: str, settings: Settings) -> str:
 
 def _try_source(settings: Settings, index: int) -> str | None:
     """None when the source can be read, else the reason it cannot."""
-    from ingest.sources import connect_imap, read_password
+    from ingest.sources import connect_imap, folders_missing, read_password
 
     source = settings.sources[index]
     if source.kind != "imap":
@@ -205,15 +205,17 @@ def _try_source(settings: Settings, index: int) -> str | None:
     try:
         client = connect_imap(source, read_password(source))
     except SourceError as exc:
-        return exc.reason
+        return exc.text(settings.language)
     try:
         missing = [f for f in source.folders if not client.folder_exists(f)]
+        if missing:
+            return folders_missing(source, client, missing).text(settings.language)
     finally:
         try:
             client.logout()
         except Exception:  # already gone; nothing to learn from it
             log.debug("logout failed", exc_info=True)
-    return ("folders not found: " + ", ".join(missing)) if missing else None
+    return None
 
 
 def cmd_check(settings: Settings) -> int:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from config.model import Settings
+from ingest.datadir import lock_failed, open_lock, prepare_dir
 from ingest.errors import SourceError, StorageError
 from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import Store, StoredMessage
@@ -50,8 +51,7 @@ class LockBusyError(Exception):
 def data_dir_lock(data_dir: Path, *, wait: bool = False) -> Iterator[None]:
     """One writer per data dir: raise LockBusyError at once if another run holds it, or with
     `wait`, wait until it is free."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    fh = (data_dir / ".lock").open("a+")
+    fh = open_lock(data_dir)  # a folder the user may not write: a sentence, not a traceback
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -60,6 +60,8 @@ def data_dir_lock(data_dir: Path, *, wait: bool = False) -> Iterator[None]:
                 raise LockBusyError(str(data_dir)) from exc
             log.info("event=waiting_for_lock path=%s", data_dir)
             fcntl.flock(fh, fcntl.LOCK_EX)
+        except OSError as exc:  # a file system without locks, say
+            raise lock_failed(data_dir, exc) from exc
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))
@@ -110,7 +112,9 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
             store.record_poll(source.name, exc.reason)
             errors.append(exc)
             continue
-        store.record_poll(source.name)
+        failed_before = store.record_poll(source.name)
+        if failed_before:
+            log.info("source=%s event=recovered failures=%d", source.name, failed_before)
         log.info("source=%s event=polled seen=%d new=%d", result.source, result.seen, result.new)
         results.append(result)
     return results, errors
@@ -345,7 +349,7 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
 
     tz = settings.timezone
     out = settings.output_dir
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_dir(out)
     now, rows, placements = snap.now, snap.rows, snap.placements
     by_key = {p.message_key: p for p in snap.parsed}
     ledger = [LedgerRow(by_key[pl.message_key], pl, snap.evidence[pl.message_key])
@@ -515,8 +519,10 @@ def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
                   for (_, rid), (until, _) in store.extensions().items()]
     passed = sum(1 for d in deadlines if d < now)
     warnings = ",".join(w.code for w in warnings_now(settings, store, now))
+    # A source's health as the page shows it (failures in a row): `check` reads the same count.
+    health = ",".join(f"{name}:{info['failures']}" for name, info in sorted(store.polls().items()))
     text = "|".join((repr(settings), str(store.data_version()), str(PARSER_VERSION),
-                     str(PLACEMENT_VERSION), PROGRAM_VERSION, str(passed), warnings))
+                     str(PLACEMENT_VERSION), PROGRAM_VERSION, str(passed), warnings, health))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config_invalid": ("Cấu hình không hợp lệ:", "The configuration is invalid:"),
     "source_failed": ("Không đọc được nguồn thư {source}: {reason}",
                       "Could not read source {source}: {reason}"),
-    "storage_failed": ("Không ghi được dữ liệu: {reason}", "Could not write the store: {reason}"),
+    "storage_failed": ("Không ghi được dữ liệu: {reason}", "Could not write data: {reason}"),
     "busy": ("Một lần chạy khác của mailtally đang dùng thư mục dữ liệu {path}; lần này không "
              "làm gì và thoát.",
              "Another mailtally run is using the data dir {path}; this one does nothing."),
@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="chạy liên tục: đọc thư định kỳ, gửi bản tóm tắt hằng ngày")
     sub.add_parser("report", help="dựng lại báo cáo từ dữ liệu đã lưu, không đọc thư")
     p = sub.add_parser("digest", help="viết bản tóm tắt trong ngày")
-    p.add_argument("--date", help="YYYY-MM-DD (mặc định: hôm nay)")
+    p.add_argument("--date", help="YYYY-MM-DD, yesterday hoặc today (mặc định: trước 12 giờ "
+                                  "là hôm qua, từ 12 giờ là hôm nay, theo múi giờ cấu hình)")
     p.add_argument("--send", action="store_true", help="gửi qua email")
     p = sub.add_parser("assign", help="chỉ định đơn vị (và văn bản) cho một thư")
     p.add_argument("message_key")
@@ -102,11 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(*, verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    from config.logs import ZoneFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ZoneFormatter())  # in the office's zone once the config is read
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     for noisy in ("imapclient", "imaplib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -119,7 +120,7 @@ def demo_settings_path() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status."""
-    from config import ConfigError, default_config_path, load_config
+    from config import AccessError, ConfigError, default_config_path, load_config
     from ingest.errors import SourceError, StorageError
     from pipeline import LockBusyError
 
@@ -134,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             settings = load_config(args.config or default_config_path())
         lang = _language(settings)
+        from config.logs import use_zone
+
+        use_zone(settings.timezone)
         import commands
 
         return commands.dispatch(args, settings)
@@ -145,10 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         print(say("busy", lang, path=exc), file=sys.stderr)
         return EXIT_OK
     except SourceError as exc:
-        print(say("source_failed", lang, source=exc.source, reason=exc.reason), file=sys.stderr)
+        print(say("source_failed", lang, source=exc.source, reason=exc.text(lang)),
+              file=sys.stderr)
         return EXIT_FAILED
     except StorageError as exc:
-        print(say("storage_failed", lang, reason=exc), file=sys.stderr)
+        print(say("storage_failed", lang, reason=exc.text(lang)), file=sys.stderr)
+        return EXIT_FAILED
+    except AccessError as exc:
+        print(exc.text(lang), file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
@@ -184,13 +184,12 @@ class Service:
             self.next_poll = time.monotonic() + self.settings.schedule.poll_minutes * 60
 
     def digest(self) -> None:
-        """The digest at a `digest_times` entry: a morning digest tells about the day before."""
+        """The digest at a `digest_times` entry, for the same day as `digest` without --date
+        (a morning digest tells about the day before: `default_digest_day`)."""
         from outputs.digest import cmd_digest
 
-        now = datetime.now(UTC)
-        local = now.astimezone(self.settings.timezone)
-        day = local.date() - timedelta(days=1) if local.hour < 12 else local.date()
-        cmd_digest(self.settings, day.isoformat(), send=self.settings.digest is not None, now=now)
+        cmd_digest(self.settings, None, send=self.settings.digest is not None,
+                   now=datetime.now(UTC))
 
     def run(self) -> int:
         import schedule

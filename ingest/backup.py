@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import StorageError, storage_reason
+from ingest.errors import StorageError, storage_reason, unwritable
 from ingest.store import Store
 
 log = logging.getLogger("mailtally")
@@ -96,7 +96,9 @@ def backup(data_dir: Path, dest: Path) -> BackupResult:
         copied, copied_bytes, kept = _copy_new_files(data_dir, dest)
         messages = _copy_database(data_dir, dest)
         os.sync()
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
+        raise unwritable(Path(exc.filename) if exc.filename else dest, exc, dest) from exc
+    except sqlite3.Error as exc:
         raise StorageError(f"{dest}: {storage_reason(exc)}") from exc
     log.info("event=backup_done dest=%s messages=%d copied=%d bytes=%d kept=%d", dest, messages,
              copied, copied_bytes, kept)

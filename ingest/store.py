@@ -7,6 +7,7 @@ mailbox.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import StorageError, storage_reason
+from ingest.errors import StorageError, storage_reason, unwritable
 from parsers.records import light_json
 
 log = logging.getLogger("mailtally")
@@ -272,9 +273,9 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
     With sync=False the caller promises to flush to disk (`os.sync`) before it records the file
     anywhere: one flush per batch instead of two fsyncs per file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as fh:
             fh.write(data)
             if sync:
@@ -288,8 +289,9 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
             finally:
                 os.close(dir_fd)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise unwritable(path, exc) from exc
 
 
 def parse_cache_texts(record: dict[str, Any]) -> tuple[str, str]:
@@ -342,13 +344,15 @@ class Store:
     """The data dir: `mailtally.db`, `raw/` (one .eml per message), `files/` (attachments)."""
 
     def __init__(self, data_dir: Path):
+        from ingest.datadir import check_store
+
         self.data_dir = data_dir
+        check_store(data_dir)  # a folder left to another user: a sentence with the fix
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(data_dir / "mailtally.db", isolation_level=None,
                                       factory=_Connection)
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"cannot open the store in {data_dir}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StorageError(f"{data_dir / 'mailtally.db'}: {storage_reason(exc)}") from exc
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -500,10 +504,13 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO files_seen VALUES (?,?,?,?)",
                         (source, name, size, mtime_ns))
 
-    def record_poll(self, source: str, error: str | None = None) -> None:
-        """Remember the outcome of polling `source` now (error=None means success)."""
+    def record_poll(self, source: str, error: str | None = None) -> int:
+        """Remember the outcome of polling `source` now (error=None means success); return how
+        many polls in a row had failed before this one."""
         now = _now()
         self.db.execute("INSERT OR IGNORE INTO polls (source, failures) VALUES (?, 0)", (source,))
+        before = int(self.db.execute("SELECT failures FROM polls WHERE source=?",
+                                     (source,)).fetchone()[0])
         if error is None:
             self.db.execute("UPDATE polls SET last_ok=?, failures=0 WHERE source=?",
                             (now, source))
@@ -511,6 +518,7 @@ class Store:
             self.db.execute(
                 "UPDATE polls SET last_error=?, last_error_at=?, failures=failures+1 "
                 "WHERE source=?", (error, now, source))
+        return before
 
     def polls(self) -> dict[str, dict[str, Any]]:
         rows = self.db.execute(

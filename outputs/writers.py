@@ -3,13 +3,14 @@ and renamed, so that Excel or a browser never sees half a file."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.errors import StorageError, storage_reason
+from ingest.errors import unwritable
 from outputs.tables import MESSAGE_COLUMNS, REPORT_COLUMNS
 
 
@@ -27,8 +28,9 @@ def output_file(path: Path, before_rename: Callable[[], None] | None = None) -> 
             before_rename()
         tmp.replace(path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise unwritable(path, exc) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
