@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config_invalid": ("Cấu hình không hợp lệ:", "The configuration is invalid:"),
     "source_failed": ("Không đọc được nguồn thư {source}: {reason}",
                       "Could not read source {source}: {reason}"),
-    "storage_failed": ("Không ghi được dữ liệu: {reason}", "Could not write data: {reason}"),
+    "storage_failed": ("Không ghi được dữ liệu: {reason}.", "Could not write data: {reason}."),
     "busy": ("Một lần chạy khác của mailtally đang dùng thư mục dữ liệu {path}; lần này không "
              "làm gì và thoát.",
              "Another mailtally run is using the data dir {path}; this one does nothing."),
@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return commands.dispatch(args, settings)
     except ConfigError as exc:
+        lang = exc.language or lang
         print(say("config_invalid", lang), file=sys.stderr)
         print(exc.render(lang), file=sys.stderr)
         return EXIT_CONFIG

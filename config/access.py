@@ -42,10 +42,18 @@ def current_user() -> tuple[str, str]:
     return user, group
 
 
+def _folder(path: Path) -> Path:
+    """`path` when it is a folder, else its parent (a folder we may not look into is a file)."""
+    try:
+        return path if path.is_dir() else path.parent
+    except OSError:
+        return path.parent
+
+
 def write_problem(path: Path, exc: BaseException, fix_dir: Path | None = None) -> tuple[str, str]:
     """Why `path` could not be written, and the fix: ("vi", "en"), each one clause that starts
     with the path. `fix_dir` is the folder whose owner should change (default: `path`'s)."""
-    folder = fix_dir or (path if path.is_dir() else path.parent)
+    folder = fix_dir or _folder(path)
     code = exc.errno if isinstance(exc, OSError) else None
     detail = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
     user, _ = current_user()
@@ -79,7 +87,7 @@ def write_problem(path: Path, exc: BaseException, fix_dir: Path | None = None) -
 
 def read_problem(path: Path, exc: BaseException) -> AccessError:
     """The error for a configuration file or folder that cannot be read."""
-    folder = path if path.is_dir() else path.parent
+    folder = _folder(path)
     detail = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
     user, group = current_user()
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM):

@@ -528,7 +528,7 @@ def load_config(path: Path) -> Settings:
     problems += request_problems
     problems += [p for p in c.problems if p not in problems]
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(problems, language if language in LANGUAGES else None)
     return Settings(
         config_path=path,
         timezone=tz,
