@@ -174,6 +174,28 @@ def test_a_config_folder_that_cannot_be_read(root: Path) -> None:
     assert f"{config.parent} && sudo chmod -R g+rX {config.parent}`" in line
 
 
+def test_a_store_under_a_read_only_etc_says_where_it_belongs(root: Path) -> None:
+    """What the old unit did (ProtectSystem=full with the store under /etc): the config folder
+    is mounted read-only in a mount namespace of its own, as systemd does."""
+    unshare = shutil.which("unshare")
+    if not AS_ROOT or unshare is None:
+        pytest.skip("mounting a folder read-only needs root and unshare")
+    config = _config(root)
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    done = subprocess.run([unshare, "--mount", "sh", "-c", script, "sh", str(config.parent),
+                           sys.executable, str(REPO_ROOT / "run.py"), "--config", str(config),
+                           "once"], capture_output=True, text=True, timeout=120, check=False)
+    if "mount:" in done.stderr or "unshare:" in done.stderr:
+        pytest.skip(f"no read-only mount here: {done.stderr.strip()}")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    line = _sentence(done.stderr)
+    assert line == (
+        f"Không ghi được dữ liệu: {config.parent / 'data'}: hệ thống tệp ở đó chỉ cho đọc "
+        "(Read-only file system); cách sửa: trong settings.toml, đặt data_dir và output_dir "
+        "vào một thư mục ghi được, ví dụ /var/lib/mailtally (unit systemd kèm theo có "
+        "StateDirectory=mailtally), không để dưới /etc.")
+
+
 def test_a_read_only_file_system_says_where_the_store_belongs() -> None:
     vi, en = write_problem(Path("/etc/mailtally/data"),
                            OSError(errno.EROFS, os.strerror(errno.EROFS)))
