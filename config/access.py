@@ -50,13 +50,21 @@ def _folder(path: Path) -> Path:
         return path.parent
 
 
-def write_problem(path: Path, exc: BaseException, fix_dir: Path | None = None) -> tuple[str, str]:
+def write_problem(path: Path, exc: BaseException, fix_dir: Path | None = None, *,
+                  creating: bool = False) -> tuple[str, str]:
     """Why `path` could not be written, and the fix: ("vi", "en"), each one clause that starts
-    with the path. `fix_dir` is the folder whose owner should change (default: `path`'s)."""
+    with the path. `fix_dir` is the folder whose owner should change (default: `path`'s);
+    `creating` says `path` is a folder that could not be created (the fix is to create it for
+    this user, not to give them its parent)."""
     folder = fix_dir or _folder(path)
     code = exc.errno if isinstance(exc, OSError) else None
     detail = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
-    user, _ = current_user()
+    user, group = current_user()
+    if creating and code in (errno.EACCES, errno.EPERM):
+        return (f"{path}: người dùng {user} không tạo được thư mục này ({detail}); cách sửa: "
+                f"`sudo install -d -o {user} -g {group} -m 0750 {path}`",
+                f"{path}: user {user} may not create this folder ({detail}); fix: "
+                f"`sudo install -d -o {user} -g {group} -m 0750 {path}`")
     if code in (errno.EACCES, errno.EPERM):
         return (f"{path}: người dùng {user} không có quyền ghi vào đó ({detail}); cách sửa: "
                 f"`sudo chown -R {user}: {folder}`, hoặc chạy mailtally bằng người dùng sở hữu "

@@ -40,7 +40,7 @@ def prepare_dir(path: Path, fix_dir: Path | None = None) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise unwritable(path, exc, fix_dir) from exc
+        raise unwritable(path, exc, fix_dir, creating=True) from exc
     if not os.access(path, os.W_OK | os.X_OK):
         raise unwritable(path, _denied(path), fix_dir)
 

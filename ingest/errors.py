@@ -45,10 +45,11 @@ class StorageError(Exception):
         return self.en if language == "en" and self.en else str(self)
 
 
-def unwritable(path: Path, exc: BaseException, fix_dir: Path | None = None) -> StorageError:
+def unwritable(path: Path, exc: BaseException, fix_dir: Path | None = None, *,
+               creating: bool = False) -> StorageError:
     """The StorageError for `path` that could not be created or written: it names the path,
     what went wrong and the fix (see config/access.py)."""
-    vi, en = write_problem(path, exc, fix_dir)
+    vi, en = write_problem(path, exc, fix_dir, creating=creating)
     return StorageError(vi, en=en)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -113,8 +115,8 @@ def test_a_data_dir_that_cannot_be_created_and_english(root: Path) -> None:
     assert code == 1
     line = _sentence(err)
     assert line.startswith(f"Could not write data: {locked / 'data'}: user ")
-    assert "may not write there (Permission denied); fix: `sudo chown -R " in line
-    assert f": {locked}`" in line
+    assert "may not create this folder (Permission denied); fix: `sudo install -d -o " in line
+    assert line.endswith(f" -m 0750 {locked / 'data'}`.")
 
 
 def test_an_output_dir_that_cannot_be_written(root: Path) -> None:
@@ -158,6 +160,38 @@ def test_a_store_a_first_run_as_another_user_left_behind(root: Path) -> None:
     code, _, err = _mailtally(config, "check")
     assert code == 1
     assert _sentence(err).startswith(f"Không ghi được dữ liệu: {data / 'mailtally.db'}: ")
+
+
+def test_a_backup_folder_that_cannot_be_written(root: Path) -> None:
+    config = _config(root)
+    data = config.parent / "data"
+    data.mkdir()
+    _give(data)
+    (config.parent / "out").mkdir()
+    _give(config.parent / "out")
+    code, _, err = _mailtally(config, "once")
+    assert code == 0, err
+    dest = root / "backup"
+    dest.mkdir()
+    _forbid(dest)
+    code, _, err = _mailtally(config, "backup", str(dest / "mailtally"))
+    assert code == 1
+    line = _sentence(err)
+    assert line.startswith(f"Không ghi được dữ liệu: {dest / 'mailtally'}: người dùng "), line
+    assert "không tạo được thư mục này" in line and f"-m 0750 {dest / 'mailtally'}`." in line
+
+
+def test_log_lines_are_in_the_office_zone_whatever_the_machine_zone(root: Path) -> None:
+    config = _config(root)
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "America/New_York"}
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "run.py"), "--config", str(config),
+                           "once"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    stamps = re.findall(r"^(\S+) INFO mailtally ", done.stderr, flags=re.MULTILINE)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", s)
+                          for s in stamps), done.stderr
+    logged = datetime.fromisoformat(stamps[-1])
+    assert abs((datetime.now(UTC) - logged).total_seconds()) < 120
 
 
 def test_a_config_folder_that_cannot_be_read(root: Path) -> None:
