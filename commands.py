@@ -197,7 +197,7 @@ def _local(iso: str, settings: Settings) -> str:
 
 def _try_source(settings: Settings, index: int) -> str | None:
     """None when the source can be read, else the reason it cannot."""
-    from ingest.sources import connect_imap, folders_missing, read_password
+    from ingest.connect import connect_imap, folders_missing, read_password
 
     source = settings.sources[index]
     if source.kind != "imap":

@@ -81,7 +81,7 @@ class IdleWatcher:
         return self.client is not None or time.monotonic() >= self.retry_at
 
     def _open(self) -> None:
-        from ingest.sources import connect_imap, read_password
+        from ingest.connect import connect_imap, read_password
 
         client = connect_imap(self.source, read_password(self.source))
         if not client.has_capability("IDLE"):

@@ -130,3 +130,14 @@ def test_a_source_that_recovers_logs_it_once_and_page_and_check_agree_on_failure
     assert "lần liên tiếp" not in page.read_text(encoding="utf-8")
     code, _, err = run_mailtally(config, password=user.password)
     assert code == 0 and "recovered" not in err
+
+
+def test_a_password_variable_cron_does_not_see_says_how_to_pass_it(
+        dovecot: DovecotServer, imap_user: ImapUser, write_config: WriteConfig,
+        run_mailtally: RunMailtally) -> None:
+    config = write_config(user=imap_user, server=dovecot)
+    code, _, err = run_mailtally(config)  # no password: as from cron after a shell `export`
+    assert code == 1 and "Traceback" not in err
+    (line,) = _printed(err)
+    assert "biến môi trường MAILTALLY_IMAP_PASSWORD chưa được đặt; cách sửa: dùng " \
+           "password_file" in line and '"From cron instead"' in line
