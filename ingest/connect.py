@@ -15,32 +15,34 @@ from typing import Any
 
 from config.access import read_problem
 from config.model import SourceConfig
+from config.secrets import SecretError, read_secret
 from ingest.errors import SourceError, source_error
 
 log = logging.getLogger("mailtally.ingest")
 
 
 def read_password(cfg: SourceConfig) -> str:
-    """The source's password from `password_env` or `password_file`; never logged."""
-    if cfg.password_env:
-        value = os.environ.get(cfg.password_env)
-        if value is None:
+    """The source's password (`config.secrets.read_secret`); never logged.
+
+    Raises:
+        SourceError: it cannot be read, naming the source, why and the fix.
+    """
+    try:
+        return read_secret(cfg.password_env, cfg.password_file)
+    except SecretError as exc:
+        if exc.kind == "env_unset":
             # Typically cron or systemd, which see no `export` typed in a shell.
             raise source_error(
-                cfg.name, f"biến môi trường {cfg.password_env} chưa được đặt; cách sửa: dùng "
+                cfg.name, f"biến môi trường {exc.detail} chưa được đặt; cách sửa: dùng "
                 "password_file, hoặc đặt biến trong /etc/mailtally/env (systemd đọc tệp này; "
                 "với cron, đọc nó ngay trong dòng crontab: README, \"From cron instead\")",
-                f"environment variable {cfg.password_env} is not set; fix: use password_file, "
-                "or set it in /etc/mailtally/env (systemd reads that file; under cron, read it "
-                "in the crontab line itself: README, \"From cron instead\")")
-        return value
-    if cfg.password_file is not None:
-        try:
-            return cfg.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            problem = read_problem(cfg.password_file, exc)
+                f"environment variable {exc.detail} is not set; fix: use password_file, or "
+                "set it in /etc/mailtally/env (systemd reads that file; under cron, read it in "
+                "the crontab line itself: README, \"From cron instead\")") from exc
+        if exc.kind == "file_unreadable" and cfg.password_file is not None:
+            problem = read_problem(cfg.password_file, exc.__cause__ or exc)
             raise source_error(cfg.name, str(problem), problem.text("en")) from exc
-    raise SourceError(cfg.name, "no password_env or password_file")
+        raise SourceError(cfg.name, "no password_env or password_file") from exc
 
 
 @functools.lru_cache(maxsize=8)

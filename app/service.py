@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
+from app.lock import LockBusyError, command_wait
 from config.model import Settings, SourceConfig
 from ingest.errors import SourceError, StorageError
 
@@ -159,7 +160,7 @@ class Service:
         self.stopping.set()
 
     def poll(self) -> None:
-        from pipeline import LockBusyError, run
+        from app.runner import run
 
         try:
             result = run(self.settings, stop=self.stopping.is_set)
@@ -184,12 +185,17 @@ class Service:
             self.next_poll = time.monotonic() + self.settings.schedule.poll_minutes * 60
 
     def digest(self) -> None:
-        """The digest at a `digest_times` entry, for the same day as `digest` without --date
-        (a morning digest tells about the day before: `default_digest_day`)."""
-        from outputs.digest import cmd_digest
+        """The digest at a `digest_times` entry, for the same day as `digest` without --date:
+        before noon the day before (`default_digest_day`). Written, and sent when `[digest]` is
+        set; a failure is logged by `guarded`."""
+        from app.digest import send, write_day
+        from outputs.digest import default_digest_day
 
-        cmd_digest(self.settings, None, send=self.settings.digest is not None,
-                   now=datetime.now(UTC))
+        now = datetime.now(UTC)
+        day = default_digest_day(now, self.settings.timezone)
+        digest, _ = write_day(self.settings, day, now, wait=command_wait())
+        if self.settings.digest is not None:
+            send(self.settings, digest, now=now)
 
     def run(self) -> int:
         import schedule
