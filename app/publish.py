@@ -16,8 +16,8 @@ from pathlib import Path
 from app.caches import PLACEMENT_VERSION
 from app.clock import program_version
 from config.model import Settings
-from ingest.decisions import in_effect
 from ingest.datadir import prepare_dir
+from ingest.decisions import in_effect
 from ingest.errors import StorageError
 from ingest.store import Store
 from outputs.health import HealthWarning, health_warnings

@@ -7,7 +7,6 @@ mailbox.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging

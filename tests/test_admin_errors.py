@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from harness import REPO_ROOT
 
-import service
+from app import service
 from config import load_config
 from config.access import write_problem
 
