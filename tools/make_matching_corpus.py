@@ -21,7 +21,6 @@ Usage: python tools/make_matching_corpus.py [--out DIR] [--check]
 from __future__ import annotations
 
 import argparse
-import base64
 import csv
 import html
 import io
@@ -42,8 +41,37 @@ import docx
 import mailkit
 import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from mailkit import ICT, POLICY, at, digest, make_zip, unaccent
-from PIL import Image, ImageDraw, ImageOps
+from mailkit import (
+    ICT,
+    POLICY,
+    TONES,
+    at,
+    cp1258_form,
+    digest,
+    images,
+    make_zip,
+    ooxml,
+    pdf,
+    text_block,
+    unaccent,
+)
+from mailkit.headers import (
+    ADDRESS_HEADERS,
+    encoded_words,
+    raw_address,
+    raw_text_header,
+    set_header,
+)
+from mailkit.images import PhotoStyle
+from mailkit.replies import (
+    Sender,
+    forward_gmail_en,
+    forward_gmail_vi,
+    quote_gmail_en,
+    quote_gmail_vi,
+    quote_outlook,
+)
+from PIL import Image, ImageDraw
 
 SEED = 20230803
 PDT = timezone(timedelta(hours=-7))
@@ -60,8 +88,6 @@ UNITS_LIST = f"Các cơ sở Đoàn trực thuộc <cosodoan@{OFFICE_DOMAIN}>"
 
 
 # --------------------------------------------------------------------------- text forms
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def swap_tone(text: str) -> str:
@@ -99,17 +125,6 @@ def misplace_tone(text: str) -> str:
     return unicodedata.normalize("NFC", d2)
 
 
-def to_cp1258_form(text: str) -> str:
-    """The decomposed form windows-1258 can encode: base letters with their vowel marks
-    precomposed (â, ê, ô, ơ, ư, ă), tone marks as separate combining characters."""
-    out: list[str] = []
-    for cluster in re.findall(r".[\u0300-\u036f]*", unicodedata.normalize("NFD", text), re.S):
-        base = "".join(c for c in cluster if c not in TONES)
-        tones = "".join(c for c in cluster if c in TONES)
-        out.append(unicodedata.normalize("NFC", base) + tones)
-    return "".join(out)
-
-
 def wrap(text: str, width: int = 72) -> str:
     """Hard-wrapped paragraphs, as older clients send plain text (names may be split)."""
     blocks = []
@@ -120,16 +135,6 @@ def wrap(text: str, width: int = 72) -> str:
         else:
             blocks.append(textwrap.fill(" ".join(lines), width))
     return "\n\n".join(blocks)
-
-
-def dedent(block: str) -> str:
-    lines = [line.strip() for line in block.strip("\n").splitlines()]
-    out = "\n".join(lines).strip() + "\n"
-    return re.sub(r"\n{3,}", "\n\n", out)
-
-
-def para(block: str) -> str:
-    return " ".join(line.strip() for line in block.strip().splitlines())
 
 
 # --------------------------------------------------------------------------- the roster
@@ -1016,37 +1021,17 @@ def personal_address(p: Person, rng: random.Random) -> str:
 # --------------------------------------------------------------------------- attachments
 
 
+PHOTO = PhotoStyle(crowd=(8, 15), radius=(9, 22), grain=0.04, banner=(12, 10, 40), quality=55)
+
+
 def make_photo(seed: int, size: tuple[int, int] = (360, 240)) -> bytes:
     """A small JPEG (about 6 KB): a gradient 'hall', a crowd of shapes, a red banner."""
-    rng = random.Random(seed)
-    width, height = size
-    top = (rng.randrange(90, 230), rng.randrange(90, 230), rng.randrange(90, 230))
-    bottom = (rng.randrange(20, 120), rng.randrange(20, 120), rng.randrange(20, 120))
-    img = ImageOps.colorize(Image.linear_gradient("L").resize(size), top, bottom)
-    draw = ImageDraw.Draw(img)
-    for _ in range(rng.randrange(8, 15)):
-        x, y = rng.randrange(0, width), rng.randrange(height // 3, height)
-        r = rng.randrange(9, 22)
-        shirt = (rng.randrange(0, 80), rng.randrange(90, 200), rng.randrange(0, 90))
-        draw.ellipse((x - r, y - 2 * r, x + r, y), fill=(230, 190, 150))
-        draw.rectangle((x - r, y, x + r, y + 3 * r), fill=shirt)
-    grain_size = (width // 4, height // 4)
-    grain = Image.frombytes("L", grain_size, rng.randbytes(grain_size[0] * grain_size[1]))
-    img = Image.blend(img, grain.resize(size).convert("RGB"), 0.04)
-    draw = ImageDraw.Draw(img)
-    draw.rectangle((12, 10, width - 12, 40), fill=(196, 22, 28))
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=55, optimize=True)
-    return out.getvalue()
+    return images.photo(seed, size, PHOTO)
 
 
 def make_logo() -> bytes:
     """A small PNG signature logo (well under 10 KB)."""
-    img = Image.new("RGB", (96, 32), (0, 84, 166))
-    ImageDraw.Draw(img).ellipse((4, 4, 28, 28), fill=(255, 255, 255))
-    out = io.BytesIO()
-    img.save(out, "PNG", optimize=True)
-    return out.getvalue()
+    return images.logo((96, 32), 4)
 
 
 FIXED_ZIP_TIME = (2023, 1, 1, 0, 0, 0)
@@ -1091,37 +1076,9 @@ def _rezip(
     replace: dict[str, bytes] | None = None,
     when: datetime | None = None,
 ) -> bytes:
-    """Rewrite an OOXML zip: without `drop` (and their relationships), parts replaced, fixed
-    timestamps (zip entries and docProps/core.xml), so that the bytes are reproducible."""
-    replace = replace or {}
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    stamp = (
-        (when or datetime(2023, 1, 1, tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename in drop:
-                continue
-            blob = replace.get(info.filename, src.read(info.filename))
-            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
-                xml = blob.decode("utf-8")
-                for part in drop:
-                    leaf = re.escape(part.rsplit("/", 1)[-1])
-                    xml = re.sub(rf'<Relationship [^>]*Target="[^"]*{leaf}"\s*/>', "", xml)
-                    xml = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", xml)
-                blob = xml.encode("utf-8")
-            if info.filename == "docProps/core.xml":
-                xml = blob.decode("utf-8")
-                xml = re.sub(
-                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{stamp}\2", xml
-                )
-                blob = xml.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, blob, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return out.getvalue()
+    """Rewrite an OOXML zip with fixed timestamps (zip entries and docProps/core.xml)."""
+    core_when = when or datetime(2023, 1, 1, tzinfo=UTC)
+    return ooxml.rezip(data, drop, replace, zip_time=FIXED_ZIP_TIME, core_when=core_when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1171,27 +1128,13 @@ def make_docx(spec: DocSpec) -> bytes:
         if spec.number:
             header.add_paragraph(spec.number)
         document.add_paragraph(spec.place_date)
-    for i, line in enumerate(spec.title):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(line).bold = i == 0
-    for line in spec.body:
-        document.add_paragraph(line)
-    if spec.table:
-        grid = document.add_table(rows=len(spec.table), cols=len(spec.table[0]))
-        grid.style = "Table Grid"
-        for row, values in zip(grid.rows, spec.table, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
-                cell.text = value
+    ooxml.add_letter(document, spec.title, spec.body, spec.table)
     for i, line in enumerate(spec.signature):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.add_run(line).bold = i < 2
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _rezip(
-        buffer.getvalue(), _DOCX_DROP, {"word/styles.xml": _MIN_STYLES.encode()}, spec.when
-    )
+    styles = {"word/styles.xml": _MIN_STYLES.encode()}
+    return _rezip(ooxml.saved(document), _DOCX_DROP, styles, spec.when)
 
 
 def make_xlsx(
@@ -1315,19 +1258,8 @@ def make_pdf(lines: Sequence[str], when: datetime, producer: str = "Microsoft® 
         f"<< /Producer ({unaccent(producer).encode('ascii', 'replace').decode()}) "
         f"/CreationDate (D:{when:%Y%m%d%H%M%S}+07'00') >>",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("latin-1")
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode("latin-1")
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode("latin-1")
-    return bytes(out)
+    encoded = [body.encode("latin-1") for body in objects]
+    return pdf.pdf_file(pdf.numbered(encoded), info=len(encoded))
 
 
 def make_scan_pdf(seed: int, when: datetime) -> bytes:
@@ -1358,45 +1290,10 @@ def make_scan_pdf(seed: int, when: datetime) -> bytes:
             f"<< /Producer (Canon iR-ADV C5535) /CreationDate (D:{when:%Y%m%d%H%M%S}+07'00') >>"
         ).encode(),
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return bytes(out)
-
-
-MIME_BY_SUFFIX: dict[str, tuple[str, str]] = {
-    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".pdf": ("application", "pdf"),
-    ".jpg": ("image", "jpeg"),
-    ".jpeg": ("image", "jpeg"),
-    ".png": ("image", "png"),
-    ".zip": ("application", "zip"),
-    ".txt": ("text", "plain"),
-}
+    return pdf.pdf_file(pdf.numbered(objects), info=len(objects))
 
 
 # --------------------------------------------------------------------------- mail assembly
-
-
-@dataclass(frozen=True, slots=True)
-class Sender:
-    name: str
-    address: str
-    route: str = "gov"  # gov | gmail | yahoo | outlook | office
-
-    @property
-    def header(self) -> str:
-        return f"{self.name} <{self.address}>" if self.name else self.address
 
 
 def route_of(address: str) -> str:
@@ -1477,86 +1374,6 @@ def message_id_for(key: str, route: str, address: str) -> str:
     return f"<{h[:16]}@{domain}>"
 
 
-ADDRESS_HEADERS = ("From", "To", "Cc", "Reply-To", "Sender")
-_SPECIALS = set('()<>@,;:\\".[]|')
-
-
-def encoded_words(text: str, key: str, charset: str = "utf-8", limit: int = 62) -> list[str]:
-    """RFC 2047 encoded-words for `text`, as mail clients write them: whole characters per word,
-    spaces kept inside the words, each word at most `limit` characters. (Python's own header
-    folder drops the space between two words when it switches from B to Q encoding.)"""
-    codec = "cp1258" if charset == "windows-1258" else charset
-    q_style = int(digest(key, "q-style")[:2], 16) % 3 == 0
-
-    def enc(chunk: str) -> str:
-        data = chunk.encode(codec)
-        if not q_style:
-            return f"=?{charset.upper()}?B?{base64.b64encode(data).decode()}?="
-        body = "".join(
-            chr(b)
-            if (chr(b).isalnum() and b < 128) or chr(b) in "!*+-/"
-            else "_"
-            if b == 32
-            else f"={b:02X}"
-            for b in data
-        )
-        return f"=?{charset.upper()}?Q?{body}?="
-
-    words: list[str] = []
-    chunk = ""
-    for ch in text:
-        if chunk and len(enc(chunk + ch)) > limit:
-            words.append(enc(chunk))
-            chunk = ch
-        else:
-            chunk += ch
-    if chunk:
-        words.append(enc(chunk))
-    return words
-
-
-def fold_ascii(text: str, room: int = 70) -> str:
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > room:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return "\n ".join(lines)
-
-
-def raw_text_header(text: str, key: str, charset: str = "utf-8") -> str:
-    """An unstructured header value (Subject), encoded and folded."""
-    if text.isascii():
-        return fold_ascii(text)
-    return "\n ".join(encoded_words(text, key, charset))
-
-
-def raw_address(value: str, key: str, charset: str = "utf-8") -> str:
-    """'Name <addr>' (or a bare address) for an address header, the name encoded if needed."""
-    if "<" not in value:
-        return value
-    name, _, rest = value.rpartition("<")
-    name = name.strip().strip('"')
-    addr = "<" + rest
-    if not name:
-        return addr
-    if name.isascii():
-        if _SPECIALS & set(name):
-            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return f"{name} {addr}" if len(name) + len(addr) < 68 else f"{name}\n {addr}"
-    return "\n ".join(encoded_words(name, key, charset)) + f"\n {addr}"
-
-
-def set_header(msg: Message, name: str, value: str, key: str) -> None:
-    """Store a header exactly as encoded here (no re-folding by the email package)."""
-    raw = raw_address(value, key) if name in ADDRESS_HEADERS else raw_text_header(value, key)
-    msg.set_raw(name, raw)
-
-
 def new_mail(
     key: str,
     who: Sender,
@@ -1607,8 +1424,8 @@ def new_mail(
 def attach(msg: EmailMessage, filename: str, data: bytes) -> None:
     """Attach a file. A non-ASCII name is written as Gmail and Outlook write it (an RFC 2047
     word inside the quotes) for two files in three, else as RFC 2231 (filename*=utf-8'')."""
-    maintype, subtype = MIME_BY_SUFFIX[Path(filename).suffix.lower()]
-    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    mailkit.attach(msg, filename, data)
+    maintype, subtype = mailkit.mime_type(filename)
     if filename.isascii() or int(digest(filename, "2231")[:2], 16) % 3 == 0:
         return
     parts = msg.get_payload()
@@ -1638,86 +1455,11 @@ def html_of(text: str, *, nbsp_names: Sequence[str] = ()) -> str:
     return f'<div dir="ltr">\n{body}\n</div>\n'
 
 
-def _boundary(key: str, n: int) -> str:
-    return f"000000000000{digest(key, 'boundary', n)[:16]}"
+BOUNDARY = mailkit.boundaries(12, 16)
 
 
 def serialise(key: str, msg: EmailMessage) -> bytes:
-    return mailkit.serialise(key, msg, _boundary)
-
-
-# --------------------------------------------------------------------------- quoting, forwarding
-
-WEEKDAY_VI = ("Th 2", "Th 3", "Th 4", "Th 5", "Th 6", "Th 7", "CN")
-WEEKDAY_VI_LONG = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-
-
-def gmail_vi_date(when: datetime) -> str:
-    w = when.astimezone(ICT)
-    return f"{WEEKDAY_VI[w.weekday()]}, {w.day} thg {w.month}, {w.year} vào lúc {w:%H:%M}"
-
-
-def gmail_en_date(when: datetime) -> str:
-    w = when.astimezone(ICT)
-    hour = w.hour % 12 or 12
-    return f"{w:%a}, {w:%b} {w.day}, {w.year} at {hour}:{w:%M} {'AM' if w.hour < 12 else 'PM'}"
-
-
-def outlook_en_date(when: datetime) -> str:
-    w = when.astimezone(ICT)
-    hour = w.hour % 12 or 12
-    return f"{w:%A}, {w:%B} {w.day}, {w.year} {hour}:{w:%M} {'AM' if w.hour < 12 else 'PM'}"
-
-
-def outlook_vi_date(when: datetime) -> str:
-    w = when.astimezone(ICT)
-    return f"{WEEKDAY_VI_LONG[w.weekday()]}, {w.day} tháng {w.month}, {w.year} {w:%H:%M}"
-
-
-def quote_gmail_vi(who: Sender, when: datetime, text: str) -> str:
-    lines = "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
-    return f"\n\nVào {gmail_vi_date(when)} {who.name} <{who.address}> đã viết:\n\n{lines}\n"
-
-
-def quote_gmail_en(who: Sender, when: datetime, text: str) -> str:
-    lines = "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
-    return f"\n\nOn {gmail_en_date(when)} {who.name} <{who.address}> wrote:\n\n{lines}\n"
-
-
-def quote_outlook(
-    who: Sender, when: datetime, subject: str, text: str, *, vi: bool, to: str = OFFICE_TO
-) -> str:
-    """Outlook's reply/forward block: a rule, From/Sent/To/Subject, the text unprefixed."""
-    if vi:
-        head = f"Từ: {who.header}\nĐã gửi: {outlook_vi_date(when)}\nĐến: {to}\nChủ đề: {subject}"
-    else:
-        head = f"From: {who.header}\nSent: {outlook_en_date(when)}\nTo: {to}\nSubject: {subject}"
-    return f"\n\n________________________________\n{head}\n\n{text.strip()}\n"
-
-
-def forward_gmail_en(
-    who: Sender, when: datetime, subject: str, text: str, to: str = OFFICE_TO
-) -> str:
-    return (
-        f"\n\n---------- Forwarded message ---------\nFrom: {who.header}\n"
-        f"Date: {gmail_en_date(when)}\nSubject: {subject}\nTo: {to}\n\n\n{text.strip()}\n"
-    )
-
-
-def forward_gmail_vi(
-    who: Sender,
-    when: datetime,
-    subject: str,
-    text: str,
-    to: str = OFFICE_TO,
-    *,
-    localized: bool = True,
-) -> str:
-    if localized:
-        head = f"Từ: {who.header}\nNgày: {gmail_vi_date(when)}\nTiêu đề: {subject}\nTới: {to}"
-    else:
-        head = f"Từ: {who.header}\nDate: {gmail_vi_date(when)}\nSubject: {subject}\nTo: {to}"
-    return f"\n\n---------- Thư đã chuyển tiếp ---------\n{head}\n\n\n{text.strip()}\n"
+    return mailkit.serialise(key, msg, BOUNDARY)
 
 
 # --------------------------------------------------------------------------- documents
@@ -2326,7 +2068,7 @@ class Corpus:
 # --------------------------------------------------------------------------- the notices
 
 NOTICE_TEXT = {
-    "160": dedent("""
+    "160": text_block("""
         Kính gửi các cơ sở Đoàn trực thuộc,
 
         Thực hiện chương trình công tác năm 2023, Ban Thường vụ Đoàn Khối Dân - Chính - Đảng
@@ -2340,7 +2082,7 @@ NOTICE_TEXT = {
         Trân trọng,
         Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố
         """),
-    "171": dedent("""
+    "171": text_block("""
         Kính gửi các cơ sở Đoàn trực thuộc,
 
         Văn phòng Đoàn Khối gửi Công văn số 171-CV/ĐTN ngày 17/7/2023 của Ban Thường vụ Đoàn
@@ -2352,7 +2094,7 @@ NOTICE_TEXT = {
         Trân trọng,
         Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố
         """),
-    "178": dedent("""
+    "178": text_block("""
         Kính gửi các cơ sở Đoàn trực thuộc,
 
         Văn phòng Đoàn Khối gửi đến các đồng chí Thông báo số 178-TB/ĐTN ngày 03/8/2023 về việc
@@ -2374,7 +2116,7 @@ NOTICE_TEXT = {
         Trân trọng,
         Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố
         """),
-    "185": dedent("""
+    "185": text_block("""
         Kính gửi các cơ sở Đoàn khối Kinh tế và khối Nội chính,
 
         Thực hiện Thông báo số 185-TB/ĐTN ngày 14/8/2023, Văn phòng Đoàn Khối đề nghị các cơ
@@ -2385,7 +2127,7 @@ NOTICE_TEXT = {
         Trân trọng,
         Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố
         """),
-    "192": dedent("""
+    "192": text_block("""
         Kính gửi các cơ sở Đoàn trực thuộc,
 
         Chào mừng 78 năm Cách mạng Tháng Tám và Quốc khánh 2/9, Ban Thường vụ Đoàn Khối tổ chức
@@ -2449,7 +2191,7 @@ def own_mail(c: Corpus) -> None:
         )
 
     when = at(8, 10, 16, 20, 31)
-    body = dedent("""
+    body = text_block("""
         Kính gửi các cơ sở Đoàn,
 
         Văn phòng Đoàn Khối nhắc các cơ sở Đoàn gửi báo cáo kết quả Ngày hoạt động cao điểm kèm
@@ -2481,7 +2223,7 @@ def own_mail(c: Corpus) -> None:
     vpub = UNITS["VPUB"]
     asked = at(8, 10, 14, 12, 9)
     question = (
-        dedent("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Văn phòng UBND Thành phố xin gia hạn nộp báo cáo Ngày hoạt động cao điểm đến hết
@@ -2492,7 +2234,7 @@ def own_mail(c: Corpus) -> None:
         + c.secretary(vpub).full
     )
     when = at(8, 10, 15, 5, 44)
-    body = dedent("""
+    body = text_block("""
         Chào đồng chí,
 
         Văn phòng Đoàn Khối đồng ý gia hạn cho đơn vị đến 17g00 ngày 14/8/2023.
@@ -2522,7 +2264,7 @@ def own_mail(c: Corpus) -> None:
     orig_when = at(8, 11, 10, 31, 2)
     orig_sender = sender("Chi đoàn Sở Du lịch", sdl.email)
     orig_subject = "Báo cáo Ngày hoạt động cao điểm - Chi đoàn Sở Du lịch"
-    orig_text = dedent("""
+    orig_text = text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Chi đoàn Sở Du lịch gửi báo cáo kết quả Ngày hoạt động cao điểm và hình ảnh.
         Trân trọng.
@@ -2830,7 +2572,7 @@ def auto_replies(c: Corpus) -> None:
         "Đoàn Sở Tài chính",
         f"Trả lời tự động: {R178.notice_subject}",
         at(8, 3, 15, 31, 9),
-        dedent("""
+        text_block("""
              Cảm ơn quý đơn vị đã gửi thư. Đồng chí phụ trách hộp thư Đoàn Thanh niên Sở Tài chính
              đang nghỉ phép từ ngày 01/8 đến hết ngày 18/8/2023. Thư sẽ được xử lý khi đồng chí trở
              lại làm việc.
@@ -2864,7 +2606,7 @@ def auto_replies(c: Corpus) -> None:
         "Đoàn TN HEPZA",
         f"Trả lời tự động: {R185.notice_subject}",
         at(8, 14, 9, 5, 58),
-        dedent("""
+        text_block("""
              Xin chào, hộp thư Đoàn Thanh niên Ban Quản lý các KCX-KCN đã nhận được thư của quý
              đơn vị. Chúng tôi sẽ phản hồi trong thời gian sớm nhất.
              """),
@@ -2893,7 +2635,7 @@ def auto_replies(c: Corpus) -> None:
         p.full,
         f"Re: {R160.notice_subject}",
         at(7, 10, 8, 36, 40),
-        dedent(f"""
+        text_block(f"""
              Em đang nghỉ phép đến hết ngày 16/7. Việc liên quan đến Chi đoàn Sở Du lịch xin anh
              chị liên hệ đồng chí {c.secretary(UNITS["SDL"]).full} ạ.
 
@@ -2924,7 +2666,7 @@ def auto_replies(c: Corpus) -> None:
         "Doan TN TAND TP",
         f"Re: {R178.notice_subject}",
         at(8, 3, 15, 33, 51),
-        dedent("""
+        text_block("""
              Đây là thư trả lời tự động. Hộp thư Đoàn Thanh niên Tòa án nhân dân Thành phố đã nhận
              được thư của quý đơn vị và sẽ chuyển đến bộ phận phụ trách.
 
@@ -2936,7 +2678,7 @@ def auto_replies(c: Corpus) -> None:
     )
 
     when = at(8, 7, 6, 0, 41)
-    news = dedent("""
+    news = text_block("""
         BẢN TIN THÀNH ĐOÀN - SỐ 31/2023
 
         - Hơn 3.000 chiến sĩ tình nguyện ra quân Chiến dịch Kỳ Nghỉ Hồng lần thứ 22.
@@ -2967,7 +2709,7 @@ def auto_replies(c: Corpus) -> None:
 
 def no_unit(c: Corpus) -> None:
     when = at(7, 24, 7, 1, 12)
-    news = dedent("""
+    news = text_block("""
         TIN TỨC CẢI CÁCH HÀNH CHÍNH - TUẦN 30
 
         - Thành phố đẩy mạnh dịch vụ công trực tuyến toàn trình.
@@ -2993,7 +2735,7 @@ def no_unit(c: Corpus) -> None:
     )
 
     when = at(8, 8, 10, 14, 3)
-    ad = dedent("""
+    ad = text_block("""
         Kính gửi Quý cơ quan, đơn vị,
 
         Công ty chúng tôi chuyên in ấn băng rôn, phướn, áo Thanh niên Việt Nam, cờ Đoàn cho các
@@ -3046,7 +2788,7 @@ def no_unit(c: Corpus) -> None:
         sender(p.full, addr),
         "Hỏi về đăng ký tham gia Ngày Chủ nhật xanh",
         when,
-        dedent(f"""
+        text_block(f"""
                      Chào anh chị,
 
                      Em là sinh viên năm 3, em thấy thông tin Ngày Chủ nhật xanh trên trang của
@@ -3066,7 +2808,7 @@ def no_unit(c: Corpus) -> None:
     )
 
     when = at(8, 7, 16, 48, 5)
-    body = dedent("""
+    body = text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Quận Đoàn 3 gửi kịch bản chi tiết Lễ phát động Ngày hoạt động cao điểm sáng 11/8/2023 tại
@@ -3149,7 +2891,7 @@ def ambiguous(c: Corpus) -> None:
         sender(p.full, addr),
         "Báo cáo chung Chi đoàn Phòng Công chứng số 1 và số 2 - ngày cao điểm",
         when,
-        dedent("""
+        text_block("""
                      Kính gửi Văn phòng,
 
                      Hai chi đoàn Phòng Công chứng số 1 và số 2 cùng tổ chức hỗ trợ người dân tại
@@ -3214,7 +2956,7 @@ def ambiguous(c: Corpus) -> None:
     p, addr = c.member()
     orig_p, orig_addr = c.member()
     orig_when = at(8, 11, 10, 2, 5)
-    orig_text = dedent("""
+    orig_text = text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Sở Nội vụ và Đoàn Sở Khoa học và Công nghệ phối hợp tổ chức tuyên truyền văn hóa
@@ -3285,7 +3027,7 @@ def no_request(c: Corpus) -> None:
         c.roster_sender(syt, display="Đoàn Sở Y tế"),
         "Cập nhật thông tin Ban Chấp hành Đoàn Sở Y tế",
         when,
-        dedent(f"""
+        text_block(f"""
                      Kính gửi Văn phòng Đoàn Khối,
 
                      Đoàn Sở Y tế xin cập nhật thông tin liên hệ: đồng chí
@@ -3312,7 +3054,7 @@ def no_request(c: Corpus) -> None:
         c.roster_sender(vpub),
         "Mượn âm thanh, loa kéo",
         when,
-        dedent("""
+        text_block("""
                      Kính gửi Văn phòng Đoàn Khối,
 
                      Đoàn Văn phòng UBND Thành phố xin mượn 01 bộ loa kéo và 02 micro không dây
@@ -3339,7 +3081,7 @@ def no_request(c: Corpus) -> None:
         c.roster_sender(hlhpn),
         "Thư mời dự Đại hội Chi đoàn",
         when,
-        dedent("""
+        text_block("""
                      Kính gửi Ban Thường vụ Đoàn Khối,
 
                      Chi đoàn Hội Liên hiệp Phụ nữ Thành phố trân trọng kính mời đại diện Ban
@@ -4144,16 +3886,21 @@ def forwards(c: Corpus) -> None:
             p, addr = c.member()
             who = sender(p.full, addr)
         if style == "gmail-en":
-            block = forward_gmail_en(orig.who, orig.when, orig.subject, orig.text)
+            block = forward_gmail_en(orig.who, orig.when, orig.subject, orig.text, to=OFFICE_TO)
             subject = f"Fwd: {orig.subject}"
         elif style.startswith("gmail-vi"):
             block = forward_gmail_vi(
-                orig.who, orig.when, orig.subject, orig.text, localized=style == "gmail-vi"
+                orig.who,
+                orig.when,
+                orig.subject,
+                orig.text,
+                localized=style == "gmail-vi",
+                to=OFFICE_TO,
             )
             subject = f"Fwd: {orig.subject}"
         else:
             block = quote_outlook(
-                orig.who, orig.when, orig.subject, orig.text, vi=style == "outlook-vi"
+                orig.who, orig.when, orig.subject, orig.text, vi=style == "outlook-vi", to=OFFICE_TO
             )
             subject = f"{'CT' if style == 'outlook-vi' else 'FW'}: {orig.subject}"
         own = c.rng.choice(
@@ -4216,9 +3963,9 @@ def forwards(c: Corpus) -> None:
             msg.add_attachment(inner)
         else:
             block = (
-                quote_outlook(orig.who, orig.when, orig.subject, orig.text, vi=True)
+                quote_outlook(orig.who, orig.when, orig.subject, orig.text, vi=True, to=OFFICE_TO)
                 if style == "outlook-vi"
-                else forward_gmail_vi(orig.who, orig.when, orig.subject, orig.text)
+                else forward_gmail_vi(orig.who, orig.when, orig.subject, orig.text, to=OFFICE_TO)
             )
             msg = c.mail(
                 f"other-{child_code}",
@@ -4245,7 +3992,7 @@ def forwards(c: Corpus) -> None:
     p1, a1 = c.member()
     mid_when = orig.when + timedelta(minutes=25)
     middle = "Em chuyển chị Lan báo cáo của đơn vị ạ.\n" + forward_gmail_en(
-        orig.who, orig.when, orig.subject, orig.text
+        orig.who, orig.when, orig.subject, orig.text, to=OFFICE_TO
     )
     p2, a2 = c.member()
     body = "Gửi Văn phòng thư chuyển tiếp bên dưới.\n" + forward_gmail_en(
@@ -4501,7 +4248,9 @@ def followups(c: Corpus) -> None:
         f"RE: {subject}",
         when,
         "Gửi bổ sung hình ảnh. Xin lỗi Văn phòng vì gửi trễ.\n"
-        + quote_outlook(c.roster_sender(u), first_when, subject, "(thư trước)", vi=True),
+        + quote_outlook(
+            c.roster_sender(u), first_when, subject, "(thư trước)", vi=True, to=OFFICE_TO
+        ),
         files=c.photos(2, when),
         in_reply_to=first_id,
     )
@@ -4756,8 +4505,8 @@ def cp1258_message(
     mailer: str,
 ) -> bytes:
     """A message written by an old Vietnamese Outlook: windows-1258 text, tone marks combined."""
-    subj = raw_text_header(to_cp1258_form(subject), key, "windows-1258")
-    body_bytes = to_cp1258_form(body).encode("cp1258")
+    subj = raw_text_header(cp1258_form(subject), key, "windows-1258")
+    body_bytes = cp1258_form(body).encode("cp1258")
     qp = "".join(
         chr(b) if 32 <= b < 127 and b != 61 else ("\n" if b == 10 else f"={b:02X}")
         for b in body_bytes
@@ -4772,7 +4521,7 @@ def cp1258_message(
     head = "".join(f"Received: {r}\n" for r in received_headers(key, route, address, when, ICT))
 
     def encoded(value: str) -> str:
-        return raw_address(to_cp1258_form(value), key, "windows-1258")
+        return raw_address(cp1258_form(value), key, "windows-1258")
 
     return (
         f"Return-Path: <{address}>\n{head}From: {encoded(frm)}\nTo: {encoded(to)}\n"
@@ -4787,7 +4536,7 @@ def cp1258_message(
 def encodings(c: Corpus) -> None:
     u = UNITS["CTHADS"]
     when = at(7, 27, 16, 20, 5)
-    body = dedent(f"""
+    body = text_block(f"""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Cục Thi hành án dân sự Thành phố báo cáo sơ kết công tác Đoàn và phong trào thanh
@@ -4827,7 +4576,7 @@ def encodings(c: Corpus) -> None:
     p, addr = c.member()
     addr = addr.split("@")[0] + "@yahoo.com.vn"
     when = at(8, 23, 10, 2, 44)
-    body = dedent(f"""
+    body = text_block(f"""
         Kính gửi Văn phòng Đoàn Khối,
 
         Chi đoàn Ban Tiếp công dân Thành phố đăng ký đội thi Hội thi tìm hiểu 78 năm Cách mạng
@@ -5140,7 +4889,7 @@ def misc(c: Corpus) -> None:
     u = c.pick(req=R178)
     p, addr = c.member()
     when = c.on_time(R178)
-    body = dedent(f"""
+    body = text_block(f"""
         Kính gửi Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố,
 
         {u.name} báo cáo nhanh kết quả Ngày hoạt động cao điểm ngày 11/8/2023:
@@ -5246,7 +4995,7 @@ def misc(c: Corpus) -> None:
 
     u = c.pick(req=R171)
     when = c.on_time(R171)
-    sig = dedent(f"""
+    sig = text_block(f"""
         --
         {c.secretary(u).full}
         Bí thư {u.name}
