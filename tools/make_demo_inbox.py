@@ -12,11 +12,9 @@ Usage: python tools/make_demo_inbox.py [--out DIR]
 from __future__ import annotations
 
 import argparse
-import io
 import logging
 import random
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -28,9 +26,22 @@ from pathlib import Path
 
 import docx
 import mailkit
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from mailkit import ICT, POLICY, at, digest, make_zip, unaccent
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from mailkit import (
+    ICT,
+    POLICY,
+    at,
+    attach,
+    digest,
+    images,
+    make_zip,
+    ooxml,
+    para,
+    pdf,
+    text_block,
+    unaccent,
+)
+from mailkit.images import PhotoStyle
+from PIL import ImageDraw, ImageFont
 
 log = logging.getLogger("make_demo_inbox")
 
@@ -49,83 +60,31 @@ NOTICE_178_SUBJECT = (
 MAX_MESSAGE_BYTES = 100_000
 MAX_INBOX_BYTES = 1_500_000
 
-DOCX_MIME = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
-MIME_BY_SUFFIX: dict[str, tuple[str, str]] = {
-    ".docx": DOCX_MIME,
-    ".pdf": ("application", "pdf"),
-    ".jpg": ("image", "jpeg"),
-    ".zip": ("application", "zip"),
-    ".png": ("image", "png"),
-}
-
-
 # --------------------------------------------------------------------------- attachments
 
 
+PHOTO = PhotoStyle(crowd=(14, 22), radius=(16, 40), grain=0.03, banner=(24, 20, 84), quality=60)
+
+
 def make_photo(seed: int, caption: str, stamp: str) -> bytes:
-    """A 640x426 JPEG (about 17-22 KB): a gradient 'hall', a crowd of shapes, a red banner."""
-    rng = random.Random(seed)
-    size = (640, 426)
-    width, height = size
-    top = (rng.randrange(90, 230), rng.randrange(90, 230), rng.randrange(90, 230))
-    bottom = (rng.randrange(20, 120), rng.randrange(20, 120), rng.randrange(20, 120))
-    img = ImageOps.colorize(Image.linear_gradient("L").resize(size), top, bottom)
+    """A 640x426 JPEG (about 17-22 KB): a gradient 'hall', a crowd of shapes, a red banner with
+    its caption, the camera's date stamp."""
+    img = images.hall(seed, (640, 426), PHOTO)
+    width, height = img.size
     draw = ImageDraw.Draw(img)
-    for _ in range(rng.randrange(14, 22)):
-        x, y = rng.randrange(0, width), rng.randrange(height // 3, height)
-        r = rng.randrange(16, 40)
-        shirt = (rng.randrange(0, 80), rng.randrange(90, 200), rng.randrange(0, 90))
-        draw.ellipse((x - r, y - 2 * r, x + r, y), fill=(230, 190, 150))
-        draw.rectangle((x - r, y, x + r, y + 3 * r), fill=shirt)
-    grain_size = (width // 4, height // 4)
-    grain = Image.frombytes("L", grain_size, rng.randbytes(grain_size[0] * grain_size[1]))
-    img = Image.blend(img, grain.resize(size, Image.Resampling.BICUBIC).convert("RGB"), 0.03)
-    draw = ImageDraw.Draw(img)
-    draw.rectangle((24, 20, width - 24, 84), fill=(196, 22, 28))
     draw.text((36, 36), caption, fill=(255, 236, 0), font=ImageFont.load_default(size=20))
     draw.text(
         (width - 190, height - 32), stamp, fill=(255, 150, 0), font=ImageFont.load_default(size=18)
     )
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=60, optimize=True)
-    return out.getvalue()
+    return images.jpeg(img, PHOTO.quality)
 
 
 def make_logo() -> bytes:
     """A small PNG signature logo (well under 10 KB)."""
-    img = Image.new("RGB", (120, 40), (0, 84, 166))
-    draw = ImageDraw.Draw(img)
-    draw.ellipse((6, 6, 34, 34), fill=(255, 255, 255))
-    draw.text((42, 12), "DOAN TN", fill=(255, 255, 255), font=ImageFont.load_default(size=14))
-    out = io.BytesIO()
-    img.save(out, "PNG", optimize=True)
-    return out.getvalue()
+    return images.logo((120, 40), 6, "DOAN TN")
 
 
 _DROPPED_DOCX_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
-
-
-def _normalise_docx(data: bytes) -> bytes:
-    """Rewrite a .docx with fixed zip timestamps, without two optional parts (size)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename in _DROPPED_DOCX_PARTS:
-                continue
-            blob = src.read(info.filename)
-            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
-                xml = blob.decode("utf-8")
-                for part in _DROPPED_DOCX_PARTS:
-                    name = re.escape(part.rsplit("/", 1)[-1])
-                    xml = re.sub(rf'<Relationship [^>]*Target="[^"]*{name}"/>', "", xml)
-                    xml = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", xml)
-                blob = xml.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, blob, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return out.getvalue()
 
 
 def make_docx(
@@ -149,21 +108,8 @@ def make_docx(
     props.modified = naive_utc
     for line in header:
         document.add_paragraph().add_run(line).bold = True
-    for i, line in enumerate(title):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(line).bold = i == 0
-    for line in body:
-        document.add_paragraph(line)
-    if table:
-        grid = document.add_table(rows=len(table), cols=len(table[0]))
-        grid.style = "Table Grid"
-        for row, values in zip(grid.rows, table, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
-                cell.text = value
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _normalise_docx(buffer.getvalue())
+    ooxml.add_letter(document, title, body, table)
+    return ooxml.rezip(ooxml.saved(document), _DROPPED_DOCX_PARTS, zip_time=(1980, 1, 1, 0, 0, 0))
 
 
 def make_pdf(lines: Sequence[str], when: datetime) -> bytes:
@@ -183,19 +129,8 @@ def make_pdf(lines: Sequence[str], when: datetime) -> bytes:
         f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
         f"<< /Producer (mailtally demo) /CreationDate (D:{when:%Y%m%d%H%M%S}+07'00') >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("latin-1")
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode("latin-1")
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode("latin-1")
-    return bytes(out)
+    encoded = [body.encode("latin-1") for body in objects]
+    return pdf.pdf_file(pdf.numbered(encoded), header=pdf.PLAIN, info=len(encoded))
 
 
 # --------------------------------------------------------------------------- messages
@@ -262,11 +197,6 @@ def new_mail(
     return msg
 
 
-def attach(msg: EmailMessage, filename: str, data: bytes) -> None:
-    maintype, subtype = MIME_BY_SUFFIX[Path(filename).suffix.lower()]
-    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-
-
 def html_of(text: str) -> str:
     paragraphs = []
     for block in text.strip().split("\n\n"):
@@ -275,13 +205,12 @@ def html_of(text: str) -> str:
     return '<div dir="ltr">\n' + "\n".join(paragraphs) + "\n</div>\n"
 
 
-def _boundary(key: str, n: int) -> str:
-    return f"00000000{digest(key, 'boundary', n)[:20]}"
+BOUNDARY = mailkit.boundaries(8, 20)
 
 
 def serialise(key: str, msg: EmailMessage) -> bytes:
     """Fix every multipart boundary (derived from the file key), then write the bytes."""
-    return _exact_subject(mailkit.serialise(key, msg, _boundary), str(msg["Subject"]))
+    return _exact_subject(mailkit.serialise(key, msg, BOUNDARY), str(msg["Subject"]))
 
 
 _SUBJECT_BLOCK = re.compile(rb"^Subject:.*\n(?:[ \t].*\n)*", re.MULTILINE)
@@ -303,23 +232,12 @@ def _exact_subject(data: bytes, subject: str) -> bytes:
     return fixed
 
 
-def text(block: str) -> str:
-    """A body from an indented triple-quoted block: dedented, one trailing newline."""
-    lines = [line.strip() for line in block.strip("\n").splitlines()]
-    return "\n".join(lines).strip() + "\n"
-
-
-def join(block: str) -> str:
-    """One paragraph from a wrapped triple-quoted block."""
-    return " ".join(line.strip() for line in block.strip().splitlines())
-
-
 # --------------------------------------------------------------------------- fixed content
 
 GMAIL_HOP_IP = "198.51.100.41"
 
 NOTICE_BODY = [
-    join("""
+    para("""
         Thực hiện Kế hoạch số 63-KH/TĐTN-BCNLĐ ngày 31/5/2023 của Ban Thường vụ Thành Đoàn về
         việc tổ chức Chiến dịch tình nguyện Kỳ Nghỉ Hồng lần thứ 22 - năm 2023, Ban Thường vụ
         Đoàn Khối Dân - Chính - Đảng Thành phố phối hợp với Quận Đoàn 3 tổ chức Ngày hoạt động
@@ -328,29 +246,29 @@ NOTICE_BODY = [
         đô thị”, thông báo về việc tổ chức các hoạt động hưởng ứng, cụ thể như sau:"""),
     "1. Thời gian: 08g00 ngày 11/8/2023 (thứ Sáu).",
     "2. Nội dung:",
-    join("""
+    para("""
         2.1. Lễ phát động Ngày hoạt động cao điểm tại Quận 3: Hội trường B, Ủy ban nhân dân -
         Quận uỷ Quận 3 (Số 99 - 99A Trần Quốc Thảo, Phường 7, Quận 3)."""),
-    join("""
+    para("""
         + Tổ chức tuyên truyền xây dựng văn hóa công vụ trong cán bộ, công chức, viên chức trên
         địa bàn Quận 3 (Phân công Đoàn Sở Nội vụ phụ trách liên hệ báo cáo viên)."""),
-    join("""
+    para("""
         + Tổ chức tuyên truyền “Đổi mới sáng tạo trong khu vực công” (Phân công Đoàn Sở Khoa học
         và Công nghệ phụ trách liên hệ báo cáo viên)."""),
-    join("""
+    para("""
         + Tổ chức giới thiệu “Chương trình vay vốn tạo lập nhà ở cho người có thu nhập thấp”
         cho cán bộ, công chức tại Ủy ban nhân dân Quận 3 (Phân công Chi đoàn Quỹ phát triển nhà
         ở phụ trách)."""),
-    join("""
+    para("""
         + Thăm, tặng quà các chiến sĩ tình nguyện Kỳ Nghỉ Hồng tại các Bộ phận Tiếp nhận và Trả
         kết quả thủ tục hành chính tại Sở Xây dựng và Ủy ban nhân dân Quận 3."""),
-    join("""
+    para("""
         2.2. Hoạt động cấp cơ sở: tổ chức các hoạt động hưởng ứng Ngày hoạt động cao điểm
         (Phân công Đoàn Cục Thuế Thành phố, Đoàn Bảo hiểm Xã hội Thành phố, Đoàn Sở Kế hoạch và
         Đầu tư Thành phố, Đoàn Sở Tư pháp thực hiện điểm); tăng cường hướng dẫn người dân về các
         dịch vụ công trực tuyến một phần và toàn trình tại đơn vị."""),
     "3. Tổ chức thực hiện:",
-    join("""
+    para("""
         - Các cơ sở Đoàn sau khi tổ chức các hoạt động, báo cáo kết quả thực hiện và hình ảnh về
         Văn phòng Đoàn Khối trước 11g00 ngày 11/8/2023 (Thứ Sáu) thông qua địa chỉ email
         doankhoi@doankhoi.example.vn. Ban Thường vụ Đoàn Khối phân công Đ/c Nguyễn Trường Giang
@@ -360,7 +278,7 @@ NOTICE_BODY = [
     "Nguyễn Trường Giang",
 ]
 
-NOTICE_COVER = text("""
+NOTICE_COVER = text_block("""
     Kính gửi các cơ sở Đoàn trực thuộc,
 
     Văn phòng Đoàn Khối gửi đến các đồng chí Thông báo số 178-TB/ĐTN ngày 03/8/2023 về việc tổ
@@ -394,12 +312,12 @@ def report_docx(unit: str, number: str, author: str, when: datetime, facts: Sequ
             "năm của Thành phố”",
         ],
         body=[
-            join(f"""
+            para(f"""
                 Thực hiện Thông báo số 178-TB/ĐTN ngày 03/8/2023 của Ban Thường vụ Đoàn Khối
                 Dân - Chính - Đảng Thành phố, Ban Chấp hành {unit} báo cáo kết quả tổ chức Ngày
                 hoạt động cao điểm ngày 11/8/2023 như sau:"""),
             *facts,
-            join("""
+            para("""
                 Đánh giá chung: hoạt động được cấp ủy quan tâm, đoàn viên tham gia nhiệt tình,
                 mặc áo Thanh niên Việt Nam và đeo huy hiệu Đoàn theo đúng hướng dẫn."""),
             f"TM. BAN CHẤP HÀNH {unit.upper()}",
@@ -416,10 +334,10 @@ def facts(rng: random.Random) -> list[str]:
     posts = rng.randrange(2, 9)
     return [
         f"1. Số đoàn viên, thanh niên tham gia: {members} đồng chí.",
-        join(f"""
+        para(f"""
             2. Hướng dẫn người dân thực hiện dịch vụ công trực tuyến: {files} lượt; hỗ trợ xử lý
             hồ sơ tồn đọng, giải quyết thủ tục hành chính tại bộ phận một cửa."""),
-        join(f"""
+        para(f"""
             3. Thực hiện {posts} sản phẩm tuyên truyền trực quan về quy trình tiếp nhận và giải
             quyết thủ tục hành chính, phong trào “3 trách nhiệm” và cải cách hành chính."""),
     ]
@@ -486,7 +404,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.cucthue.example.gov.vn", "203.0.113.10", at(8, 11, 9, 12, 40))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi: Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố,
 
         Đoàn Cục Thuế Thành phố gửi báo cáo kết quả tổ chức Ngày hoạt động cao điểm theo Thông báo
@@ -529,7 +447,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.skhdt.example.gov.vn", "203.0.113.21", at(8, 10, 16, 5, 12), UTC)],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Dạ kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Sở Kế hoạch và Đầu tư đã tổ chức Ngày hoạt động cao điểm sớm vào chiều 10/8 tại Bộ
@@ -567,7 +485,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.bhxh.example.gov.vn", "203.0.113.30", at(8, 11, 8, 30, 44))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Bảo hiểm Xã hội Thành phố gửi báo cáo kết quả Ngày hoạt động cao điểm (file đính
@@ -595,7 +513,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.bhxh.example.gov.vn", "203.0.113.30", at(8, 11, 11, 40, 0))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Đoàn BHXH TP gửi bổ sung hình ảnh Ngày hoạt động cao điểm. Xin lỗi Văn phòng vì gửi trễ.
         """),
         cte="base64",
@@ -626,7 +544,7 @@ def build_inbox() -> dict[str, bytes]:
         ],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kinh gui Van phong Doan Khoi,
 
         Em la Nguyen Van A, uy vien BCH Doan So Tu phap. Do hop thu cua Doan dang bi loi nen em
@@ -667,7 +585,7 @@ def build_inbox() -> dict[str, bytes]:
         ],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Đoàn Sở Nội vụ gửi báo cáo và hình ảnh tuyên truyền văn hóa công vụ tại Quận 3.
         Trân trọng.
@@ -698,7 +616,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.sxd.example.gov.vn", "203.0.113.52", at(8, 12, 8, 47, 15))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Sở Xây dựng xin lỗi vì gửi báo cáo trễ hạn do đồng chí phụ trách đi công tác.
@@ -757,7 +675,7 @@ def build_inbox() -> dict[str, bytes]:
         ],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Sở Khoa học và Công nghệ gửi báo cáo kết quả tuyên truyền “Đổi mới sáng tạo trong khu
@@ -802,7 +720,7 @@ def build_inbox() -> dict[str, bytes]:
         ],
     )
     inner.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Chi đoàn Quỹ Phát triển nhà ở gửi báo cáo kết quả giới thiệu “Chương trình vay vốn tạo
@@ -842,7 +760,7 @@ def build_inbox() -> dict[str, bytes]:
         ],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Dạ em chào Văn phòng Đoàn Khối,
 
         Sáng nay Chi đoàn đã gửi báo cáo nhưng gửi nhầm vào địa chỉ email cũ của Đoàn Khối, em
@@ -866,7 +784,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.syt.example.gov.vn", "203.0.113.80", at(8, 11, 9, 50, 33))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Đoàn Sở Y tế gửi hình ảnh hoạt động sáng 11/8.
         Trân trọng.
@@ -882,7 +800,7 @@ def build_inbox() -> dict[str, bytes]:
     # 11 - Sở GD&ĐT: the report written in the body (well over 300 characters of its own text,
     # the quoted notice below it) and a Google Drive link for the photos; HTML + plain text.
     key = "11_sgddt_report_in_body_drive_link.eml"
-    own = text("""
+    own = text_block("""
         Kính gửi Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố,
 
         Đoàn Sở Giáo dục và Đào tạo báo cáo nhanh kết quả tổ chức Ngày hoạt động cao điểm ngày
@@ -940,7 +858,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.stc.example.gov.vn", "203.0.113.101", at(8, 3, 15, 31, 9))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Trả lời tự động: Cảm ơn quý đơn vị đã gửi thư. Đồng chí phụ trách hộp thư Đoàn Thanh
         niên đang nghỉ phép từ ngày 01/8 đến hết ngày 18/8/2023. Thư của quý đơn vị sẽ được xử
         lý khi đồng chí trở lại làm việc.
@@ -956,7 +874,7 @@ def build_inbox() -> dict[str, bytes]:
     # 14 - Văn phòng UBND: asks for more time, no evidence (the small inline logo is not a
     # photo); the unit never sends the report.
     key = "14_vpub_question_extension_inline_logo.eml"
-    ask = text("""
+    ask = text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Văn phòng UBND Thành phố xin gia hạn nộp báo cáo Ngày hoạt động cao điểm theo
@@ -993,7 +911,7 @@ def build_inbox() -> dict[str, bytes]:
 
     # 15 - a newsletter nobody can place: unknown sender, no unit name.
     key = "15_newsletter_unknown_sender.eml"
-    news = text("""
+    news = text_block("""
         BẢN TIN THANH NIÊN - TUẦN 32/2023
 
         - Khai mạc Liên hoan tuyên truyền ca khúc cách mạng dành cho thanh niên công nhân.
@@ -1028,7 +946,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail-sor-f73.google.example", GMAIL_HOP_IP, at(8, 11, 10, 48, 0))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kinh gui Van phong Doan Khoi,
         Hai don vi phoi hop to chuc hoat dong tai Quan 3, em gui hinh anh chung a.
         Le Hoang Anh
@@ -1049,7 +967,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.syt.example.gov.vn", "203.0.113.80", at(7, 25, 9, 15, 2))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Sở Y tế xin cập nhật thông tin liên hệ: đồng chí Lý Thanh Tùng được phân công làm Phó
@@ -1074,7 +992,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[Hop("localhost", "127.0.0.1", MX, at(8, 14, 9, 5, 20), protocol="ESMTPSA")],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi các cơ sở Đoàn khối Tài chính,
 
         Văn phòng Đoàn Khối đề nghị các cơ sở Đoàn đăng ký danh sách chiến sĩ tình nguyện
@@ -1099,7 +1017,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.cucthue.example.gov.vn", "203.0.113.10", at(8, 18, 14, 22, 10))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Đoàn Cục Thuế Thành phố gửi danh sách đăng ký (file PDF đính kèm).
         Trân trọng.
@@ -1136,7 +1054,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.bhxh.example.gov.vn", "203.0.113.30", at(8, 21, 17, 42, 10))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Đoàn BHXH TP gửi danh sách đăng ký (file đính kèm).
         Trân trọng.
@@ -1179,7 +1097,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.qptno.example.vn", "203.0.113.71", at(8, 21, 17, 18, 40))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Thực hiện thông báo số 185 của Ban Thường vụ Đoàn Khối, Chi đoàn Quỹ Phát triển nhà ở
@@ -1213,7 +1131,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.stp.example.gov.vn", "203.0.113.120", at(8, 12, 9, 30, 1))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Hộp thư của Đoàn đã hoạt động lại, Đoàn Sở Tư pháp gửi bổ sung hình ảnh ngày 11/8.
         Trân trọng.
@@ -1244,7 +1162,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.cucthue.example.gov.vn", "203.0.113.10", at(8, 11, 16, 10, 0))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
         Đoàn Cục Thuế gửi bản scan báo cáo đã ký để Văn phòng lưu hồ sơ.
         Trân trọng.
@@ -1285,7 +1203,7 @@ def build_inbox() -> dict[str, bytes]:
         hops=[into_office("mail.sct.example.gov.vn", "203.0.113.95", at(8, 11, 10, 38, 19))],
     )
     msg.set_content(
-        text("""
+        text_block("""
         Kính gửi Văn phòng Đoàn Khối,
 
         Đoàn Sở Công Thương gửi báo cáo kết quả Ngày hoạt động cao điểm (file đính kèm). Hình

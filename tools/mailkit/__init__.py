@@ -72,12 +72,12 @@ def cp1258_form(text: str, *, precomposed: bool = False) -> str:
     return "".join(out)
 
 
-def text_block(text: str, *, squeeze: bool = True) -> str:
+def text_block(text: str) -> str:
     """A body from an indented triple-quoted block: each line stripped, one trailing newline,
-    and (with `squeeze`) never more than one blank line in a row."""
+    never more than one blank line in a row."""
     lines = [line.strip() for line in text.strip("\n").splitlines()]
     out = "\n".join(lines).strip() + "\n"
-    return re.sub(r"\n{3,}", "\n\n", out) if squeeze else out
+    return re.sub(r"\n{3,}", "\n\n", out)
 
 
 def para(text: str) -> str:
