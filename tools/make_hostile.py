@@ -32,6 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailkit import cp1258_form
+from mailkit import pdf as pdfkit
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "hostile"
 
@@ -93,21 +96,10 @@ def simple(name: str, body: str = "Kính gửi Văn phòng.", **kw: str) -> byte
     return head(name, **kw) + b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + crlf(body)
 
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
 def cp1258(text: str) -> bytes:
     """`text` in windows-1258 as Windows writes it: a letter cp1258 lacks becomes its base letter
     (with any horn, breve or circumflex) and a combining tone mark."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONES))
-            out += (base + "".join(p for p in parts if p in _TONES)).encode("cp1258")
-    return bytes(out)
+    return cp1258_form(text, precomposed=True).encode("cp1258")
 
 
 def b64(data: bytes) -> bytes:
@@ -196,26 +188,11 @@ def xlsx_inline(text: str) -> bytes:
 
 def pdf(objects: dict[int, bytes], *, size: int | None = None) -> bytes:
     """A PDF with a correct xref table for `objects` (object 1 is the catalog)."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets: dict[int, int] = {}
-    for n in sorted(objects):
-        offsets[n] = out.tell()
-        out.write(b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n")
-    xref = out.tell()
-    count = max(objects) + 1
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % count)
-    for i in range(1, count):
-        out.write(b"%010d 00000 n \n" % offsets.get(i, 0))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (size or count, xref))
-    return out.getvalue()
+    return pdfkit.pdf_file(objects, size=size)
 
 
 def pdf_stream(data: bytes) -> bytes:
-    packed = zlib.compress(data, 9)
-    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + (
-        b"\nendstream")
+    return pdfkit.stream(zlib.compress(data, 9), extra=b" /Filter /FlateDecode")
 
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
