@@ -7,12 +7,13 @@ on the left, place and date on the right), a line starting with "|" is a table r
 between bars; every other line is a paragraph. The .docx puts the letterhead and the tables in
 real Word tables (python-docx); the PDF (fpdf2, with the DejaVu Sans font from the Debian package
 fonts-dejavu-core) puts the two columns side by side and draws the tables as tables, as a notice
-printed to PDF looks. The .eml is the office's mail sending the PDF, with a covering note.
+printed to PDF looks. The .eml is the office's mail sending the PDF, with a covering note. Zip
+timestamps, document dates and MIME boundaries are fixed (mailkit), so two runs write the same
+.docx and .eml.
 """
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import sys
@@ -21,11 +22,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+import mailkit
+from mailkit import ooxml
+
 NOTICES = Path(__file__).resolve().parents[1] / "tests" / "notices"
 FONT_NAME = "DejaVuSans.ttf"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
              Path("/usr/local/share/fonts"))
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
+BOUNDARY = mailkit.boundaries(12, 16)
 
 
 def _rows(markup: str) -> list[tuple[str, list[str]]]:
@@ -72,11 +77,9 @@ def make_docx(markup: str) -> bytes:
             for c, text in enumerate(cells):
                 table.cell(r, c).text = text
         i += 1
-    out = io.BytesIO()
     document.core_properties.created = FIXED_DATE.replace(tzinfo=None)
     document.core_properties.modified = FIXED_DATE.replace(tzinfo=None)
-    document.save(out)
-    return out.getvalue()
+    return ooxml.rezip(ooxml.saved(document), zip_time=FIXED_DATE.timetuple()[:6])
 
 
 def find_font() -> Path:
@@ -140,8 +143,8 @@ def make_eml(pdf: bytes, filename: str, subject: str, *, sender: str, message_id
     msg["Message-ID"] = message_id
     msg.set_content("Kính gửi các cơ sở Đoàn,\n\nVăn phòng Đoàn Khối gửi văn bản đính kèm, đề "
                     "nghị các đơn vị triển khai thực hiện.\n\nTrân trọng.\n")
-    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
-    return bytes(msg)
+    mailkit.attach(msg, filename, pdf)
+    return mailkit.serialise(message_id, msg, BOUNDARY)
 
 
 def write_all(out_dir: Path, names: list[str]) -> list[Path]:
