@@ -15,8 +15,8 @@ import argparse
 import logging
 import random
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.header import Header
 from email.message import EmailMessage
@@ -346,18 +346,23 @@ def facts(rng: random.Random) -> list[str]:
 # --------------------------------------------------------------------------- the inbox
 
 
-def build_inbox() -> dict[str, bytes]:
-    """Every demo message, file name -> bytes, in file-name order."""
-    rng = random.Random(20230811)
-    files: dict[str, bytes] = {}
+@dataclass
+class Inbox:
+    """The inbox being written: file name -> bytes, and the one random generator every message
+    draws from, in the order of MESSAGES (so that every run writes the same bytes)."""
 
-    def photo(caption: str, stamp: str) -> bytes:
-        return make_photo(rng.randrange(1 << 30), caption, stamp)
+    rng: random.Random
+    files: dict[str, bytes] = field(default_factory=dict)
 
-    def add(name: str, msg: EmailMessage) -> None:
-        files[name] = serialise(name, msg)
+    def photo(self, caption: str, stamp: str) -> bytes:
+        return make_photo(self.rng.randrange(1 << 30), caption, stamp)
 
-    # 00 - the office's own copy of notice 178 (Bcc to itself): own_address.
+    def add(self, name: str, msg: EmailMessage) -> None:
+        self.files[name] = serialise(name, msg)
+
+
+# 00 - the office's own copy of notice 178 (Bcc to itself): own_address.
+def m00_doankhoi_notice178_own_copy(box: Inbox) -> None:
     key = "00_doankhoi_notice178_own_copy.eml"
     msg = new_mail(
         key,
@@ -390,9 +395,11 @@ def build_inbox() -> dict[str, bytes]:
             body=NOTICE_BODY,
         ),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 01 - Cục Thuế: on time, .docx + two photos, from its first roster address.
+
+# 01 - Cục Thuế: on time, .docx + two photos, from its first roster address.
+def m01_cucthue_ontime_docx_photos(box: Inbox) -> None:
     key = "01_cucthue_ontime_docx_photos.eml"
     unit = "Đoàn Cục Thuế Thành phố"
     msg = new_mail(
@@ -419,22 +426,24 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "Báo cáo kết quả Ngày hoạt động cao điểm - Đoàn Cục Thuế.docx",
-        report_docx(unit, "27-BC/ĐTN", "Phạm Quốc Huy", at(8, 11, 8, 55), facts(rng)),
+        report_docx(unit, "27-BC/ĐTN", "Phạm Quốc Huy", at(8, 11, 8, 55), facts(box.rng)),
     )
     attach(
         msg,
         "IMG_20230811_083512.jpg",
-        photo("DOAN CUC THUE TP - NGAY HOAT DONG CAO DIEM", "11/08/2023 08:35"),
+        box.photo("DOAN CUC THUE TP - NGAY HOAT DONG CAO DIEM", "11/08/2023 08:35"),
     )
     attach(
         msg,
         "IMG_20230811_084020.jpg",
-        photo("HO TRO NGUOI DAN KE KHAI THUE DIEN TU", "11/08/2023 08:40"),
+        box.photo("HO TRO NGUOI DAN KE KHAI THUE DIEN TU", "11/08/2023 08:40"),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 02 - Sở KH&ĐT: on time, reply in the notice's thread from its second roster address;
-    # the office's MX stamps Received in UTC (16:05:12 local).
+
+# 02 - Sở KH&ĐT: on time, reply in the notice's thread from its second roster address;
+# the office's MX stamps Received in UTC (16:05:12 local).
+def m02_skhdt_ontime_reply_in_thread_utc_received(box: Inbox) -> None:
     key = "02_skhdt_ontime_reply_in_thread_utc_received.eml"
     unit = "Đoàn Sở Kế hoạch và Đầu tư"
     msg = new_mail(
@@ -462,17 +471,19 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "BC Ngay hoat dong cao diem - Doan So KHDT.docx",
-        report_docx(unit, "15-BC/ĐTN", "Lê Minh Tâm", at(8, 10, 15, 40), facts(rng)),
+        report_docx(unit, "15-BC/ĐTN", "Lê Minh Tâm", at(8, 10, 15, 40), facts(box.rng)),
     )
     attach(
         msg,
         "z4595123881234_a1b2.jpg",
-        photo("DOAN SO KH&DT - HUONG DAN DICH VU CONG", "10/08/2023 14:20"),
+        box.photo("DOAN SO KH&DT - HUONG DAN DICH VU CONG", "10/08/2023 14:20"),
     )
-    attach(msg, "z4595123887788_c3d4.jpg", photo("DOAN SO KH&DT - MOT CUA", "10/08/2023 14:45"))
-    add(key, msg)
+    attach(msg, "z4595123887788_c3d4.jpg", box.photo("DOAN SO KH&DT - MOT CUA", "10/08/2023 14:45"))
+    box.add(key, msg)
 
-    # 03/04 - BHXH: the report first (on time), the photos in a second mail after the deadline.
+
+# 03/04 - BHXH: the report first (on time), the photos in a second mail after the deadline.
+def m03_04_bhxh_split_report_then_late_photos(box: Inbox) -> None:
     key = "03_bhxh_split_1_report_only.eml"
     unit = "Đoàn Bảo hiểm Xã hội Thành phố"
     bhxh_first_id = "<00c101d9cbf1$5e2a7b10$1a7f7130$@bhxh.example.gov.vn>"
@@ -498,9 +509,9 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "BaoCao_NgayCaoDiem_BHXH.docx",
-        report_docx(unit, "09-BC/ĐTN", "Võ Thị Thanh Hà", at(8, 11, 8, 10), facts(rng)),
+        report_docx(unit, "09-BC/ĐTN", "Võ Thị Thanh Hà", at(8, 11, 8, 10), facts(box.rng)),
     )
-    add(key, msg)
+    box.add(key, msg)
 
     key = "04_bhxh_split_2_photos_after_deadline.eml"
     msg = new_mail(
@@ -518,12 +529,14 @@ def build_inbox() -> dict[str, bytes]:
         """),
         cte="base64",
     )
-    attach(msg, "DSC_0412.jpg", photo("DOAN BHXH TP - TU VAN BHXH, BHYT", "11/08/2023 09:05"))
-    attach(msg, "DSC_0419.jpg", photo("DOAN BHXH TP - VNEID", "11/08/2023 09:30"))
-    add(key, msg)
+    attach(msg, "DSC_0412.jpg", box.photo("DOAN BHXH TP - TU VAN BHXH, BHYT", "11/08/2023 09:05"))
+    attach(msg, "DSC_0419.jpg", box.photo("DOAN BHXH TP - VNEID", "11/08/2023 09:30"))
+    box.add(key, msg)
 
-    # 05 - Sở Tư pháp: a member's Gmail (not in the roster), unit named in a subject without
-    # diacritics: matched by name, on time.
+
+# 05 - Sở Tư pháp: a member's Gmail (not in the roster), unit named in a subject without
+# diacritics: matched by name, on time.
+def m05_stp_member_gmail_no_diacritics(box: Inbox) -> None:
     key = "05_stp_member_gmail_no_diacritics.eml"
     msg = new_mail(
         key,
@@ -558,12 +571,16 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "Bao cao Doan So Tu phap - ngay hoat dong cao diem.docx",
-        report_docx("Đoàn Sở Tư pháp", "11-BC/ĐTN", "Nguyễn Văn A", at(8, 11, 10, 5), facts(rng)),
+        report_docx(
+            "Đoàn Sở Tư pháp", "11-BC/ĐTN", "Nguyễn Văn A", at(8, 11, 10, 5), facts(box.rng)
+        ),
     )
-    attach(msg, "IMG_4921.jpg", photo("DOAN SO TU PHAP - TU VAN PHAP LUAT", "11/08/2023 08:50"))
-    add(key, msg)
+    attach(msg, "IMG_4921.jpg", box.photo("DOAN SO TU PHAP - TU VAN PHAP LUAT", "11/08/2023 08:50"))
+    box.add(key, msg)
 
-    # 06 - Sở Nội vụ: sent 10:59:58 but received 04:00:30 UTC = 11:00:30 local: 1 minute late.
+
+# 06 - Sở Nội vụ: sent 10:59:58 but received 04:00:30 UTC = 11:00:30 local: 1 minute late.
+def m06_snv_late_1_minute_utc_received(box: Inbox) -> None:
     key = "06_snv_late_1_minute_utc_received.eml"
     unit = "Đoàn Sở Nội vụ"
     msg = new_mail(
@@ -595,16 +612,18 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "Bao cao Doan So Noi vu.docx",
-        report_docx(unit, "08-BC/ĐTN", "Đặng Thu Trang", at(8, 11, 10, 40), facts(rng)),
+        report_docx(unit, "08-BC/ĐTN", "Đặng Thu Trang", at(8, 11, 10, 40), facts(box.rng)),
     )
     attach(
         msg,
         "tuyen-truyen-van-hoa-cong-vu.jpg",
-        photo("DOAN SO NOI VU - VAN HOA CONG VU", "11/08/2023 08:20"),
+        box.photo("DOAN SO NOI VU - VAN HOA CONG VU", "11/08/2023 08:20"),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 07 - Sở Xây dựng: the next morning (1308 minutes late); photos in a .zip.
+
+# 07 - Sở Xây dựng: the next morning (1308 minutes late); photos in a .zip.
+def m07_sxd_late_next_day_docx_zip(box: Inbox) -> None:
     key = "07_sxd_late_next_day_docx_zip.eml"
     unit = "Đoàn Sở Xây dựng"
     msg = new_mail(
@@ -631,7 +650,7 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "Bao cao ket qua - Doan So Xay dung.docx",
-        report_docx(unit, "14-BC/ĐTN", "Huỳnh Gia Bảo", at(8, 12, 8, 30), facts(rng)),
+        report_docx(unit, "14-BC/ĐTN", "Huỳnh Gia Bảo", at(8, 12, 8, 30), facts(box.rng)),
     )
     attach(
         msg,
@@ -640,20 +659,22 @@ def build_inbox() -> dict[str, bytes]:
             [
                 (
                     "Hinh anh/tham-chien-si-01.jpg",
-                    photo("DOAN SO XAY DUNG - THAM CHIEN SI TINH NGUYEN", "11/08/2023 09:40"),
+                    box.photo("DOAN SO XAY DUNG - THAM CHIEN SI TINH NGUYEN", "11/08/2023 09:40"),
                 ),
                 (
                     "Hinh anh/tham-chien-si-02.jpg",
-                    photo("DOAN SO XAY DUNG - BO PHAN MOT CUA", "11/08/2023 09:55"),
+                    box.photo("DOAN SO XAY DUNG - BO PHAN MOT CUA", "11/08/2023 09:55"),
                 ),
             ],
             at(8, 12, 8, 40),
         ),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 08 - Sở KH&CN: Date says 10:55 (before the deadline) but the office received it at
-    # 11:20:00: 20 minutes late by receipt time. Report .docx, photos as a OneDrive link.
+
+# 08 - Sở KH&CN: Date says 10:55 (before the deadline) but the office received it at
+# 11:20:00: 20 minutes late by receipt time. Report .docx, photos as a OneDrive link.
+def m08_skhcn_date_1055_received_1120_onedrive(box: Inbox) -> None:
     key = "08_skhcn_date_1055_received_1120_onedrive.eml"
     unit = "Đoàn Sở Khoa học và Công nghệ"
     msg = new_mail(
@@ -690,13 +711,15 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "BC_DoiMoiSangTao_SKHCN.docx",
-        report_docx(unit, "06-BC/ĐTN", "Trương Hoài Nam", at(8, 11, 10, 30), facts(rng)),
+        report_docx(unit, "06-BC/ĐTN", "Trương Hoài Nam", at(8, 11, 10, 30), facts(box.rng)),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 09 - Quỹ Phát triển nhà ở: the original went to the old address at 10:40; the secretary
-    # forwards it (as an attachment) from her Gmail at 11:06:45: late by 7 minutes, judged by
-    # the original's roster address.
+
+# 09 - Quỹ Phát triển nhà ở: the original went to the old address at 10:40; the secretary
+# forwards it (as an attachment) from her Gmail at 11:06:45: late by 7 minutes, judged by
+# the original's roster address.
+def m09_qptno_forward_from_gmail_rfc822_late(box: Inbox) -> None:
     key = "09_qptno_forward_from_gmail_rfc822_late.eml"
     unit = "Chi đoàn Quỹ Phát triển nhà ở"
     inner_subject = "Báo cáo Ngày hoạt động cao điểm - Chi đoàn Quỹ Phát triển nhà ở"
@@ -734,12 +757,12 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         inner,
         "Bao cao Chi doan Quy PTNO 11-8-2023.docx",
-        report_docx(unit, "04-BC/CĐ", "Trần Thị Bích", at(8, 11, 10, 20), facts(rng)),
+        report_docx(unit, "04-BC/CĐ", "Trần Thị Bích", at(8, 11, 10, 20), facts(box.rng)),
     )
     attach(
         inner,
         "gioi-thieu-vay-von-nha-o.jpg",
-        photo("CHI DOAN QUY PHAT TRIEN NHA O - VAY VON NHA O", "11/08/2023 09:10"),
+        box.photo("CHI DOAN QUY PHAT TRIEN NHA O - VAY VON NHA O", "11/08/2023 09:10"),
     )
     msg = new_mail(
         key,
@@ -771,9 +794,11 @@ def build_inbox() -> dict[str, bytes]:
         cte="quoted-printable",
     )
     msg.add_attachment(inner, filename=f"{inner_subject}.eml")
-    add(key, msg)
+    box.add(key, msg)
 
-    # 10 - Sở Y tế: photos only, no report: on time, missing_evidence "report".
+
+# 10 - Sở Y tế: photos only, no report: on time, missing_evidence "report".
+def m10_syt_photos_only_no_report(box: Inbox) -> None:
     key = "10_syt_photos_only_no_report.eml"
     msg = new_mail(
         key,
@@ -792,13 +817,19 @@ def build_inbox() -> dict[str, bytes]:
         cte="quoted-printable",
     )
     attach(
-        msg, "20230811_091502.jpg", photo("DOAN SO Y TE - HUONG DAN KHAM BENH", "11/08/2023 09:15")
+        msg,
+        "20230811_091502.jpg",
+        box.photo("DOAN SO Y TE - HUONG DAN KHAM BENH", "11/08/2023 09:15"),
     )
-    attach(msg, "20230811_092233.jpg", photo("DOAN SO Y TE - HO SO TRUC TUYEN", "11/08/2023 09:22"))
-    add(key, msg)
+    attach(
+        msg, "20230811_092233.jpg", box.photo("DOAN SO Y TE - HO SO TRUC TUYEN", "11/08/2023 09:22")
+    )
+    box.add(key, msg)
 
-    # 11 - Sở GD&ĐT: the report written in the body (well over 300 characters of its own text,
-    # the quoted notice below it) and a Google Drive link for the photos; HTML + plain text.
+
+# 11 - Sở GD&ĐT: the report written in the body (well over 300 characters of its own text,
+# the quoted notice below it) and a Google Drive link for the photos; HTML + plain text.
+def m11_sgddt_report_in_body_drive_link(box: Inbox) -> None:
     key = "11_sgddt_report_in_body_drive_link.eml"
     own = text_block("""
         Kính gửi Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố,
@@ -843,9 +874,11 @@ def build_inbox() -> dict[str, bytes]:
         subtype="html",
         cte="quoted-printable",
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 12 - Sở Tài chính: an auto-reply to the notice (the unit never reports).
+
+# 12 - Sở Tài chính: an auto-reply to the notice (the unit never reports).
+def m12_stc_auto_reply(box: Inbox) -> None:
     key = "12_stc_auto_reply.eml"
     msg = new_mail(
         key,
@@ -865,14 +898,18 @@ def build_inbox() -> dict[str, bytes]:
         """),
         cte="quoted-printable",
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 13 - a bounce: the notice could not be delivered to Sở TN&MT (mailbox full).
+
+# 13 - a bounce: the notice could not be delivered to Sở TN&MT (mailbox full).
+def m13_bounce_stnmt_mailbox_full(box: Inbox) -> None:
     key = "13_bounce_stnmt_mailbox_full.eml"
-    files[key] = bounce_message(key)
+    box.files[key] = bounce_message(key)
 
-    # 14 - Văn phòng UBND: asks for more time, no evidence (the small inline logo is not a
-    # photo); the unit never sends the report.
+
+# 14 - Văn phòng UBND: asks for more time, no evidence (the small inline logo is not a
+# photo); the unit never sends the report.
+def m14_vpub_question_extension_inline_logo(box: Inbox) -> None:
     key = "14_vpub_question_extension_inline_logo.eml"
     ask = text_block("""
         Kính gửi Văn phòng Đoàn Khối,
@@ -907,9 +944,11 @@ def build_inbox() -> dict[str, bytes]:
         cid="<logo-doan-vpub@vpub.example.gov.vn>",
         filename="image001.png",
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 15 - a newsletter nobody can place: unknown sender, no unit name.
+
+# 15 - a newsletter nobody can place: unknown sender, no unit name.
+def m15_newsletter_unknown_sender(box: Inbox) -> None:
     key = "15_newsletter_unknown_sender.eml"
     news = text_block("""
         BẢN TIN THANH NIÊN - TUẦN 32/2023
@@ -933,9 +972,11 @@ def build_inbox() -> dict[str, bytes]:
     )
     msg.set_content(news, cte="quoted-printable")
     msg.add_alternative(html_of(news), subtype="html", cte="quoted-printable")
-    add(key, msg)
+    box.add(key, msg)
 
-    # 16 - a Gmail naming two units equally (Sở Tài chính and Sở Công Thương): ambiguous.
+
+# 16 - a Gmail naming two units equally (Sở Tài chính and Sở Công Thương): ambiguous.
+def m16_ambiguous_two_units_gmail(box: Inbox) -> None:
     key = "16_ambiguous_two_units_gmail.eml"
     msg = new_mail(
         key,
@@ -953,10 +994,12 @@ def build_inbox() -> dict[str, bytes]:
         """),
         cte="8bit",
     )
-    attach(msg, "hoat-dong-chung.jpg", photo("HOAT DONG CHUNG - QUAN 3", "11/08/2023 10:05"))
-    add(key, msg)
+    attach(msg, "hoat-dong-chung.jpg", box.photo("HOAT DONG CHUNG - QUAN 3", "11/08/2023 10:05"))
+    box.add(key, msg)
 
-    # 17 - Sở Y tế, two weeks before any notice: placed by address, but no request.
+
+# 17 - Sở Y tế, two weeks before any notice: placed by address, but no request.
+def m17_syt_before_notice_no_request(box: Inbox) -> None:
     key = "17_syt_before_notice_no_request.eml"
     msg = new_mail(
         key,
@@ -977,9 +1020,11 @@ def build_inbox() -> dict[str, bytes]:
         """),
         cte="quoted-printable",
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 18 - the office's own copy of notice 185: own_address.
+
+# 18 - the office's own copy of notice 185: own_address.
+def m18_doankhoi_notice185_own_copy(box: Inbox) -> None:
     key = "18_doankhoi_notice185_own_copy.eml"
     msg = new_mail(
         key,
@@ -1004,9 +1049,11 @@ def build_inbox() -> dict[str, bytes]:
         """),
         cte="quoted-printable",
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 19 - Cục Thuế, notice 185: on time, a .pdf, from its second roster address ("TB 185").
+
+# 19 - Cục Thuế, notice 185: on time, a .pdf, from its second roster address ("TB 185").
+def m19_cucthue_185_ontime_pdf(box: Inbox) -> None:
     key = "19_cucthue_185_ontime_pdf.eml"
     msg = new_mail(
         key,
@@ -1041,9 +1088,11 @@ def build_inbox() -> dict[str, bytes]:
             at(8, 18, 14, 15),
         ),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 20 - BHXH, notice 185: 17:42:10 against 17:00 (+30 minutes grace): 43 minutes late.
+
+# 20 - BHXH, notice 185: 17:42:10 against 17:00 (+30 minutes grace): 43 minutes late.
+def m20_bhxh_185_late_docx(box: Inbox) -> None:
     key = "20_bhxh_185_late_docx.eml"
     msg = new_mail(
         key,
@@ -1081,10 +1130,12 @@ def build_inbox() -> dict[str, bytes]:
             ],
         ),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 21 - Quỹ PTNƠ, notice 185: a registration written in the body (over 300 characters),
-    # received 17:18:40 on 21/8: inside the 30 minutes' grace, so on time.
+
+# 21 - Quỹ PTNƠ, notice 185: a registration written in the body (over 300 characters),
+# received 17:18:40 on 21/8: inside the 30 minutes' grace, so on time.
+def m21_qptno_185_ontime_in_grace_body(box: Inbox) -> None:
     key = "21_qptno_185_ontime_in_grace_body.eml"
     msg = new_mail(
         key,
@@ -1117,10 +1168,12 @@ def build_inbox() -> dict[str, bytes]:
         """),
         cte="8bit",
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 22 - Sở Tư pháp again, now from its roster address, the next day: more photos. The unit
-    # stays on time, matched by name (the submission is the Gmail of 05).
+
+# 22 - Sở Tư pháp again, now from its roster address, the next day: more photos. The unit
+# stays on time, matched by name (the submission is the Gmail of 05).
+def m22_stp_extra_photos_roster_address(box: Inbox) -> None:
     key = "22_stp_extra_photos_roster_address.eml"
     msg = new_mail(
         key,
@@ -1141,17 +1194,19 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "STP_tu-van-phap-luat_02.jpg",
-        photo("DOAN SO TU PHAP - TRO GIUP PHAP LY", "11/08/2023 09:35"),
+        box.photo("DOAN SO TU PHAP - TRO GIUP PHAP LY", "11/08/2023 09:35"),
     )
     attach(
         msg,
         "STP_tu-van-phap-luat_03.jpg",
-        photo("DOAN SO TU PHAP - LY LICH TU PHAP", "11/08/2023 10:10"),
+        box.photo("DOAN SO TU PHAP - LY LICH TU PHAP", "11/08/2023 10:10"),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 23 - Cục Thuế again in the afternoon: the signed PDF. A later message never makes an
-    # on-time unit late.
+
+# 23 - Cục Thuế again in the afternoon: the signed PDF. A later message never makes an
+# on-time unit late.
+def m23_cucthue_signed_pdf_afternoon(box: Inbox) -> None:
     key = "23_cucthue_signed_pdf_afternoon.eml"
     msg = new_mail(
         key,
@@ -1187,11 +1242,13 @@ def build_inbox() -> dict[str, bytes]:
             at(8, 11, 15, 55),
         ),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    # 24 - Sở Công Thương: the report on time, no photos: they were posted in the office's
-    # Zalo group, which mailtally cannot see. Incomplete until the office accepts it (the
-    # `demo` command records that acceptance, config/sample.py).
+
+# 24 - Sở Công Thương: the report on time, no photos: they were posted in the office's
+# Zalo group, which mailtally cannot see. Incomplete until the office accepts it (the
+# `demo` command records that acceptance, config/sample.py).
+def m24_sct_report_only_photos_in_zalo_group(box: Inbox) -> None:
     key = "24_sct_report_only_photos_in_zalo_group.eml"
     unit = "Đoàn Sở Công Thương"
     msg = new_mail(
@@ -1217,11 +1274,45 @@ def build_inbox() -> dict[str, bytes]:
     attach(
         msg,
         "BC Ngay hoat dong cao diem - Doan So Cong Thuong.docx",
-        report_docx(unit, "15-BC/ĐTN", "Lê Thị Thu Hà", at(8, 11, 10, 20), facts(rng)),
+        report_docx(unit, "15-BC/ĐTN", "Lê Thị Thu Hà", at(8, 11, 10, 20), facts(box.rng)),
     )
-    add(key, msg)
+    box.add(key, msg)
 
-    return dict(sorted(files.items()))
+
+MESSAGES: tuple[Callable[[Inbox], None], ...] = (
+    m00_doankhoi_notice178_own_copy,
+    m01_cucthue_ontime_docx_photos,
+    m02_skhdt_ontime_reply_in_thread_utc_received,
+    m03_04_bhxh_split_report_then_late_photos,
+    m05_stp_member_gmail_no_diacritics,
+    m06_snv_late_1_minute_utc_received,
+    m07_sxd_late_next_day_docx_zip,
+    m08_skhcn_date_1055_received_1120_onedrive,
+    m09_qptno_forward_from_gmail_rfc822_late,
+    m10_syt_photos_only_no_report,
+    m11_sgddt_report_in_body_drive_link,
+    m12_stc_auto_reply,
+    m13_bounce_stnmt_mailbox_full,
+    m14_vpub_question_extension_inline_logo,
+    m15_newsletter_unknown_sender,
+    m16_ambiguous_two_units_gmail,
+    m17_syt_before_notice_no_request,
+    m18_doankhoi_notice185_own_copy,
+    m19_cucthue_185_ontime_pdf,
+    m20_bhxh_185_late_docx,
+    m21_qptno_185_ontime_in_grace_body,
+    m22_stp_extra_photos_roster_address,
+    m23_cucthue_signed_pdf_afternoon,
+    m24_sct_report_only_photos_in_zalo_group,
+)
+
+
+def build_inbox() -> dict[str, bytes]:
+    """Every demo message, file name -> bytes, in file-name order."""
+    box = Inbox(random.Random(20230811))
+    for write in MESSAGES:
+        write(box)
+    return dict(sorted(box.files.items()))
 
 
 def bounce_message(key: str) -> bytes:
