@@ -6,7 +6,7 @@ two runs write byte-identical files. The expected results for this inbox are wri
 tests/data/demo_expected.csv and tests/data/demo_expected_reasons.csv: change a message here and
 update those labels in the same commit.
 
-Usage: python tools/make_demo_inbox.py [--out DIR]
+Usage: python tools/make_demo_inbox.py [--out DIR] [--check]
 """
 
 from __future__ import annotations
@@ -1399,11 +1399,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=default_out,
         help="folder to write the .eml files to (default: config/demo/inbox)",
     )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the files on disk differ"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     files = build_inbox()
     check(files)
     out: Path = args.out
+    if args.check:
+        differ = mailkit.differences(out, files, "[0-9][0-9]_*.eml")
+        for name in differ:
+            log.info("differs: %s", name)
+        return 1 if differ else 0
     out.mkdir(parents=True, exist_ok=True)
     for stale in sorted(out.glob("[0-9][0-9]_*.eml")):
         if stale.name not in files:

@@ -15,7 +15,7 @@ Writes, in tests/hostile/ (or --out DIR):
                     and match ("*" = any); a piece of text the parse notes must hold ("" = none)
     README.md       the same as a table for people
 
-Usage: python tools/make_hostile.py [--out DIR]
+Usage: python tools/make_hostile.py [--out DIR] [--check]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import mailkit
 from mailkit import cp1258_form
 from mailkit import pdf as pdfkit
 
@@ -920,30 +921,47 @@ no script or javascript:/data: link from a message in report.html, and a bounded
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
+def hostile_files() -> dict[str, bytes]:
+    """Every file of tests/hostile/, name -> bytes."""
     all_cases = cases()
     names = [c.name for c in all_cases]
     assert len(names) == len(set(names)), "duplicate case names"
-    for old in out.glob("*.eml"):
-        if old.stem not in names:
-            old.unlink()
+    files: dict[str, bytes] = {}
     for case in all_cases:
         raw = case.build()
         assert len(raw) < 2_000_000, (case.name, len(raw))
-        (out / f"{case.name}.eml").write_bytes(raw)
-    (out / "units.csv").write_bytes(UNITS_CSV.encode("utf-8"))
-    (out / "requests.toml").write_text(REQUESTS_TOML, encoding="utf-8")
-    (out / "expected.tsv").write_text("file\treason\tunit\tmatch\tnote\n" + "".join(
-        f"{c.name}.eml\t{c.reason}\t{c.unit}\t{c.match}\t{c.note}\n" for c in all_cases),
-        encoding="utf-8")
-    (out / "README.md").write_text(readme(all_cases), encoding="utf-8")
-    print(f"wrote {len(all_cases)} messages to {out.name}/")
+        files[f"{case.name}.eml"] = raw
+    files["units.csv"] = UNITS_CSV.encode("utf-8")
+    files["requests.toml"] = REQUESTS_TOML.encode("utf-8")
+    files["expected.tsv"] = ("file\treason\tunit\tmatch\tnote\n" + "".join(
+        f"{c.name}.eml\t{c.reason}\t{c.unit}\t{c.match}\t{c.note}\n" for c in all_cases)
+    ).encode("utf-8")
+    files["README.md"] = readme(all_cases).encode("utf-8")
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the files on disk differ")
+    args = parser.parse_args()
+    out: Path = args.out
+    files = hostile_files()
+    if args.check:
+        differ = mailkit.differences(out, files, "*.eml")
+        for name in differ:
+            print(f"differs: {name}")
+        return 1 if differ else 0
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.eml"):
+        if old.name not in files:
+            old.unlink()
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    print(f"wrote {sum(name.endswith('.eml') for name in files)} messages to {out.name}/")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

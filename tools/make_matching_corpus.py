@@ -5406,17 +5406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     out: Path = args.out
     if args.check:
-        stale = sorted(
-            str(p.relative_to(out))
-            for p in out.glob("messages/*.eml")
-            if str(p.relative_to(out)) not in files
-        )
-        differ = sorted(
-            k for k, v in files.items() if not (out / k).is_file() or (out / k).read_bytes() != v
-        )
-        for name in stale + differ:
+        differ = mailkit.differences(out, files, "messages/*.eml")
+        for name in differ:
             print(f"differs: {name}")
-        return 1 if stale or differ else 0
+        return 1 if differ else 0
     (out / "messages").mkdir(parents=True, exist_ok=True)
     for old in (out / "messages").glob("*.eml"):
         if f"messages/{old.name}" not in files:

@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from email import policy
 from email.generator import BytesGenerator
@@ -152,3 +152,19 @@ def serialise(key: str, msg: EmailMessage, boundary: Boundary) -> bytes:
     out = io.BytesIO()
     BytesGenerator(out, mangle_from_=False, policy=POLICY).flatten(msg)
     return out.getvalue()
+
+
+def differences(out: Path, files: Mapping[str, bytes], pattern: str) -> list[str]:
+    """What a generator's --check reports: the names (relative to `out`) of files the generator
+    would write with other bytes, or that it would not write although they match `pattern`."""
+    stale = [
+        str(path.relative_to(out))
+        for path in out.glob(pattern)
+        if str(path.relative_to(out)) not in files
+    ]
+    differ = [
+        name
+        for name, data in files.items()
+        if not (out / name).is_file() or (out / name).read_bytes() != data
+    ]
+    return sorted(stale + differ)
