@@ -30,7 +30,7 @@ import textwrap
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.message import EmailMessage, Message
@@ -2067,6 +2067,9 @@ class Corpus:
 
 # --------------------------------------------------------------------------- the notices
 
+Case = Callable[["Corpus"], None]  # one message (or a thread of them) and its label
+
+
 NOTICE_TEXT = {
     "160": text_block("""
         Kính gửi các cơ sở Đoàn trực thuộc,
@@ -2167,7 +2170,7 @@ def notice_document(req: Req) -> tuple[str, bytes]:
     )
 
 
-def own_mail(c: Corpus) -> None:
+def own_copy_of_notice(c: Corpus) -> None:
     for req in REQUESTS:
         when = NOTICE_SENT[req.number]
         msg = c.mail(
@@ -2190,6 +2193,8 @@ def own_mail(c: Corpus) -> None:
             note=f"the office's own copy of notice {req.id}",
         )
 
+
+def own_reminder_names_five_units(c: Corpus) -> None:
     when = at(8, 10, 16, 20, 31)
     body = text_block("""
         Kính gửi các cơ sở Đoàn,
@@ -2220,6 +2225,8 @@ def own_mail(c: Corpus) -> None:
         note="the office's reminder naming the units still missing",
     )
 
+
+def own_reply_to_a_unit_quoting_it(c: Corpus) -> None:
     vpub = UNITS["VPUB"]
     asked = at(8, 10, 14, 12, 9)
     question = (
@@ -2260,6 +2267,8 @@ def own_mail(c: Corpus) -> None:
         note="the office answers VPUB; the quote names the unit",
     )
 
+
+def own_forward_of_a_unit_report(c: Corpus) -> None:
     sdl = UNITS["SDL"]
     orig_when = at(8, 11, 10, 31, 2)
     orig_sender = sender("Chi đoàn Sở Du lịch", sdl.email)
@@ -2300,6 +2309,14 @@ def own_mail(c: Corpus) -> None:
     )
 
 
+OWN_MAIL: tuple[Case, ...] = (
+    own_copy_of_notice,
+    own_reminder_names_five_units,
+    own_reply_to_a_unit_quoting_it,
+    own_forward_of_a_unit_report,
+)
+
+
 # --------------------------------------------------------------------------- not reports
 
 
@@ -2307,64 +2324,65 @@ def report_part(boundary: str, body: str) -> str:
     return f"--{boundary}\n{body.strip()}\n\n"
 
 
-def bounces(c: Corpus) -> None:
-    def dsn(
-        key: str,
-        *,
-        frm: str,
-        subject: str,
-        when: datetime,
-        human: str,
-        status: str,
-        recipient: str,
-        original_headers: str,
-        extra: str = "",
-        report_type: str = "delivery-status",
-        machine: str = "",
-    ) -> bytes:
-        b = f"000000000000{digest(key, 'b')[:16]}"
-        ctype = (
-            "message/delivery-status"
-            if report_type == "delivery-status"
-            else "message/disposition-notification"
+def dsn(
+    key: str,
+    *,
+    frm: str,
+    subject: str,
+    when: datetime,
+    human: str,
+    status: str,
+    recipient: str,
+    original_headers: str,
+    extra: str = "",
+    report_type: str = "delivery-status",
+    machine: str = "",
+) -> bytes:
+    b = f"000000000000{digest(key, 'b')[:16]}"
+    ctype = (
+        "message/delivery-status"
+        if report_type == "delivery-status"
+        else "message/disposition-notification"
+    )
+    machine = machine or (
+        f"Reporting-MTA: dns; {frm.rsplit('@', 1)[-1].rstrip('>')}\n\n"
+        f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; {status} {human.splitlines()[-1][:60]}"
+    )
+    head = (
+        f"Return-Path: <>\n"
+        f"Received: from mail.relay.example (mail.relay.example [{_ip(key, '203.0.113')}]) "
+        f"by {MX} (Postfix) with ESMTPS id {digest(key, 'q')[:11].upper()} for <{OFFICE}>; "
+        f"{format_datetime(when)}\n"
+        f"From: {frm}\nTo: {OFFICE}\nSubject: {subject}\n"
+        f"Date: {format_datetime(when - timedelta(seconds=3))}\n"
+        f"Message-ID: <{digest(key, 'id')[:20]}@{frm.rsplit('@', 1)[-1].rstrip('>')}>\n"
+        f"{extra}MIME-Version: 1.0\n"
+        f'Content-Type: multipart/report; report-type={report_type};\n boundary="{b}"\n\n'
+        "This is a MIME-encapsulated message.\n\n"
+    )
+    parts = (
+        report_part(
+            b,
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + human,
         )
-        machine = machine or (
-            f"Reporting-MTA: dns; {frm.rsplit('@', 1)[-1].rstrip('>')}\n\n"
-            f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: {status}\n"
-            f"Diagnostic-Code: smtp; {status} {human.splitlines()[-1][:60]}"
-        )
-        head = (
-            f"Return-Path: <>\n"
-            f"Received: from mail.relay.example (mail.relay.example [{_ip(key, '203.0.113')}]) "
-            f"by {MX} (Postfix) with ESMTPS id {digest(key, 'q')[:11].upper()} for <{OFFICE}>; "
-            f"{format_datetime(when)}\n"
-            f"From: {frm}\nTo: {OFFICE}\nSubject: {subject}\n"
-            f"Date: {format_datetime(when - timedelta(seconds=3))}\n"
-            f"Message-ID: <{digest(key, 'id')[:20]}@{frm.rsplit('@', 1)[-1].rstrip('>')}>\n"
-            f"{extra}MIME-Version: 1.0\n"
-            f'Content-Type: multipart/report; report-type={report_type};\n boundary="{b}"\n\n'
-            "This is a MIME-encapsulated message.\n\n"
-        )
-        parts = (
-            report_part(
-                b,
-                "Content-Type: text/plain; charset=utf-8\n"
-                "Content-Transfer-Encoding: 8bit\n\n" + human,
-            )
-            + report_part(b, f"Content-Type: {ctype}\n\n{machine}")
-            + report_part(b, f"Content-Type: text/rfc822-headers\n\n{original_headers}")
-            + f"--{b}--\n"
-        )
-        return (head + parts).encode("utf-8")
+        + report_part(b, f"Content-Type: {ctype}\n\n{machine}")
+        + report_part(b, f"Content-Type: text/rfc822-headers\n\n{original_headers}")
+        + f"--{b}--\n"
+    )
+    return (head + parts).encode("utf-8")
 
-    def notice_headers(req: Req, to: str) -> str:
-        return (
-            f"From: {raw_address(OFFICE_FROM, req.id)}\n"
-            f"To: {to}\nSubject: {raw_text_header(req.notice_subject, req.id)}\n"
-            f"Date: {format_datetime(NOTICE_SENT[req.number])}\n"
-            f"Message-ID: {req.notice_id}\n"
-        )
 
+def notice_headers(req: Req, to: str) -> str:
+    return (
+        f"From: {raw_address(OFFICE_FROM, req.id)}\n"
+        f"To: {to}\nSubject: {raw_text_header(req.notice_subject, req.id)}\n"
+        f"Date: {format_datetime(NOTICE_SENT[req.number])}\n"
+        f"Message-ID: {req.notice_id}\n"
+    )
+
+
+def bounce_postfix_notice_160_mailbox_full(c: Corpus) -> None:
     when = at(7, 10, 8, 35, 50)
     raw = dsn(
         "bounce-postfix",
@@ -2394,6 +2412,8 @@ def bounces(c: Corpus) -> None:
         "carries its code)",
     )
 
+
+def bounce_exchange_ndr_notice_192_tand(c: Corpus) -> None:
     when = at(8, 16, 8, 41, 30)
     raw = dsn(
         "bounce-exchange",
@@ -2418,6 +2438,8 @@ def bounces(c: Corpus) -> None:
         note="Exchange NDR from TAND's server",
     )
 
+
+def bounce_gmail_dsn_mistyped_member_address(c: Corpus) -> None:
     when = at(8, 10, 15, 7, 2)
     raw = dsn(
         "bounce-gmail",
@@ -2445,6 +2467,8 @@ def bounces(c: Corpus) -> None:
         note="Gmail DSN; the quoted headers name Sở Tư pháp",
     )
 
+
+def bounce_qmail_failure_notice_quotes_notice_178(c: Corpus) -> None:
     when = at(8, 3, 15, 32, 40)
     body = (
         f"Hi. This is the qmail-send program at mail.sngv.{GOV}.\n"
@@ -2476,6 +2500,8 @@ def bounces(c: Corpus) -> None:
         note="qmail plain-text bounce quoting the notice (unit names inside)",
     )
 
+
+def read_receipt_snv_notice_178(c: Corpus) -> None:
     snv = UNITS["SNV"]
     when = at(8, 4, 8, 2, 17)
     raw = dsn(
@@ -2507,6 +2533,8 @@ def bounces(c: Corpus) -> None:
         note="read receipt (MDN) from SNV's roster address",
     )
 
+
+def read_receipt_vksnd_notice_171(c: Corpus) -> None:
     vks = UNITS["VKSND"]
     when = at(7, 18, 7, 55, 40)
     raw = dsn(
@@ -2537,6 +2565,16 @@ def bounces(c: Corpus) -> None:
         case="bounce",
         note="Outlook read receipt from VKSND's roster address, names notice 171",
     )
+
+
+BOUNCES: tuple[Case, ...] = (
+    bounce_postfix_notice_160_mailbox_full,
+    bounce_exchange_ndr_notice_192_tand,
+    bounce_gmail_dsn_mistyped_member_address,
+    bounce_qmail_failure_notice_quotes_notice_178,
+    read_receipt_snv_notice_178,
+    read_receipt_vksnd_notice_171,
+)
 
 
 def auto_replies(c: Corpus) -> None:
@@ -2707,7 +2745,7 @@ def auto_replies(c: Corpus) -> None:
     )
 
 
-def no_unit(c: Corpus) -> None:
+def newsletter_without_bulk_header(c: Corpus) -> None:
     when = at(7, 24, 7, 1, 12)
     news = text_block("""
         TIN TỨC CẢI CÁCH HÀNH CHÍNH - TUẦN 30
@@ -2734,6 +2772,8 @@ def no_unit(c: Corpus) -> None:
         note="newsletter without Precedence; uses request 178 words but no unit",
     )
 
+
+def advertisement_from_a_printer(c: Corpus) -> None:
     when = at(8, 8, 10, 14, 3)
     ad = text_block("""
         Kính gửi Quý cơ quan, đơn vị,
@@ -2759,6 +2799,8 @@ def no_unit(c: Corpus) -> None:
         note="a vendor's advertisement",
     )
 
+
+def gmail_report_template_never_names_its_unit(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 11, 9, 41, 27)
     files = c.evidence(
@@ -2781,6 +2823,8 @@ def no_unit(c: Corpus) -> None:
         note="member Gmail, report template with the unit left blank",
     )
 
+
+def student_asks_to_volunteer(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 15, 21, 3, 40)
     msg = c.mail(
@@ -2807,6 +2851,8 @@ def no_unit(c: Corpus) -> None:
         note="a student's question, not from a unit",
     )
 
+
+def partner_quan_doan_3_names_so_xay_dung_as_venue(c: Corpus) -> None:
     when = at(8, 7, 16, 48, 5)
     body = text_block("""
         Kính gửi Văn phòng Đoàn Khối,
@@ -2858,7 +2904,16 @@ def no_unit(c: Corpus) -> None:
     )
 
 
-def ambiguous(c: Corpus) -> None:
+NO_UNIT: tuple[Case, ...] = (
+    newsletter_without_bulk_header,
+    advertisement_from_a_printer,
+    gmail_report_template_never_names_its_unit,
+    student_asks_to_volunteer,
+    partner_quan_doan_3_names_so_xay_dung_as_venue,
+)
+
+
+def ambiguous_joint_photos_two_so(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 11, 10, 47, 40)
     msg = c.mail(
@@ -2881,6 +2936,8 @@ def ambiguous(c: Corpus) -> None:
         note="joint photos of STC and SCT from a Gmail",
     )
 
+
+def ambiguous_joint_report_pcc1_pcc2(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 11, 9, 58, 11)
     files = c.evidence(
@@ -2909,6 +2966,8 @@ def ambiguous(c: Corpus) -> None:
         note="one report for two notary offices ('số 1 và số 2')",
     )
 
+
+def ambiguous_thanh_tra_so_which_so(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 22, 16, 2, 38)
     files = c.evidence(
@@ -2932,6 +2991,8 @@ def ambiguous(c: Corpus) -> None:
         note="'Chi đoàn Thanh tra Sở' without saying which Sở",
     )
 
+
+def ambiguous_chi_cuc_thue_which_district(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 18, 15, 12, 6)
     files = c.evidence(R185, None, when, fmt="xlsx", name="DS CN xanh.xlsx", unit_row=False)
@@ -2953,6 +3014,8 @@ def ambiguous(c: Corpus) -> None:
         note="'Chi cục Thuế' without the district",
     )
 
+
+def ambiguous_forwarded_joint_report_snv_skhcn(c: Corpus) -> None:
     p, addr = c.member()
     orig_p, orig_addr = c.member()
     orig_when = at(8, 11, 10, 2, 5)
@@ -2987,6 +3050,8 @@ def ambiguous(c: Corpus) -> None:
         note="forward (rfc822) of a joint report by two Sở, both equally its authors",
     )
 
+
+def ambiguous_one_list_for_two_units_xlsx(c: Corpus) -> None:
     p, addr = c.member()
     when = at(8, 19, 9, 22, 50)
     rows: list[list[object]] = [
@@ -3019,7 +3084,17 @@ def ambiguous(c: Corpus) -> None:
     )
 
 
-def no_request(c: Corpus) -> None:
+AMBIGUOUS: tuple[Case, ...] = (
+    ambiguous_joint_photos_two_so,
+    ambiguous_joint_report_pcc1_pcc2,
+    ambiguous_thanh_tra_so_which_so,
+    ambiguous_chi_cuc_thue_which_district,
+    ambiguous_forwarded_joint_report_snv_skhcn,
+    ambiguous_one_list_for_two_units_xlsx,
+)
+
+
+def no_request_contact_update_before_any_notice(c: Corpus) -> None:
     syt = UNITS["SYT"]
     when = at(7, 5, 9, 15, 2)
     msg = c.mail(
@@ -3047,6 +3122,8 @@ def no_request(c: Corpus) -> None:
         note="contact update before any notice",
     )
 
+
+def no_request_borrowing_equipment(c: Corpus) -> None:
     vpub = UNITS["VPUB"]
     when = at(8, 22, 10, 31, 44)
     msg = c.mail(
@@ -3074,6 +3151,8 @@ def no_request(c: Corpus) -> None:
         note="asks to borrow equipment; several notices open",
     )
 
+
+def no_request_invitation_after_all_closed(c: Corpus) -> None:
     hlhpn = UNITS["HLHPN"]
     when = at(9, 28, 14, 0, 9)
     msg = c.mail(
@@ -3101,6 +3180,8 @@ def no_request(c: Corpus) -> None:
         note="an invitation; every notice closed",
     )
 
+
+def no_request_asks_for_a_template(c: Corpus) -> None:
     stnmt = UNITS["STNMT"]
     when = at(8, 30, 9, 5, 17)
     msg = c.mail(
@@ -3121,6 +3202,8 @@ def no_request(c: Corpus) -> None:
         note="asks for a template; two notices open for it",
     )
 
+
+def no_request_own_notice_of_new_committee(c: Corpus) -> None:
     sgtvt = UNITS["SGTVT"]
     when = at(8, 8, 14, 44, 30)
     roster = make_docx(
@@ -3153,6 +3236,15 @@ def no_request(c: Corpus) -> None:
         case="no_request",
         note="the unit's own notice '21-TB/ĐTN' (not a request of the office)",
     )
+
+
+NO_REQUEST: tuple[Case, ...] = (
+    no_request_contact_update_before_any_notice,
+    no_request_borrowing_equipment,
+    no_request_invitation_after_all_closed,
+    no_request_asks_for_a_template,
+    no_request_own_notice_of_new_committee,
+)
 
 
 # --------------------------------------------------------------------------- placeable mail
@@ -3789,7 +3881,7 @@ def original_from(c: Corpus, u: Unit, req: Req, when: datetime, *, by: str) -> O
     return Original(who, subject, text, sent, files)
 
 
-def forwards(c: Corpus) -> None:
+def forward_rfc822_original(c: Corpus) -> None:
     # --- forwarded as an attachment (message/rfc822)
     rfc = [
         (R178, "roster", "member"),
@@ -3852,6 +3944,8 @@ def forwards(c: Corpus) -> None:
             note=f"forwarded as attachment by {forwarder}; the original is from {by}",
         )
 
+
+def forward_inline_original(c: Corpus) -> None:
     # --- inline forwards: Gmail English, Gmail Vietnamese, Outlook English and Vietnamese
     inline = [
         ("gmail-en", R178, "roster"),
@@ -3933,6 +4027,8 @@ def forwards(c: Corpus) -> None:
             note=f"inline forward ({style}); the original is from {by}",
         )
 
+
+def forward_by_parent_unit_of_a_child(c: Corpus) -> None:
     # --- forwarded by another unit's roster address: judged by the original
     trio = [
         ("SXD", "TTSXD", R178, "outlook-vi"),
@@ -3985,6 +4081,8 @@ def forwards(c: Corpus) -> None:
             note=f"{parent_code}'s roster address forwards {child_code}'s original ({style})",
         )
 
+
+def forward_of_a_forward_178(c: Corpus) -> None:
     # --- a forward of a forward: the innermost original decides
     u = c.pick(req=R178)
     when = c.on_time(R178)
@@ -4011,6 +4109,8 @@ def forwards(c: Corpus) -> None:
         note="two Gmail forwards nested; the innermost original is the unit's roster mail",
     )
 
+
+def unit_forwards_the_notice_back_with_a_question(c: Corpus) -> None:
     # --- a unit forwards the notice back with a question (placed, no evidence)
     u = c.pick(req=R178)
     when = at(8, 7, 10, 12, 40)
@@ -4041,7 +4141,16 @@ def forwards(c: Corpus) -> None:
     )
 
 
-def several_notices(c: Corpus) -> None:
+FORWARDS: tuple[Case, ...] = (
+    forward_rfc822_original,
+    forward_inline_original,
+    forward_by_parent_unit_of_a_child,
+    forward_of_a_forward_178,
+    unit_forwards_the_notice_back_with_a_question,
+)
+
+
+def late_answer_to_older_notice(c: Corpus) -> None:
     # late answers to an older notice, while newer ones are open
     late_specs = [
         (R160, at(7, 24, 8, 0), at(8, 4, 17, 0), "phrase"),
@@ -4087,6 +4196,8 @@ def several_notices(c: Corpus) -> None:
             note=f"late answer to notice {req.number} ({how}) while newer notices are open",
         )
 
+
+def two_requests_in_one_mail(c: Corpus) -> None:
     # one message answering two notices
     pairs = [
         (R171, R178, at(8, 10, 15, 22, 4)),
@@ -4114,6 +4225,8 @@ def several_notices(c: Corpus) -> None:
             note=f"answers {a.id} and {b.id} at once (both ids named)",
         )
 
+
+def old_thread_160_reused_for_a_later_notice(c: Corpus) -> None:
     # an old thread reused for a new notice: the id written in the message wins
     for i, (req, when) in enumerate([(R192, at(8, 21, 9, 40, 12)), (R185, at(8, 17, 14, 2, 9))]):
         u = c.pick(req=req)
@@ -4145,6 +4258,8 @@ def several_notices(c: Corpus) -> None:
             note=f"reply in notice 160's thread, but writes {ident!r}: answers {req.id}",
         )
 
+
+def unit_outside_the_notice_groups_answers_185(c: Corpus) -> None:
     # a unit outside the notice's groups answers it anyway (named by id)
     syt = UNITS["SYT"]
     when = at(8, 18, 11, 5, 33)
@@ -4171,6 +4286,8 @@ def several_notices(c: Corpus) -> None:
         note="SYT is not expected by 185 but names it: placed under 185",
     )
 
+
+def only_one_notice_open_160(c: Corpus) -> None:
     # only one notice open for the unit: the only candidate
     ktu = c.pick(req=R160)
     when = at(7, 12, 10, 22, 8)
@@ -4191,6 +4308,9 @@ def several_notices(c: Corpus) -> None:
         case="only_open_request",
         note="nothing but the file says what it answers; 160 is the only open notice",
     )
+
+
+def only_one_notice_open_192_very_late(c: Corpus) -> None:
     late_unit = c.pick(where=[u.code for u in ROSTER if not R185.expects(u)])
     when = at(9, 15, 9, 31, 2)
     msg = c.mail(
@@ -4215,7 +4335,17 @@ def several_notices(c: Corpus) -> None:
     )
 
 
-def followups(c: Corpus) -> None:
+SEVERAL_NOTICES: tuple[Case, ...] = (
+    late_answer_to_older_notice,
+    two_requests_in_one_mail,
+    old_thread_160_reused_for_a_later_notice,
+    unit_outside_the_notice_groups_answers_185,
+    only_one_notice_open_160,
+    only_one_notice_open_192_very_late,
+)
+
+
+def split_report_then_photos_178(c: Corpus) -> None:
     # a report first, the photos in a second mail of the unit's own thread
     u = c.pick(req=R178)
     first_when = at(8, 11, 8, 31, 2)
@@ -4264,6 +4394,8 @@ def followups(c: Corpus) -> None:
         note="second of two: photos, in its own thread",
     )
 
+
+def split_gmail_report_then_photos_178(c: Corpus) -> None:
     u = c.pick(req=R178)
     p, addr = c.member()
     first_when = at(8, 10, 17, 2, 40)
@@ -4308,6 +4440,8 @@ def followups(c: Corpus) -> None:
         note="same Gmail, photos; the unit is named only in the quoted first mail",
     )
 
+
+def signed_scan_follow_up(c: Corpus) -> None:
     for i, req in enumerate((R178, R171)):
         u = c.pick(req=req)
         when = c.late(req, 2)
@@ -4330,6 +4464,8 @@ def followups(c: Corpus) -> None:
             note="the signed scan (image-only PDF) afterwards",
         )
 
+
+def corrected_list_185(c: Corpus) -> None:
     u = c.pick(req=R185)
     when = at(8, 21, 16, 12, 30)
     msg = c.mail(
@@ -4354,6 +4490,8 @@ def followups(c: Corpus) -> None:
         note="a corrected list replacing an earlier one",
     )
 
+
+def updated_list_gmail_160(c: Corpus) -> None:
     u = c.pick(req=R160)
     p, addr = c.member()
     when = at(7, 20, 10, 45, 3)
@@ -4375,6 +4513,8 @@ def followups(c: Corpus) -> None:
         note="member Gmail, updated list, unit in the subject",
     )
 
+
+def question_about_178_no_evidence(c: Corpus) -> None:
     u = c.pick(req=R178)
     when = at(8, 9, 9, 12, 55)
     msg = c.mail(
@@ -4398,6 +4538,8 @@ def followups(c: Corpus) -> None:
         note="a question about 178 (placed, no evidence)",
     )
 
+
+def asks_for_more_time_gmail_171(c: Corpus) -> None:
     u = c.pick(req=R171)
     p, addr = c.member()
     when = at(7, 27, 15, 40, 20)
@@ -4421,6 +4563,17 @@ def followups(c: Corpus) -> None:
         case="followup",
         note="asks for more time (placed, no evidence)",
     )
+
+
+FOLLOWUPS: tuple[Case, ...] = (
+    split_report_then_photos_178,
+    split_gmail_report_then_photos_178,
+    signed_scan_follow_up,
+    corrected_list_185,
+    updated_list_gmail_160,
+    question_about_178_no_evidence,
+    asks_for_more_time_gmail_171,
+)
 
 
 def nested_names(c: Corpus) -> None:
@@ -4533,7 +4686,7 @@ def cp1258_message(
     ).encode("ascii")
 
 
-def encodings(c: Corpus) -> None:
+def windows_1258_roster_report_in_body_cthads_171(c: Corpus) -> None:
     u = UNITS["CTHADS"]
     when = at(7, 27, 16, 20, 5)
     body = text_block(f"""
@@ -4572,7 +4725,8 @@ def encodings(c: Corpus) -> None:
         note="windows-1258 (tone marks as combining characters), report in the body",
     )
 
-    u = UNITS["BTCD"]
+
+def windows_1258_yahoo_member_btcd_192(c: Corpus) -> None:
     p, addr = c.member()
     addr = addr.split("@")[0] + "@yahoo.com.vn"
     when = at(8, 23, 10, 2, 44)
@@ -4607,6 +4761,8 @@ def encodings(c: Corpus) -> None:
         note="windows-1258 from Yahoo; unit named in the body",
     )
 
+
+def nfd_mac_mail_subject_body_file_178(c: Corpus) -> None:
     u = c.pick(req=R178)
     p, addr = c.member()
     when = c.on_time(R178)
@@ -4633,6 +4789,8 @@ def encodings(c: Corpus) -> None:
         note="Apple Mail: everything in NFD",
     )
 
+
+def nfd_subject_only_sldtbxh_160(c: Corpus) -> None:
     u = UNITS["SLDTBXH"]
     p, addr = c.member()
     when = at(7, 19, 11, 30, 8)
@@ -4654,6 +4812,8 @@ def encodings(c: Corpus) -> None:
         note="NFD subject is the only place the unit is named",
     )
 
+
+def outlook_html_only_nbsp_signature_171(c: Corpus) -> None:
     u = c.pick(req=R171)
     p = person(c.rng)
     addr = f"{unaccent(p.given).lower()}.{unaccent(p.family).lower()}@{u.domain}"
@@ -4692,6 +4852,8 @@ def encodings(c: Corpus) -> None:
         note="Outlook HTML only; unit in the signature table with &nbsp;",
     )
 
+
+def gmail_html_only_signature_185(c: Corpus) -> None:
     u = c.pick(req=R185)
     p, addr = c.member()
     when = c.on_time(R185)
@@ -4714,6 +4876,8 @@ def encodings(c: Corpus) -> None:
         note="Gmail HTML only; unit in the signature",
     )
 
+
+def scanner_mail_without_message_id_171(c: Corpus) -> None:
     u = c.pick(req=R171)
     when = at(7, 28, 8, 44, 0)
     msg = new_mail(
@@ -4738,6 +4902,8 @@ def encodings(c: Corpus) -> None:
         note="scan-to-email from the unit's box, no Message-ID; request only in the file name",
     )
 
+
+def base64_body_192(c: Corpus) -> None:
     u = c.pick(req=R192)
     when = c.on_time(R192)
     msg = c.mail(
@@ -4758,6 +4924,18 @@ def encodings(c: Corpus) -> None:
         case="charset",
         note="base64 text part",
     )
+
+
+ENCODINGS: tuple[Case, ...] = (
+    windows_1258_roster_report_in_body_cthads_171,
+    windows_1258_yahoo_member_btcd_192,
+    nfd_mac_mail_subject_body_file_178,
+    nfd_subject_only_sldtbxh_160,
+    outlook_html_only_nbsp_signature_171,
+    gmail_html_only_signature_185,
+    scanner_mail_without_message_id_171,
+    base64_body_192,
+)
 
 
 def partners(c: Corpus) -> None:
@@ -4885,7 +5063,7 @@ def roster_gmail(c: Corpus) -> None:
     )
 
 
-def misc(c: Corpus) -> None:
+def report_in_body_with_drive_link_178(c: Corpus) -> None:
     u = c.pick(req=R178)
     p, addr = c.member()
     when = c.on_time(R178)
@@ -4926,6 +5104,8 @@ def misc(c: Corpus) -> None:
         note="member Gmail, report in the body, Drive link",
     )
 
+
+def zip_of_photos_178(c: Corpus) -> None:
     u = c.pick(req=R178)
     when = c.on_time(R178)
     files = [
@@ -4950,7 +5130,8 @@ def misc(c: Corpus) -> None:
         note="roster address, photos in a .zip",
     )
 
-    u = UNITS["STTTT"]
+
+def all_caps_ascii_subject_stttt_171(c: Corpus) -> None:
     p, addr = c.member()
     when = c.on_time(R171)
     msg = c.mail(
@@ -4971,6 +5152,8 @@ def misc(c: Corpus) -> None:
         note="subject in capitals without diacritics",
     )
 
+
+def iphone_photos_only_178(c: Corpus) -> None:
     u = c.pick(req=R178)
     p, addr = c.member()
     when = c.on_time(R178)
@@ -4993,6 +5176,8 @@ def misc(c: Corpus) -> None:
         note="iPhone, photos only, unit and request in the subject",
     )
 
+
+def long_signature_with_street_address_171(c: Corpus) -> None:
     u = c.pick(req=R171)
     when = c.on_time(R171)
     sig = text_block(f"""
@@ -5022,6 +5207,8 @@ def misc(c: Corpus) -> None:
         note="signature with P.6, Q.3 street address",
     )
 
+
+def cc_to_another_unit_185(c: Corpus) -> None:
     u = c.pick(req=R185)
     other = c.pick(req=R185)
     when = c.on_time(R185)
@@ -5044,6 +5231,8 @@ def misc(c: Corpus) -> None:
         note=f"from {u.code}'s roster address, Cc {other.code}'s",
     )
 
+
+def reply_to_is_the_roster_address_192(c: Corpus) -> None:
     u = c.pick(req=R192)
     p, addr = c.member()
     when = c.on_time(R192)
@@ -5066,6 +5255,8 @@ def misc(c: Corpus) -> None:
         note="member Gmail with Reply-To the unit's address",
     )
 
+
+def sent_on_behalf_178(c: Corpus) -> None:
     u = c.pick(req=R178)
     p, addr = c.member()
     when = c.on_time(R178)
@@ -5088,7 +5279,8 @@ def misc(c: Corpus) -> None:
         note="From the roster address, Sender a member's Gmail",
     )
 
-    u = UNITS["BDT"]
+
+def photos_link_only_bdt_178(c: Corpus) -> None:
     p, addr = c.member()
     when = c.on_time(R178)
     msg = c.mail(
@@ -5108,7 +5300,8 @@ def misc(c: Corpus) -> None:
         note="only a Google Photos link; 'CĐ Ban Dân tộc' in the subject",
     )
 
-    u = UNITS["STNMT"]
+
+def display_name_short_form_stnmt_192(c: Corpus) -> None:
     p, addr = c.member()
     when = c.on_time(R192)
     msg = c.mail(
@@ -5129,7 +5322,8 @@ def misc(c: Corpus) -> None:
         note="'Đoàn TNMT' (Sở omitted) in the display name",
     )
 
-    u = UNITS["SNNPTNT"]
+
+def bracketed_unit_in_re_fwd_subject_snnptnt_171(c: Corpus) -> None:
     p, addr = c.member()
     when = c.on_time(R171)
     msg = c.mail(
@@ -5150,7 +5344,8 @@ def misc(c: Corpus) -> None:
         note="unit in brackets inside 'Re: Fwd:'",
     )
 
-    u = UNITS["TCBTP"]
+
+def signature_with_unit_and_street_tcbtp_160(c: Corpus) -> None:
     p, addr = c.member()
     when = c.on_time(R160)
     msg = c.mail(
@@ -5173,18 +5368,34 @@ def misc(c: Corpus) -> None:
     )
 
 
+MISC: tuple[Case, ...] = (
+    report_in_body_with_drive_link_178,
+    zip_of_photos_178,
+    all_caps_ascii_subject_stttt_171,
+    iphone_photos_only_178,
+    long_signature_with_street_address_171,
+    cc_to_another_unit_185,
+    reply_to_is_the_roster_address_192,
+    sent_on_behalf_178,
+    photos_link_only_bdt_178,
+    display_name_short_form_stnmt_192,
+    bracketed_unit_in_re_fwd_subject_snnptnt_171,
+    signature_with_unit_and_street_tcbtp_160,
+)
+
+
 # --------------------------------------------------------------------------- writing
 
 
 def build() -> list[Entry]:
     c = Corpus()
     for scenario in (
-        own_mail,
-        bounces,
+        *OWN_MAIL,
+        *BOUNCES,
         auto_replies,
-        no_unit,
-        ambiguous,
-        no_request,
+        *NO_UNIT,
+        *AMBIGUOUS,
+        *NO_REQUEST,
         roster_plain,
         generic_subject,
         thread_replies,
@@ -5193,14 +5404,14 @@ def build() -> list[Entry]:
         gmail_display,
         gmail_filename,
         attachment_text,
-        forwards,
-        several_notices,
-        followups,
+        *FORWARDS,
+        *SEVERAL_NOTICES,
+        *FOLLOWUPS,
         nested_names,
-        encodings,
+        *ENCODINGS,
         partners,
         roster_gmail,
-        misc,
+        *MISC,
     ):
         scenario(c)
     return c.entries
