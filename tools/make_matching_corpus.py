@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.message import EmailMessage, Message
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -2577,97 +2578,123 @@ BOUNCES: tuple[Case, ...] = (
 )
 
 
-def auto_replies(c: Corpus) -> None:
-    def auto(
-        key: str,
-        u_email: str,
-        display: str,
-        subject: str,
-        when: datetime,
-        body: str,
-        headers: Sequence[tuple[str, str]],
-        note: str,
-        *,
-        reply_to: Req | None = None,
-        html_body: bool = False,
-    ) -> None:
-        msg = c.mail(
-            key,
-            sender(display, u_email),
-            subject,
-            when,
-            body,
-            extra=headers,
-            in_reply_to=reply_to.notice_id if reply_to else None,
-            html_body=html_body,
-        )
-        c.add(key, msg, when, reason="auto_reply", case="auto_reply", note=note)
+@dataclass(frozen=True, slots=True)
+class AutoReply:
+    """An auto-reply to one of the office's notices."""
 
-    stc = UNITS["STC"]
-    auto(
+    key: str
+    address: str  # the unit's roster address (or a member's own)
+    display: str
+    subject: str
+    when: datetime
+    body: str
+    headers: tuple[tuple[str, str], ...]
+    note: str
+    notice: Req
+
+
+def send_auto_reply(row: AutoReply, c: Corpus) -> None:
+    msg = c.mail(
+        row.key,
+        sender(row.display, row.address),
+        row.subject,
+        row.when,
+        row.body,
+        extra=row.headers,
+        in_reply_to=row.notice.notice_id,
+    )
+    c.add(row.key, msg, row.when, reason="auto_reply", case="auto_reply", note=row.note)
+
+
+ROSTER_AUTO_REPLIES = {
+    "auto_reply_stc_header_auto_submitted": AutoReply(
         "auto-reply-stc-header-auto-submitted",
-        stc.email,
+        UNITS["STC"].email,
         "Đoàn Sở Tài chính",
         f"Trả lời tự động: {R178.notice_subject}",
         at(8, 3, 15, 31, 9),
         text_block("""
-             Cảm ơn quý đơn vị đã gửi thư. Đồng chí phụ trách hộp thư Đoàn Thanh niên Sở Tài chính
-             đang nghỉ phép từ ngày 01/8 đến hết ngày 18/8/2023. Thư sẽ được xử lý khi đồng chí trở
-             lại làm việc.
-             """),
-        [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")],
+            Cảm ơn quý đơn vị đã gửi thư. Đồng chí phụ trách hộp thư Đoàn Thanh niên Sở Tài chính
+            đang nghỉ phép từ ngày 01/8 đến hết ngày 18/8/2023. Thư sẽ được xử lý khi đồng chí trở
+            lại làm việc.
+            """),
+        (("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")),
         "Auto-Submitted: auto-replied, from STC's roster address",
-        reply_to=R178,
-    )
-
-    bhxh = UNITS["BHXH"]
-    auto(
+        R178,
+    ),
+    "auto_reply_bhxh_outlook_automatic_reply": AutoReply(
         "auto-reply-bhxh-outlook-automatic-reply",
-        bhxh.email,
+        UNITS["BHXH"].email,
         "Doan TN BHXH TP",
         f"Automatic reply: {R171.notice_subject}",
         at(7, 17, 9, 13, 2),
         "Tôi đang đi công tác đến 24/7/2023. Việc gấp xin liên hệ đ/c Hà, 0909 000 301.\n",
-        [
+        (
             ("Auto-Submitted", "auto-generated"),
             ("X-Auto-Response-Suppress", "All"),
-            ("X-MS-Exchange-Inbox-Rules-Loop", bhxh.email),
-        ],
+            ("X-MS-Exchange-Inbox-Rules-Loop", UNITS["BHXH"].email),
+        ),
         "Outlook 'Automatic reply' from BHXH's roster address",
-        reply_to=R171,
-    )
-
-    hepza = UNITS["HEPZA"]
-    auto(
+        R171,
+    ),
+    "auto_reply_hepza_subject_only": AutoReply(
         "auto-reply-hepza-subject-only",
-        hepza.email,
+        UNITS["HEPZA"].email,
         "Đoàn TN HEPZA",
         f"Trả lời tự động: {R185.notice_subject}",
         at(8, 14, 9, 5, 58),
         text_block("""
-             Xin chào, hộp thư Đoàn Thanh niên Ban Quản lý các KCX-KCN đã nhận được thư của quý
-             đơn vị. Chúng tôi sẽ phản hồi trong thời gian sớm nhất.
-             """),
-        [("X-Auto-Response-Suppress", "All")],
+            Xin chào, hộp thư Đoàn Thanh niên Ban Quản lý các KCX-KCN đã nhận được thư của quý
+            đơn vị. Chúng tôi sẽ phản hồi trong thời gian sớm nhất.
+            """),
+        (("X-Auto-Response-Suppress", "All"),),
         "Vietnamese Outlook auto-reply, recognisable by its subject only",
-        reply_to=R185,
-    )
-
-    ldld = UNITS["LDLD"]
-    auto(
+        R185,
+    ),
+    "auto_reply_ldld_x_autoreply": AutoReply(
         "auto-reply-ldld-x-autoreply",
-        ldld.email,
+        UNITS["LDLD"].email,
         "Đoàn LĐLĐ TP",
         f"Out of Office: {R192.notice_subject}",
         at(8, 16, 8, 41, 1),
         "I am out of the office until 21/8/2023. / Tôi vắng mặt đến ngày 21/8/2023.\n",
-        [("X-Autoreply", "yes"), ("Precedence", "auto_reply")],
+        (("X-Autoreply", "yes"), ("Precedence", "auto_reply")),
         "Zimbra out-of-office (X-Autoreply) from LĐLĐ",
-        reply_to=R192,
-    )
+        R192,
+    ),
+    "auto_reply_cuchq_precedence": AutoReply(
+        "auto-reply-cuchq-precedence",
+        UNITS["CUCHQ"].email,
+        "Đoàn Cục Hải quan TP",
+        f"Phản hồi tự động: {R178.notice_subject}",
+        at(8, 3, 15, 32, 30),
+        "Hộp thư Đoàn Cục Hải quan Thành phố đã nhận được thư. Xin cảm ơn.\n",
+        (("Precedence", "auto_reply"),),
+        "Precedence: auto_reply from CUCHQ's roster address",
+        R178,
+    ),
+    "auto_reply_tand_body_only": AutoReply(
+        "auto-reply-tand-body-only",
+        UNITS["TAND"].email,
+        "Doan TN TAND TP",
+        f"Re: {R178.notice_subject}",
+        at(8, 3, 15, 33, 51),
+        text_block("""
+            Đây là thư trả lời tự động. Hộp thư Đoàn Thanh niên Tòa án nhân dân Thành phố đã nhận
+            được thư của quý đơn vị và sẽ chuyển đến bộ phận phụ trách.
 
+            Trả lời tự động - vui lòng không phản hồi thư này.
+            """),
+        (),
+        "auto-reply with no header mark: 'Trả lời tự động' only in the text",
+        R178,
+    ),
+}
+
+
+def auto_reply_gmail_vacation_member(c: Corpus) -> None:
     p, addr = c.member()
-    auto(
+    row = AutoReply(
         "auto-reply-gmail-vacation-member",
         addr,
         p.full,
@@ -2679,42 +2706,14 @@ def auto_replies(c: Corpus) -> None:
 
              {p.full}
              """),
-        [("Auto-Submitted", "auto-replied")],
+        (("Auto-Submitted", "auto-replied"),),
         "Gmail vacation responder; the text names SDL",
-        reply_to=R160,
+        R160,
     )
+    send_auto_reply(row, c)
 
-    cuchq = UNITS["CUCHQ"]
-    auto(
-        "auto-reply-cuchq-precedence",
-        cuchq.email,
-        "Đoàn Cục Hải quan TP",
-        f"Phản hồi tự động: {R178.notice_subject}",
-        at(8, 3, 15, 32, 30),
-        "Hộp thư Đoàn Cục Hải quan Thành phố đã nhận được thư. Xin cảm ơn.\n",
-        [("Precedence", "auto_reply")],
-        "Precedence: auto_reply from CUCHQ's roster address",
-        reply_to=R178,
-    )
 
-    tand = UNITS["TAND"]
-    auto(
-        "auto-reply-tand-body-only",
-        tand.email,
-        "Doan TN TAND TP",
-        f"Re: {R178.notice_subject}",
-        at(8, 3, 15, 33, 51),
-        text_block("""
-             Đây là thư trả lời tự động. Hộp thư Đoàn Thanh niên Tòa án nhân dân Thành phố đã nhận
-             được thư của quý đơn vị và sẽ chuyển đến bộ phận phụ trách.
-
-             Trả lời tự động - vui lòng không phản hồi thư này.
-             """),
-        [],
-        "auto-reply with no header mark: 'Trả lời tự động' only in the text",
-        reply_to=R178,
-    )
-
+def newsletter_precedence_bulk_names_units(c: Corpus) -> None:
     when = at(8, 7, 6, 0, 41)
     news = text_block("""
         BẢN TIN THÀNH ĐOÀN - SỐ 31/2023
@@ -2743,6 +2742,18 @@ def auto_replies(c: Corpus) -> None:
         case="auto_reply",
         note="newsletter with Precedence: bulk (contract: auto_reply); names SYT and SGDDT",
     )
+
+
+AUTO_REPLIES: tuple[Case, ...] = (
+    partial(send_auto_reply, ROSTER_AUTO_REPLIES["auto_reply_stc_header_auto_submitted"]),
+    partial(send_auto_reply, ROSTER_AUTO_REPLIES["auto_reply_bhxh_outlook_automatic_reply"]),
+    partial(send_auto_reply, ROSTER_AUTO_REPLIES["auto_reply_hepza_subject_only"]),
+    partial(send_auto_reply, ROSTER_AUTO_REPLIES["auto_reply_ldld_x_autoreply"]),
+    auto_reply_gmail_vacation_member,
+    partial(send_auto_reply, ROSTER_AUTO_REPLIES["auto_reply_cuchq_precedence"]),
+    partial(send_auto_reply, ROSTER_AUTO_REPLIES["auto_reply_tand_body_only"]),
+    newsletter_precedence_bulk_names_units,
+)
 
 
 def newsletter_without_bulk_header(c: Corpus) -> None:
@@ -5392,7 +5403,7 @@ def build() -> list[Entry]:
     for scenario in (
         *OWN_MAIL,
         *BOUNCES,
-        auto_replies,
+        *AUTO_REPLIES,
         *NO_UNIT,
         *AMBIGUOUS,
         *NO_REQUEST,
