@@ -32,6 +32,7 @@ from mailkit import (
     at,
     attach,
     digest,
+    html_of,
     images,
     make_zip,
     ooxml,
@@ -41,6 +42,7 @@ from mailkit import (
     unaccent,
 )
 from mailkit.images import PhotoStyle
+from mailkit.replies import Sender, quote_gmail_vi
 from PIL import ImageDraw, ImageFont
 
 log = logging.getLogger("make_demo_inbox")
@@ -49,6 +51,7 @@ PDT = timezone(timedelta(hours=-7))
 
 OFFICE = "doankhoi@doankhoi.example.vn"
 OFFICE_FROM = f"Văn phòng Đoàn Khối <{OFFICE}>"
+OFFICE_SENDER = Sender("Văn phòng Đoàn Khối", OFFICE)
 MX = "mx.doankhoi.example.vn"
 NOTICE_178_ID = "<20230803153005.178TB.vp@doankhoi.example.vn>"
 NOTICE_185_ID = "<20230814090512.185TB.vp@doankhoi.example.vn>"
@@ -197,14 +200,6 @@ def new_mail(
     return msg
 
 
-def html_of(text: str) -> str:
-    paragraphs = []
-    for block in text.strip().split("\n\n"):
-        escaped = block.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        paragraphs.append("<p>" + escaped.replace("\n", "<br>\n") + "</p>")
-    return '<div dir="ltr">\n' + "\n".join(paragraphs) + "\n</div>\n"
-
-
 BOUNDARY = mailkit.boundaries(8, 20)
 
 
@@ -292,12 +287,6 @@ NOTICE_COVER = text_block("""
     Trân trọng,
     Văn phòng Đoàn Khối Dân - Chính - Đảng Thành phố
     """)
-
-
-def quoted(cover: str, when: str) -> str:
-    """The notice as quoted at the bottom of a reply (Gmail style)."""
-    lines = [f"> {line}".rstrip() for line in cover.strip().splitlines()]
-    return f"\nVào {when} Văn phòng Đoàn Khối <{OFFICE}> đã viết:\n" + "\n".join(lines) + "\n"
 
 
 def report_docx(unit: str, number: str, author: str, when: datetime, facts: Sequence[str]) -> bytes:
@@ -465,7 +454,7 @@ def m02_skhdt_ontime_reply_in_thread_utc_received(box: Inbox) -> None:
         Trân trọng,
         Lê Minh Tâm - Bí thư Đoàn Sở Kế hoạch và Đầu tư
         """)
-        + quoted(NOTICE_COVER, "Th 5, 3 thg 8, 2023 vào lúc 15:30"),
+        + quote_gmail_vi(OFFICE_SENDER, at(8, 3, 15, 30), NOTICE_COVER, spaced=False),
         cte="quoted-printable",
     )
     attach(
@@ -854,7 +843,7 @@ def m11_sgddt_report_in_body_drive_link(box: Inbox) -> None:
         Ngô Thảo Vy
         Phó Bí thư Đoàn Sở Giáo dục và Đào tạo
         """)
-    quote = quoted(NOTICE_COVER, "Th 5, 3 thg 8, 2023 vào lúc 15:30")
+    quote = quote_gmail_vi(OFFICE_SENDER, at(8, 3, 15, 30), NOTICE_COVER, spaced=False)
     msg = new_mail(
         key,
         sender="Doan Thanh nien So GD&DT <DoanThanhNien@sgddt.example.gov.vn>",
@@ -867,7 +856,7 @@ def m11_sgddt_report_in_body_drive_link(box: Inbox) -> None:
     msg.set_content(own + quote, cte="quoted-printable")
     quote_html = quote.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     msg.add_alternative(
-        html_of(own)
+        html_of(own, paragraphs="p")
         + '<div class="gmail_quote"><blockquote class="gmail_quote">'
         + quote_html.replace("\n", "<br>\n")
         + "</blockquote></div>\n",
@@ -930,7 +919,7 @@ def m14_vpub_question_extension_inline_logo(box: Inbox) -> None:
     )
     msg.set_content(ask, cte="quoted-printable")
     msg.add_alternative(
-        html_of(ask) + '<p><img src="cid:logo-doan-vpub@vpub.example.gov.vn" '
+        html_of(ask, paragraphs="p") + '<p><img src="cid:logo-doan-vpub@vpub.example.gov.vn" '
         'alt="Đoàn TN" width="120" height="40"></p>\n',
         subtype="html",
         cte="quoted-printable",
@@ -971,7 +960,7 @@ def m15_newsletter_unknown_sender(box: Inbox) -> None:
         hops=[into_office("out-17.news.example.org", "198.51.100.17", at(8, 9, 6, 0, 41))],
     )
     msg.set_content(news, cte="quoted-printable")
-    msg.add_alternative(html_of(news), subtype="html", cte="quoted-printable")
+    msg.add_alternative(html_of(news, paragraphs="p"), subtype="html", cte="quoted-printable")
     box.add(key, msg)
 
 

@@ -49,6 +49,7 @@ from mailkit import (
     at,
     cp1258_form,
     digest,
+    html_of,
     images,
     make_zip,
     ooxml,
@@ -1441,19 +1442,6 @@ def attach(msg: EmailMessage, filename: str, data: bytes) -> None:
     cte = part["Content-Transfer-Encoding"]
     del part["Content-Transfer-Encoding"]
     part["Content-Transfer-Encoding"] = str(cte)
-
-
-def html_of(text: str, *, nbsp_names: Sequence[str] = ()) -> str:
-    """A simple HTML body for `text` (one <div> per line, as Gmail and Outlook write it)."""
-    out = []
-    for block in text.strip().split("\n\n"):
-        lines = [html.escape(line, quote=False) for line in block.splitlines()]
-        out.append("<div>" + "<br>\n".join(lines) + "</div>")
-    body = "\n<div><br></div>\n".join(out)
-    for name in nbsp_names:
-        escaped = html.escape(name, quote=False)
-        body = body.replace(escaped, escaped.replace(" ", "&nbsp;"))
-    return f'<div dir="ltr">\n{body}\n</div>\n'
 
 
 BOUNDARY = mailkit.boundaries(12, 16)

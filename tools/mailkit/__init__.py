@@ -14,6 +14,7 @@ Used by the make_*.py generators in this folder (run as scripts from it).
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import unicodedata
@@ -118,6 +119,21 @@ def attach(msg: EmailMessage, filename: str, data: bytes) -> None:
     """Attach a file, its type from its suffix, its name as the email package writes it."""
     maintype, subtype = mime_type(filename)
     msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+
+
+def html_of(text: str, *, paragraphs: str = "div", nbsp_names: Sequence[str] = ()) -> str:
+    """A simple HTML body for `text`: with `paragraphs` "div", a <div> per paragraph and an empty
+    line between them, as Gmail and Outlook write it; with "p", a <p> per paragraph. Lines are
+    kept with <br>; each of `nbsp_names` is written with non-breaking spaces."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = [html.escape(line, quote=False) for line in block.split("\n")]
+        out.append(f"<{paragraphs}>" + "<br>\n".join(lines) + f"</{paragraphs}>")
+    body = ("\n<div><br></div>\n" if paragraphs == "div" else "\n").join(out)
+    for name in nbsp_names:
+        escaped = html.escape(name, quote=False)
+        body = body.replace(escaped, escaped.replace(" ", "&nbsp;"))
+    return f'<div dir="ltr">\n{body}\n</div>\n'
 
 
 def boundaries(zeros: int, width: int) -> Boundary:

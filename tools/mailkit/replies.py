@@ -12,6 +12,9 @@ from mailkit import ICT
 
 @dataclass(frozen=True, slots=True)
 class Sender:
+    """Who wrote a mail: the display name, the address, and the kind of mail system it went
+    through (which decides its Received lines and Message-ID)."""
+
     name: str
     address: str
     route: str = "gov"  # gov | gmail | yahoo | outlook | office
@@ -47,9 +50,13 @@ def outlook_vi_date(when: datetime) -> str:
     return f"{WEEKDAY_VI_LONG[w.weekday()]}, {w.day} tháng {w.month}, {w.year} {w:%H:%M}"
 
 
-def quote_gmail_vi(who: Sender, when: datetime, text: str) -> str:
+def quote_gmail_vi(who: Sender, when: datetime, text: str, *, spaced: bool = True) -> str:
+    """Gmail's Vietnamese reply quote; without `spaced`, no blank line before the attribution
+    nor after it (the demo inbox's replies)."""
     lines = "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
-    return f"\n\nVào {gmail_vi_date(when)} {who.name} <{who.address}> đã viết:\n\n{lines}\n"
+    gap = "\n" if spaced else ""
+    head = f"Vào {gmail_vi_date(when)} {who.name} <{who.address}> đã viết:"
+    return f"\n{gap}{head}\n{gap}{lines}\n"
 
 
 def quote_gmail_en(who: Sender, when: datetime, text: str) -> str:
