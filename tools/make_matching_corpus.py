@@ -3333,23 +3333,25 @@ def roster_plain(c: Corpus, n: int = 30) -> None:
         )
 
 
+GENERIC_SUBJECTS = [
+    # (request, subject, where the request is named)
+    (R178, "Gửi Văn phòng Đoàn Khối", "body-phrase"),
+    (R171, "V/v gửi báo cáo", "body-id"),
+    (R160, "Báo cáo", "file-text"),
+    (R185, None, "body-phrase"),
+    (R192, "Gui file", "file-name"),
+    (R178, "Fw: báo cáo", "body-id"),
+    (R171, "Gửi VP", "file-text"),
+    (R185, "Kính gửi VP Đoàn Khối", "file-name"),
+    (R192, "Báo cáo", "body-phrase"),
+    (R178, "", "file-name"),
+    (R160, "Gửi anh chị file", "body-id"),
+    (R171, "Báo cáo đơn vị", "body-phrase"),
+]
+
+
 def generic_subject(c: Corpus) -> None:
-    specs = [
-        # (request, subject, where the request is named)
-        (R178, "Gửi Văn phòng Đoàn Khối", "body-phrase"),
-        (R171, "V/v gửi báo cáo", "body-id"),
-        (R160, "Báo cáo", "file-text"),
-        (R185, None, "body-phrase"),
-        (R192, "Gui file", "file-name"),
-        (R178, "Fw: báo cáo", "body-id"),
-        (R171, "Gửi VP", "file-text"),
-        (R185, "Kính gửi VP Đoàn Khối", "file-name"),
-        (R192, "Báo cáo", "body-phrase"),
-        (R178, "", "file-name"),
-        (R160, "Gửi anh chị file", "body-id"),
-        (R171, "Báo cáo đơn vị", "body-phrase"),
-    ]
-    for i, (req, subject, where) in enumerate(specs):
+    for i, (req, subject, where) in enumerate(GENERIC_SUBJECTS):
         u = c.pick(req=req)
         when = c.when(req)
         if where == "file-name":
@@ -3392,27 +3394,29 @@ def generic_subject(c: Corpus) -> None:
         )
 
 
+THREAD_REPLIES = [
+    # (request, sender kind, quote style, where the unit is named)
+    (R178, "roster", "gmail-vi", "address"),
+    (R178, "roster", "outlook-vi", "address"),
+    (R178, "roster", "gmail-en", "address"),
+    (R171, "roster", "outlook-en", "address"),
+    (R160, "roster", "gmail-vi", "address"),
+    (R192, "roster", "gmail-vi", "address"),
+    (R178, "gmail", "gmail-vi", "docx-header"),
+    (R178, "gmail", "outlook-vi", "signature"),
+    (R185, "gmail", "gmail-vi", "xlsx-title"),
+    (R171, "gmail", "gmail-en", "docx-header"),
+    (R178, "roster", "edited-subject", "address"),
+    (R192, "roster", "edited-subject", "address"),
+    (R178, "roster", "tl-references-only", "address"),
+    (R171, "roster", "tl-references-only", "address"),
+    (R178, "gmail", "gmail-vi", "signature"),
+    (R185, "roster", "outlook-en", "address"),
+]
+
+
 def thread_replies(c: Corpus) -> None:
-    specs = [
-        # (request, sender kind, quote style, where the unit is named)
-        (R178, "roster", "gmail-vi", "address"),
-        (R178, "roster", "outlook-vi", "address"),
-        (R178, "roster", "gmail-en", "address"),
-        (R171, "roster", "outlook-en", "address"),
-        (R160, "roster", "gmail-vi", "address"),
-        (R192, "roster", "gmail-vi", "address"),
-        (R178, "gmail", "gmail-vi", "docx-header"),
-        (R178, "gmail", "outlook-vi", "signature"),
-        (R185, "gmail", "gmail-vi", "xlsx-title"),
-        (R171, "gmail", "gmail-en", "docx-header"),
-        (R178, "roster", "edited-subject", "address"),
-        (R192, "roster", "edited-subject", "address"),
-        (R178, "roster", "tl-references-only", "address"),
-        (R171, "roster", "tl-references-only", "address"),
-        (R178, "gmail", "gmail-vi", "signature"),
-        (R185, "roster", "outlook-en", "address"),
-    ]
-    for i, (req, kind, style, where) in enumerate(specs):
+    for i, (req, kind, style, where) in enumerate(THREAD_REPLIES):
         u = c.pick(req=req)
         when = c.when(req)
         notice = NOTICE_TEXT[req.number]
@@ -3493,39 +3497,42 @@ def thread_replies(c: Corpus) -> None:
         )
 
 
+GMAIL_SUBJECT_STYLES = (
+    "ascii",
+    "form",
+    "prefix-form",
+    "upper",
+    "typo-marks",
+    "typo-tone",
+    "old-tone",
+    "nfd",
+    "spacing",
+    "lower-ascii",
+    "ascii",
+    "prefix-form",
+    "form",
+)
+
+OLD_TONE_UNITS = (
+    "SVHTT",
+    "VPUB",
+    "UBKTTU",
+    "TAND",
+    "MTTQ",
+    "VPTU",
+    "BTCTU",
+    "CCDS",
+    "BDVTU",
+    "BTGTU",
+)
+
+
 def gmail_subject(c: Corpus) -> None:
-    styles = (
-        "ascii",
-        "form",
-        "prefix-form",
-        "upper",
-        "typo-marks",
-        "typo-tone",
-        "old-tone",
-        "nfd",
-        "spacing",
-        "lower-ascii",
-        "ascii",
-        "prefix-form",
-        "form",
-    )
-    old_tone_units = (
-        "SVHTT",
-        "VPUB",
-        "UBKTTU",
-        "TAND",
-        "MTTQ",
-        "VPTU",
-        "BTCTU",
-        "CCDS",
-        "BDVTU",
-        "BTGTU",
-    )
     for i in range(26):
-        style = styles[i % len(styles)]
+        style = GMAIL_SUBJECT_STYLES[i % len(GMAIL_SUBJECT_STYLES)]
         req = REQUESTS[i % 5]
         if style == "old-tone":
-            u = c.pick(where=old_tone_units, req=req)
+            u = c.pick(where=OLD_TONE_UNITS, req=req)
         elif style == "typo-tone":
             u = c.pick(where=("SKHDT", "CCDS", "SVHTT", "TAND", "VPUB"), req=req)
         else:
@@ -3591,24 +3598,26 @@ def gmail_subject(c: Corpus) -> None:
         )
 
 
+GMAIL_BODY_KINDS = (
+    "sentence",
+    "signature",
+    "wrapped",
+    "html-nbsp",
+    "sentence",
+    "signature",
+    "wrapped",
+    "ascii",
+    "sentence",
+    "html-nbsp",
+    "signature",
+    "abbrev",
+    "wrapped",
+    "sentence",
+)
+
+
 def gmail_body(c: Corpus) -> None:
-    kinds = (
-        "sentence",
-        "signature",
-        "wrapped",
-        "html-nbsp",
-        "sentence",
-        "signature",
-        "wrapped",
-        "ascii",
-        "sentence",
-        "html-nbsp",
-        "signature",
-        "abbrev",
-        "wrapped",
-        "sentence",
-    )
-    for i, kind in enumerate(kinds):
+    for i, kind in enumerate(GMAIL_BODY_KINDS):
         req = REQUESTS[(i + 1) % 5]
         u = c.pick(req=req)
         when = c.when(req)
@@ -3757,26 +3766,28 @@ def gmail_filename(c: Corpus) -> None:
         )
 
 
+ATTACHMENT_TEXTS = [
+    ("docx", "table", R178),
+    ("docx", "table", R171),
+    ("docx", "table", R192),
+    ("docx", "table", R178),
+    ("docx", "table", R171),
+    ("docx", "section", R178),
+    ("docx", "section", R171),
+    ("docx", "lines", R192),
+    ("docx", "lines", R178),
+    ("pdf", "", R171),
+    ("pdf", "", R178),
+    ("pdf", "", R192),
+    ("pdf", "", R160),
+    ("xlsx", "", R160),
+    ("xlsx", "", R185),
+    ("xlsx-inline", "", R185),
+]
+
+
 def attachment_text(c: Corpus) -> None:
-    specs = [
-        ("docx", "table", R178),
-        ("docx", "table", R171),
-        ("docx", "table", R192),
-        ("docx", "table", R178),
-        ("docx", "table", R171),
-        ("docx", "section", R178),
-        ("docx", "section", R171),
-        ("docx", "lines", R192),
-        ("docx", "lines", R178),
-        ("pdf", "", R171),
-        ("pdf", "", R178),
-        ("pdf", "", R192),
-        ("pdf", "", R160),
-        ("xlsx", "", R160),
-        ("xlsx", "", R185),
-        ("xlsx-inline", "", R185),
-    ]
-    for i, (fmt, layout, req) in enumerate(specs):
+    for i, (fmt, layout, req) in enumerate(ATTACHMENT_TEXTS):
         u = c.pick(req=req)
         when = c.when(req)
         p, addr = c.member()
@@ -3880,19 +3891,21 @@ def original_from(c: Corpus, u: Unit, req: Req, when: datetime, *, by: str) -> O
     return Original(who, subject, text, sent, files)
 
 
+RFC822_FORWARDS = [
+    (R178, "roster", "member"),
+    (R171, "roster", "member"),
+    (R185, "roster", "member"),
+    (R160, "gmail-subject", "member"),
+    (R192, "gmail-body", "member"),
+    (R178, "roster", "office-staff-gmail"),
+    (R171, "roster", "staff-work-address"),
+    (R178, "roster", "same-unit"),
+]
+
+
 def forward_rfc822_original(c: Corpus) -> None:
     # --- forwarded as an attachment (message/rfc822)
-    rfc = [
-        (R178, "roster", "member"),
-        (R171, "roster", "member"),
-        (R185, "roster", "member"),
-        (R160, "gmail-subject", "member"),
-        (R192, "gmail-body", "member"),
-        (R178, "roster", "office-staff-gmail"),
-        (R171, "roster", "staff-work-address"),
-        (R178, "roster", "same-unit"),
-    ]
-    for i, (req, by, forwarder) in enumerate(rfc):
+    for i, (req, by, forwarder) in enumerate(RFC822_FORWARDS):
         u = c.pick(req=req)
         when = c.when(req)
         orig = original_from(c, u, req, when, by=by)
@@ -3944,29 +3957,31 @@ def forward_rfc822_original(c: Corpus) -> None:
         )
 
 
+INLINE_FORWARDS = [
+    ("gmail-en", R178, "roster"),
+    ("gmail-en", R171, "roster"),
+    ("gmail-en", R160, "roster"),
+    ("gmail-en", R192, "gmail-subject"),
+    ("gmail-en", R185, "gmail-subject"),
+    ("gmail-en", R178, "gmail-body"),
+    ("gmail-vi", R178, "roster"),
+    ("gmail-vi", R192, "roster"),
+    ("gmail-vi", R171, "roster"),
+    ("gmail-vi", R160, "gmail-subject"),
+    ("gmail-vi-unlocalized", R178, "gmail-subject"),
+    ("gmail-vi", R185, "gmail-body"),
+    ("outlook-en", R178, "roster"),
+    ("outlook-en", R171, "gmail-subject"),
+    ("outlook-en", R192, "roster"),
+    ("outlook-vi", R178, "roster"),
+    ("outlook-vi", R185, "roster"),
+    ("outlook-vi", R160, "gmail-body"),
+]
+
+
 def forward_inline_original(c: Corpus) -> None:
     # --- inline forwards: Gmail English, Gmail Vietnamese, Outlook English and Vietnamese
-    inline = [
-        ("gmail-en", R178, "roster"),
-        ("gmail-en", R171, "roster"),
-        ("gmail-en", R160, "roster"),
-        ("gmail-en", R192, "gmail-subject"),
-        ("gmail-en", R185, "gmail-subject"),
-        ("gmail-en", R178, "gmail-body"),
-        ("gmail-vi", R178, "roster"),
-        ("gmail-vi", R192, "roster"),
-        ("gmail-vi", R171, "roster"),
-        ("gmail-vi", R160, "gmail-subject"),
-        ("gmail-vi-unlocalized", R178, "gmail-subject"),
-        ("gmail-vi", R185, "gmail-body"),
-        ("outlook-en", R178, "roster"),
-        ("outlook-en", R171, "gmail-subject"),
-        ("outlook-en", R192, "roster"),
-        ("outlook-vi", R178, "roster"),
-        ("outlook-vi", R185, "roster"),
-        ("outlook-vi", R160, "gmail-body"),
-    ]
-    for i, (style, req, by) in enumerate(inline):
+    for i, (style, req, by) in enumerate(INLINE_FORWARDS):
         u = c.pick(req=req)
         when = c.when(req)
         orig = original_from(c, u, req, when, by=by)
@@ -4027,14 +4042,16 @@ def forward_inline_original(c: Corpus) -> None:
         )
 
 
+PARENT_CHILD_FORWARDS = [
+    ("SXD", "TTSXD", R178, "outlook-vi"),
+    ("STP", "PCC1", R171, "rfc822"),
+    ("SGTVT", "TTSGTVT", R192, "gmail-vi"),
+]
+
+
 def forward_by_parent_unit_of_a_child(c: Corpus) -> None:
     # --- forwarded by another unit's roster address: judged by the original
-    trio = [
-        ("SXD", "TTSXD", R178, "outlook-vi"),
-        ("STP", "PCC1", R171, "rfc822"),
-        ("SGTVT", "TTSGTVT", R192, "gmail-vi"),
-    ]
-    for parent_code, child_code, req, style in trio:
+    for parent_code, child_code, req, style in PARENT_CHILD_FORWARDS:
         parent, child = UNITS[parent_code], UNITS[child_code]
         when = c.when(req)
         by = "gmail-subject" if child_code == "TTSGTVT" else "roster"
@@ -4149,19 +4166,21 @@ FORWARDS: tuple[Case, ...] = (
 )
 
 
+LATE_ANSWERS = [
+    (R160, at(7, 24, 8, 0), at(8, 4, 17, 0), "phrase"),
+    (R160, at(8, 3, 9, 0), at(8, 14, 17, 0), "file"),
+    (R171, at(8, 1, 8, 0), at(8, 10, 17, 0), "phrase"),
+    (R171, at(8, 7, 8, 0), at(8, 18, 17, 0), "id"),
+    (R171, at(8, 14, 8, 0), at(8, 21, 17, 0), "paraphrase"),
+    (R171, at(8, 4, 8, 0), at(8, 11, 17, 0), "file"),
+    (R178, at(8, 14, 8, 0), at(8, 22, 17, 0), "phrase"),
+    (R178, at(8, 16, 8, 0), at(8, 25, 17, 0), "id"),
+]
+
+
 def late_answer_to_older_notice(c: Corpus) -> None:
     # late answers to an older notice, while newer ones are open
-    late_specs = [
-        (R160, at(7, 24, 8, 0), at(8, 4, 17, 0), "phrase"),
-        (R160, at(8, 3, 9, 0), at(8, 14, 17, 0), "file"),
-        (R171, at(8, 1, 8, 0), at(8, 10, 17, 0), "phrase"),
-        (R171, at(8, 7, 8, 0), at(8, 18, 17, 0), "id"),
-        (R171, at(8, 14, 8, 0), at(8, 21, 17, 0), "paraphrase"),
-        (R171, at(8, 4, 8, 0), at(8, 11, 17, 0), "file"),
-        (R178, at(8, 14, 8, 0), at(8, 22, 17, 0), "phrase"),
-        (R178, at(8, 16, 8, 0), at(8, 25, 17, 0), "id"),
-    ]
-    for i, (req, start, end, how) in enumerate(late_specs):
+    for i, (req, start, end, how) in enumerate(LATE_ANSWERS):
         u = c.pick(req=req)
         when = c.moment(start, end)
         if how == "id":
@@ -4196,14 +4215,16 @@ def late_answer_to_older_notice(c: Corpus) -> None:
         )
 
 
+REQUEST_PAIRS = [
+    (R171, R178, at(8, 10, 15, 22, 4)),
+    (R185, R192, at(8, 19, 10, 3, 51)),
+    (R160, R171, at(7, 21, 16, 40, 27)),
+]
+
+
 def two_requests_in_one_mail(c: Corpus) -> None:
     # one message answering two notices
-    pairs = [
-        (R171, R178, at(8, 10, 15, 22, 4)),
-        (R185, R192, at(8, 19, 10, 3, 51)),
-        (R160, R171, at(7, 21, 16, 40, 27)),
-    ]
-    for i, (a, b, when) in enumerate(pairs):
+    for i, (a, b, when) in enumerate(REQUEST_PAIRS):
         u = c.pick(req=a) if a is R185 else c.pick(req=b)
         ida, idb = c.cue(a, how="id"), c.cue(b, how="id")
         subject = f"{u.name} gửi báo cáo theo {ida} và {idb}"
@@ -4575,40 +4596,42 @@ FOLLOWUPS: tuple[Case, ...] = (
 )
 
 
+NESTED_NAMES = [
+    ("TTSXD", R178, "subject", "CĐ Thanh tra Sở Xây dựng gửi báo cáo ngày cao điểm", ""),
+    (
+        "SXD",
+        R178,
+        "subject",
+        "Báo cáo tổng hợp ngày cao điểm - Đoàn Sở Xây dựng",
+        "Đoàn Sở Xây dựng gửi báo cáo tổng hợp của các chi đoàn trực thuộc (Chi đoàn Văn phòng "
+        "Sở, Chi đoàn Thanh tra Sở, Chi đoàn Ban Quản lý dự án).",
+    ),
+    ("TTSGTVT", R192, "subject", "Chi doan Thanh tra So GTVT - DS dang ky doi thi", ""),
+    (
+        "SGTVT",
+        R171,
+        "display",
+        "Gửi báo cáo sơ kết 6 tháng",
+        "Đoàn Sở gửi báo cáo sơ kết 6 tháng, tổng hợp từ các chi đoàn trực thuộc, kể cả "
+        "Chi đoàn Thanh tra Sở GTVT.",
+    ),
+    ("CCTQ3", R185, "subject", "Chi đoàn Chi cục Thuế Q.3 gửi DS Chủ nhật xanh", ""),
+    ("CCTQ7", R160, "subject", "CĐ Chi cục Thuế Quận 7 - DS hiến máu", ""),
+    (
+        "CUCTHUE",
+        R171,
+        "subject",
+        "Đoàn Cục Thuế TP gửi báo cáo sơ kết 6 tháng",
+        "Báo cáo tổng hợp cả khối văn phòng Cục và các chi đoàn Chi cục Thuế quận, huyện.",
+    ),
+    ("PCC2", R178, "subject", "Chi đoàn Phòng Công chứng số 2 báo cáo ngày cao điểm", ""),
+    ("SHTP", R178, "subject", "Đoàn Khu Công nghệ cao báo cáo ngày hoạt động cao điểm", ""),
+    ("TTTP", R192, "subject", "Đoàn Thanh tra Thành phố đăng ký đội thi", ""),
+]
+
+
 def nested_names(c: Corpus) -> None:
-    specs = [
-        ("TTSXD", R178, "subject", "CĐ Thanh tra Sở Xây dựng gửi báo cáo ngày cao điểm", ""),
-        (
-            "SXD",
-            R178,
-            "subject",
-            "Báo cáo tổng hợp ngày cao điểm - Đoàn Sở Xây dựng",
-            "Đoàn Sở Xây dựng gửi báo cáo tổng hợp của các chi đoàn trực thuộc (Chi đoàn Văn phòng "
-            "Sở, Chi đoàn Thanh tra Sở, Chi đoàn Ban Quản lý dự án).",
-        ),
-        ("TTSGTVT", R192, "subject", "Chi doan Thanh tra So GTVT - DS dang ky doi thi", ""),
-        (
-            "SGTVT",
-            R171,
-            "display",
-            "Gửi báo cáo sơ kết 6 tháng",
-            "Đoàn Sở gửi báo cáo sơ kết 6 tháng, tổng hợp từ các chi đoàn trực thuộc, kể cả "
-            "Chi đoàn Thanh tra Sở GTVT.",
-        ),
-        ("CCTQ3", R185, "subject", "Chi đoàn Chi cục Thuế Q.3 gửi DS Chủ nhật xanh", ""),
-        ("CCTQ7", R160, "subject", "CĐ Chi cục Thuế Quận 7 - DS hiến máu", ""),
-        (
-            "CUCTHUE",
-            R171,
-            "subject",
-            "Đoàn Cục Thuế TP gửi báo cáo sơ kết 6 tháng",
-            "Báo cáo tổng hợp cả khối văn phòng Cục và các chi đoàn Chi cục Thuế quận, huyện.",
-        ),
-        ("PCC2", R178, "subject", "Chi đoàn Phòng Công chứng số 2 báo cáo ngày cao điểm", ""),
-        ("SHTP", R178, "subject", "Đoàn Khu Công nghệ cao báo cáo ngày hoạt động cao điểm", ""),
-        ("TTTP", R192, "subject", "Đoàn Thanh tra Thành phố đăng ký đội thi", ""),
-    ]
-    for code, req, where, subject, extra in specs:
+    for code, req, where, subject, extra in NESTED_NAMES:
         u = UNITS[code]
         when = c.when(req)
         p, addr = c.member()
@@ -4937,46 +4960,48 @@ ENCODINGS: tuple[Case, ...] = (
 )
 
 
+PARTNERS = [
+    (
+        "STP",
+        R178,
+        "Đoàn Sở Tư pháp phối hợp với Chi đoàn Phòng Công chứng số 1 tổ chức tư vấn "
+        "pháp luật miễn phí và hướng dẫn dịch vụ công trực tuyến cho người dân.",
+    ),
+    (
+        "SYT",
+        R178,
+        "Đoàn Sở Y tế phối hợp Chi đoàn Chi cục Dân số - KHHGĐ hướng dẫn người dân "
+        "đăng ký khám bệnh trực tuyến.",
+    ),
+    (
+        "SLDTBXH",
+        R171,
+        "Trong 6 tháng, Đoàn Sở LĐ-TB&XH cùng Chi đoàn Trung tâm Dịch vụ việc "
+        "làm tổ chức 02 phiên giao dịch việc làm cho thanh niên.",
+    ),
+    (
+        "BHXH",
+        R178,
+        "Đoàn BHXH TP phối hợp Chi đoàn Quỹ PTNƠ tư vấn chính sách BHXH, BHYT và "
+        "vay vốn nhà ở tại Quận 3.",
+    ),
+    (
+        "HND",
+        R192,
+        "Chi đoàn Hội Nông dân TP đăng ký 01 đội thi; đội thi phối hợp với Đoàn Sở "
+        "Nông nghiệp và PTNT sẽ đăng ký riêng.",
+    ),
+    (
+        "SVHTT",
+        R192,
+        "Đoàn Sở Văn hóa và Thể thao đăng ký 01 đội thi. Đội của Chi đoàn Sở Du "
+        "lịch sẽ do đơn vị bạn đăng ký riêng.",
+    ),
+]
+
+
 def partners(c: Corpus) -> None:
-    specs = [
-        (
-            "STP",
-            R178,
-            "Đoàn Sở Tư pháp phối hợp với Chi đoàn Phòng Công chứng số 1 tổ chức tư vấn "
-            "pháp luật miễn phí và hướng dẫn dịch vụ công trực tuyến cho người dân.",
-        ),
-        (
-            "SYT",
-            R178,
-            "Đoàn Sở Y tế phối hợp Chi đoàn Chi cục Dân số - KHHGĐ hướng dẫn người dân "
-            "đăng ký khám bệnh trực tuyến.",
-        ),
-        (
-            "SLDTBXH",
-            R171,
-            "Trong 6 tháng, Đoàn Sở LĐ-TB&XH cùng Chi đoàn Trung tâm Dịch vụ việc "
-            "làm tổ chức 02 phiên giao dịch việc làm cho thanh niên.",
-        ),
-        (
-            "BHXH",
-            R178,
-            "Đoàn BHXH TP phối hợp Chi đoàn Quỹ PTNƠ tư vấn chính sách BHXH, BHYT và "
-            "vay vốn nhà ở tại Quận 3.",
-        ),
-        (
-            "HND",
-            R192,
-            "Chi đoàn Hội Nông dân TP đăng ký 01 đội thi; đội thi phối hợp với Đoàn Sở "
-            "Nông nghiệp và PTNT sẽ đăng ký riêng.",
-        ),
-        (
-            "SVHTT",
-            R192,
-            "Đoàn Sở Văn hóa và Thể thao đăng ký 01 đội thi. Đội của Chi đoàn Sở Du "
-            "lịch sẽ do đơn vị bạn đăng ký riêng.",
-        ),
-    ]
-    for code, req, text in specs:
+    for code, req, text in PARTNERS:
         u = UNITS[code]
         when = c.when(req)
         p, addr = c.member()
