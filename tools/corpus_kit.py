@@ -28,10 +28,7 @@ from corpus_world import (
     OFFICE_DOMAIN,
     OFFICE_TO,
     PDT,
-    R160,
-    R171,
     R178,
-    R185,
     ROSTER,
     SEED,
     UNITS,
@@ -571,6 +568,131 @@ def reference_line(req: Req, *, with_id: bool) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What a document answering one notice says: its number, title, paragraphs and table."""
+
+    number: str
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+    table: tuple[tuple[str, ...], ...]
+
+
+def blood_donors_list(u: Unit | None, rng: random.Random, ref: str, who: str) -> Content:
+    """160: the list of members who give blood."""
+    n = rng.randrange(6, 24)
+    return Content(
+        doc_number(u, rng, "DS"),
+        (
+            "DANH SÁCH",
+            "Đoàn viên, thanh niên đăng ký tham gia Ngày hội hiến máu tình nguyện "
+            "“Giọt hồng Đoàn Khối” năm 2023",
+        ),
+        (
+            f"{ref}, {who} đăng ký danh sách {n} đoàn viên, thanh niên tham gia hiến máu tình "
+            "nguyện ngày 30/7/2023 như sau:",
+        ),
+        members_table(rng, n, ("Họ và tên", "Năm sinh", "Nhóm máu", "Điện thoại")),
+    )
+
+
+def half_year_report(u: Unit | None, rng: random.Random, ref: str, who: str) -> Content:
+    """171: the half-year report."""
+    members = rng.randrange(25, 400)
+    extras = []
+    if rng.random() < 0.5:
+        extras.append(
+            "- Tổ chức cho đoàn viên tham gia Ngày hội hiến máu của đơn vị và của Đoàn Khối."
+        )
+    if rng.random() < 0.5:
+        extras.append(
+            "- Xây dựng kế hoạch tham gia Chiến dịch tình nguyện Kỳ Nghỉ Hồng lần "
+            "thứ 22 - năm 2023."
+        )
+    return Content(
+        doc_number(u, rng),
+        (
+            "BÁO CÁO",
+            "Sơ kết công tác Đoàn và phong trào thanh niên 6 tháng đầu năm 2023, "
+            "phương hướng nhiệm vụ 6 tháng cuối năm 2023",
+        ),
+        (
+            f"{ref}, {who} báo cáo sơ kết công tác Đoàn và phong trào thanh niên 6 tháng "
+            "đầu năm 2023 như sau:",
+            "I. TÌNH HÌNH CHUNG",
+            f"Tổng số đoàn viên: {members}; số chi đoàn trực thuộc: {rng.randrange(2, 15)}.",
+            "II. KẾT QUẢ THỰC HIỆN",
+            "1. Công tác giáo dục chính trị, tư tưởng: tổ chức "
+            f"{rng.randrange(2, 9)} buổi sinh hoạt chủ điểm, học tập Nghị quyết.",
+            "2. Phong trào “3 trách nhiệm”: "
+            f"{rng.randrange(3, 30)} sáng kiến, giải pháp cải cách hành chính được ghi nhận.",
+            f"3. Công tác phát triển đảng viên: giới thiệu {rng.randrange(1, 8)} đoàn viên ưu "
+            "tú cho cấp ủy xem xét kết nạp.",
+            "III. PHƯƠNG HƯỚNG 6 THÁNG CUỐI NĂM",
+            *extras,
+            "- Tiếp tục thực hiện các chỉ tiêu năm 2023 theo chương trình công tác.",
+        ),
+        (),
+    )
+
+
+def peak_day_report(u: Unit | None, rng: random.Random, ref: str, who: str) -> Content:
+    """178: the report on the peak day."""
+    return Content(
+        doc_number(u, rng),
+        (
+            "BÁO CÁO",
+            "Kết quả tổ chức Ngày hoạt động cao điểm “Chiến sĩ tình nguyện thực "
+            "hiện chủ đề năm của Thành phố”",
+        ),
+        (
+            f"{ref}, {who} báo cáo kết quả tổ chức Ngày hoạt động cao điểm ngày 11/8/2023 như sau:",
+            f"1. Số đoàn viên, thanh niên tham gia: {rng.randrange(12, 70)} đồng chí.",
+            "2. Hướng dẫn người dân, doanh nghiệp thực hiện dịch vụ công trực tuyến: "
+            f"{rng.randrange(30, 260)} lượt; hỗ trợ xử lý {rng.randrange(5, 60)} hồ sơ tồn "
+            "đọng tại bộ phận một cửa.",
+            f"3. Thực hiện {rng.randrange(2, 9)} sản phẩm tuyên truyền trực quan về cải cách "
+            "hành chính và phong trào “3 trách nhiệm”.",
+            "Đánh giá chung: hoạt động được cấp ủy quan tâm, đoàn viên tham gia nhiệt tình, "
+            "mặc áo Thanh niên Việt Nam và đeo huy hiệu Đoàn theo hướng dẫn.",
+        ),
+        (),
+    )
+
+
+def volunteers_list(u: Unit | None, rng: random.Random, ref: str, who: str) -> Content:
+    """185: the list of volunteers for the green Sunday."""
+    n = rng.randrange(4, 12)
+    return Content(
+        doc_number(u, rng, "DS"),
+        ("DANH SÁCH ĐĂNG KÝ", "Chiến sĩ tình nguyện tham gia Ngày Chủ nhật xanh tháng 8/2023"),
+        (
+            f"{ref}, {who} đăng ký {n} chiến sĩ tình nguyện tham gia Ngày Chủ nhật xanh "
+            "ngày 27/8/2023:",
+        ),
+        members_table(rng, n, ("Họ và tên", "Chức vụ", "Điện thoại")),
+    )
+
+
+def contest_team_form(u: Unit | None, rng: random.Random, ref: str, who: str) -> Content:
+    """192: the contest team's registration form."""
+    return Content(
+        doc_number(u, rng, "ĐK"),
+        ("PHIẾU ĐĂNG KÝ ĐỘI THI", "Hội thi tìm hiểu 78 năm Cách mạng Tháng Tám và Quốc khánh 2/9"),
+        (f"{ref}, {who} đăng ký đội thi gồm các đồng chí sau:",),
+        members_table(rng, 4, ("Họ và tên", "Vai trò", "Điện thoại")),
+    )
+
+
+CONTENT_BY_REQUEST = {
+    "160": blood_donors_list,
+    "171": half_year_report,
+    "178": peak_day_report,
+    "185": volunteers_list,
+    "192": contest_team_form,
+}
+
+
 def document_for(
     req: Req,
     u: Unit | None,
@@ -588,124 +710,16 @@ def document_for(
     ref = reference_line(req, with_id=with_id)
     unit_lines = letterhead(u)
     sig = signature_lines(u if name_in_body else None, author)
-    if req is R160:
-        n = rng.randrange(6, 24)
-        return DocSpec(
-            author,
-            when,
-            unit_lines,
-            doc_number(u, rng, "DS"),
-            place_date(when),
-            (
-                "DANH SÁCH",
-                "Đoàn viên, thanh niên đăng ký tham gia Ngày hội hiến máu tình nguyện "
-                "“Giọt hồng Đoàn Khối” năm 2023",
-            ),
-            (
-                f"{ref}, {who} đăng ký danh sách {n} đoàn viên, thanh niên tham gia hiến máu tình "
-                "nguyện ngày 30/7/2023 như sau:",
-            ),
-            members_table(rng, n, ("Họ và tên", "Năm sinh", "Nhóm máu", "Điện thoại")),
-            layout,
-            sig,
-        )
-    if req is R171:
-        members = rng.randrange(25, 400)
-        extras = []
-        if rng.random() < 0.5:
-            extras.append(
-                "- Tổ chức cho đoàn viên tham gia Ngày hội hiến máu của đơn vị và của Đoàn Khối."
-            )
-        if rng.random() < 0.5:
-            extras.append(
-                "- Xây dựng kế hoạch tham gia Chiến dịch tình nguyện Kỳ Nghỉ Hồng lần "
-                "thứ 22 - năm 2023."
-            )
-        return DocSpec(
-            author,
-            when,
-            unit_lines,
-            doc_number(u, rng),
-            place_date(when),
-            (
-                "BÁO CÁO",
-                "Sơ kết công tác Đoàn và phong trào thanh niên 6 tháng đầu năm 2023, "
-                "phương hướng nhiệm vụ 6 tháng cuối năm 2023",
-            ),
-            (
-                f"{ref}, {who} báo cáo sơ kết công tác Đoàn và phong trào thanh niên 6 tháng "
-                "đầu năm 2023 như sau:",
-                "I. TÌNH HÌNH CHUNG",
-                f"Tổng số đoàn viên: {members}; số chi đoàn trực thuộc: {rng.randrange(2, 15)}.",
-                "II. KẾT QUẢ THỰC HIỆN",
-                "1. Công tác giáo dục chính trị, tư tưởng: tổ chức "
-                f"{rng.randrange(2, 9)} buổi sinh hoạt chủ điểm, học tập Nghị quyết.",
-                "2. Phong trào “3 trách nhiệm”: "
-                f"{rng.randrange(3, 30)} sáng kiến, giải pháp cải cách hành chính được ghi nhận.",
-                f"3. Công tác phát triển đảng viên: giới thiệu {rng.randrange(1, 8)} đoàn viên ưu "
-                "tú cho cấp ủy xem xét kết nạp.",
-                "III. PHƯƠNG HƯỚNG 6 THÁNG CUỐI NĂM",
-                *extras,
-                "- Tiếp tục thực hiện các chỉ tiêu năm 2023 theo chương trình công tác.",
-            ),
-            (),
-            layout,
-            sig,
-        )
-    if req is R178:
-        return DocSpec(
-            author,
-            when,
-            unit_lines,
-            doc_number(u, rng),
-            place_date(when),
-            (
-                "BÁO CÁO",
-                "Kết quả tổ chức Ngày hoạt động cao điểm “Chiến sĩ tình nguyện thực "
-                "hiện chủ đề năm của Thành phố”",
-            ),
-            (
-                f"{ref}, {who} báo cáo kết quả tổ chức Ngày hoạt động cao điểm ngày 11/8/2023 "
-                "như sau:",
-                f"1. Số đoàn viên, thanh niên tham gia: {rng.randrange(12, 70)} đồng chí.",
-                "2. Hướng dẫn người dân, doanh nghiệp thực hiện dịch vụ công trực tuyến: "
-                f"{rng.randrange(30, 260)} lượt; hỗ trợ xử lý {rng.randrange(5, 60)} hồ sơ tồn "
-                "đọng tại bộ phận một cửa.",
-                f"3. Thực hiện {rng.randrange(2, 9)} sản phẩm tuyên truyền trực quan về cải cách "
-                "hành chính và phong trào “3 trách nhiệm”.",
-                "Đánh giá chung: hoạt động được cấp ủy quan tâm, đoàn viên tham gia nhiệt tình, "
-                "mặc áo Thanh niên Việt Nam và đeo huy hiệu Đoàn theo hướng dẫn.",
-            ),
-            (),
-            layout,
-            sig,
-        )
-    if req is R185:
-        n = rng.randrange(4, 12)
-        return DocSpec(
-            author,
-            when,
-            unit_lines,
-            doc_number(u, rng, "DS"),
-            place_date(when),
-            ("DANH SÁCH ĐĂNG KÝ", "Chiến sĩ tình nguyện tham gia Ngày Chủ nhật xanh tháng 8/2023"),
-            (
-                f"{ref}, {who} đăng ký {n} chiến sĩ tình nguyện tham gia Ngày Chủ nhật xanh "
-                "ngày 27/8/2023:",
-            ),
-            members_table(rng, n, ("Họ và tên", "Chức vụ", "Điện thoại")),
-            layout,
-            sig,
-        )
+    content = CONTENT_BY_REQUEST[req.number](u, rng, ref, who)
     return DocSpec(
         author,
         when,
         unit_lines,
-        doc_number(u, rng, "ĐK"),
+        content.number,
         place_date(when),
-        ("PHIẾU ĐĂNG KÝ ĐỘI THI", "Hội thi tìm hiểu 78 năm Cách mạng Tháng Tám và Quốc khánh 2/9"),
-        (f"{ref}, {who} đăng ký đội thi gồm các đồng chí sau:",),
-        members_table(rng, 4, ("Họ và tên", "Vai trò", "Điện thoại")),
+        content.title,
+        content.body,
+        content.table,
         layout,
         sig,
     )
