@@ -216,8 +216,26 @@ def _try_source(settings: Settings, index: int) -> str | None:
     return ("folders not found: " + ", ".join(missing)) if missing else None
 
 
+def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
+    """`remind REQUEST_ID [--send]`: show (or send) each owing unit's reminder."""
+    from outputs.notify import remind_lines, remind_text, run_remind
+    from pipeline import current_time
+
+    if settings.notify is None:
+        _err(remind_text("no_notify", settings.language, file=settings.config_path.name))
+        return EXIT_CONFIG
+    if not _check_request(settings, args.request_id):
+        return EXIT_CONFIG
+    result = run_remind(settings, args.request_id, send=args.send, now=current_time())
+    for line in remind_lines(settings, args.request_id, result):
+        _out(line)
+    d = result.delivery
+    return EXIT_FAILED if d is not None and d.retry + d.failed + d.unknown else EXIT_OK
+
+
 def cmd_check(settings: Settings) -> int:
     from ingest.backup import last_backup
+    from outputs.notify import outbox_summary
     from pipeline import current_time, snapshot, warnings_now
 
     lang = settings.language
@@ -244,6 +262,9 @@ def cmd_check(settings: Settings) -> int:
                 "never", lang)
             error = f" ({info['last_error']})" if info["failures"] else ""
             _out(_check_text("poll", lang, name=name, last_ok=last, error=error))
+        mail = outbox_summary(settings, store)
+        if mail is not None:
+            _out(mail)
         for warning in warnings_now(settings, store, current_time()):
             _out(f"{_check_text('warning', lang)}: {warning.text(lang)}")
         done = last_backup(store)
@@ -289,6 +310,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_extend(settings, args)
     if command == "check":
         return cmd_check(settings)
+    if command == "remind":
+        return cmd_remind(settings, args)
     if command == "backup":
         return cmd_backup(settings, args.dest)
     if command == "digest":

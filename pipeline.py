@@ -30,6 +30,7 @@ from matching.evidence import evidence_kinds
 from matching.placement import NEEDS_PERSON, MatchContext, Override, Placement, place_message
 from matching.records import placement_from_json, placement_to_json
 from outputs.health import HealthWarning, health_warnings
+from outputs.notify import notify_units, outbox_warnings
 from outputs.status import PlacedMessage, StatusRow, compute_status
 from outputs.tables import LedgerRow, counted_files
 from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
@@ -502,7 +503,8 @@ OUTPUT_NAMES = ("report.csv", "messages.csv", "report.xlsx", "report.html")
 
 def warnings_now(settings: Settings, store: Store, now: datetime) -> list[HealthWarning]:
     return health_warnings(settings.sources, settings.requests, store.polls(),
-                           store.latest_received(), settings.schedule.poll_minutes, now)
+                           store.latest_received(), settings.schedule.poll_minutes,
+                           now) + outbox_warnings(settings, store)
 
 
 def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
@@ -543,6 +545,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
             last = json.loads(store.get_meta("outputs") or "{}")
             if not force and last.get("key") == key and all(p.exists() for p in outputs):
                 log.info("event=outputs_current messages=%d", last["messages"])
+                notify_units(settings, store, now, key, lambda: snapshot(settings, store, now))
                 return RunResult(tuple(polls), tuple(errors), last["messages"], last["placed"],
                                  last["needs_person"], outputs)
             snap = snapshot(settings, store, now)
@@ -554,6 +557,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
                                      if pl.reason in NEEDS_PERSON}),
             }
             store.set_meta("outputs", json.dumps({"key": key, **counts}))
+            notify_units(settings, store, now, key, lambda: snap)
         finally:
             store.close()
     log.info("event=run_done messages=%d placed=%d needs_person=%d source_errors=%d",

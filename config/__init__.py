@@ -8,10 +8,12 @@ from config.loader import default_config_path, load_config
 from config.model import (
     ConfigError,
     DigestConfig,
+    NotifyConfig,
     Problem,
     Request,
     ScheduleConfig,
     Settings,
+    SmtpConfig,
     SourceConfig,
     Unit,
 )
@@ -19,10 +21,12 @@ from config.model import (
 __all__ = [
     "ConfigError",
     "DigestConfig",
+    "NotifyConfig",
     "Problem",
     "Request",
     "ScheduleConfig",
     "Settings",
+    "SmtpConfig",
     "SourceConfig",
     "Unit",
     "default_config_path",

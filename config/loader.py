@@ -6,8 +6,10 @@ import contextlib
 import csv
 import ipaddress
 import os
+import re
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,10 +21,12 @@ from config.model import (
     SOURCE_KINDS,
     ConfigError,
     DigestConfig,
+    NotifyConfig,
     Problem,
     Request,
     ScheduleConfig,
     Settings,
+    SmtpConfig,
     SourceConfig,
     Unit,
 )
@@ -40,7 +44,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "output_dir": ("out", "where report.csv, messages.csv, report.html are written"),
     "source": (None, "one or more [[source]] tables: where mail is read"),
     "schedule": (None, "[schedule] poll_minutes, digest_times (for `serve`)"),
-    "digest": (None, "[digest] SMTP settings for sending the digest (optional)"),
+    "digest": (None, "[digest] who gets the digest by email (optional)"),
+    "smtp": (None, "[smtp] the outgoing server for the digest and for mail to units"),
+    "notify": (None, "[notify] receipts and reminders to units (optional)"),
     "abbreviations": ({}, "[abbreviations] extra short forms, e.g. STP = \"Sở Tư pháp\""),
     "limits": (None, "[limits] what parsing one message may cost: max_message_bytes, "
                      "max_attachment_bytes, max_parts, max_depth, max_text_chars, "
@@ -55,6 +61,13 @@ DIGEST_KEYS = {
     "smtp_host", "smtp_port", "security", "username", "password_env", "password_file",
     "from", "to", "ca_file",
 }
+# The digest's old server keys: read when [digest] has smtp_host (configs from before [smtp]).
+DIGEST_SERVER_KEYS = DIGEST_KEYS - {"from", "to"}
+SMTP_KEYS = {
+    "host", "port", "security", "username", "password_env", "password_file", "from", "ca_file",
+}
+NOTIFY_KEYS = {"receipts", "reminders", "overdue", "send", "max_per_hour", "since"}
+_OFFSET = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 REQUEST_KEYS = {
     "id", "title", "issued", "deadline", "grace_minutes", "units", "requires", "keywords",
     "notice_message_id",
@@ -216,7 +229,61 @@ def _load_source(c: _Collector, raw: Any, n: int, base: Path) -> SourceConfig | 
     return None
 
 
-def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
+def _security(c: _Collector, raw: dict[str, Any], where: str, host: str) -> str:
+    security = _str(c, raw, "security", where, "starttls")
+    if security not in SECURITY_MODES:
+        c.add(f"{where}security", ("một trong ssl, starttls, none",
+                                   "one of ssl, starttls or none"), security)
+    if security == "none" and host and not is_loopback(host):
+        c.add(f"{where}security", ("ssl hoặc starttls", "ssl or starttls"), security,
+              ("\"none\" chỉ dùng được với 127.0.0.1/localhost",
+               "\"none\" is only allowed for 127.0.0.1/localhost"))
+    return security
+
+
+def _ca_file(c: _Collector, raw: dict[str, Any], where: str, base: Path) -> Path | None:
+    ca = _str(c, raw, "ca_file", where, "")
+    ca_path = _path(base, ca) if ca else None
+    if ca_path is not None and not ca_path.is_file():
+        c.add(f"{where}ca_file", ("một tệp chứng chỉ tồn tại", "an existing certificate file"), ca)
+    return ca_path
+
+
+def _sender(c: _Collector, raw: dict[str, Any], where: str, *, required: bool) -> str:
+    sender = _str(c, raw, "from", where, None if required else "")
+    if sender and "@" not in parseaddr(sender)[1]:
+        c.add(f"{where}from", ("một địa chỉ email", "an email address"), sender)
+    return sender
+
+
+def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
+    """`[smtp]`: host, port, security, username, password_env/password_file, from, ca_file."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[smtp]", ("một bảng", "a table"), raw)
+        return None
+    where = "[smtp] "
+    _unknown(c, raw, SMTP_KEYS, where)
+    host = _str(c, raw, "host", where, None)
+    security = _security(c, raw, where, host)
+    password_file = _str(c, raw, "password_file", where, "")
+    return SmtpConfig(
+        host=host,
+        port=_int(c, raw, "port", where, 465 if security == "ssl" else 587),
+        security=security,
+        username=_str(c, raw, "username", where, ""),
+        password_env=_str(c, raw, "password_env", where, ""),
+        password_file=_path(base, password_file) if password_file else None,
+        sender=_sender(c, raw, where, required=False),
+        ca_file=_ca_file(c, raw, where, base),
+    )
+
+
+def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
+                 ) -> DigestConfig | None:
+    """`[digest]`: `to` (and `from`), on `[smtp]`'s server; an old [digest] with `smtp_host`
+    names its own server with the smtp_* keys, as before."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -224,23 +291,28 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
         return None
     where = "[digest] "
     _unknown(c, raw, DIGEST_KEYS, where)
-    security = _str(c, raw, "security", where, "starttls")
-    if security not in SECURITY_MODES:
-        c.add(f"{where}security", ("một trong ssl, starttls, none",
-                                   "one of ssl, starttls or none"), security)
-    host = _str(c, raw, "smtp_host", where, None)
-    if security == "none" and host and not is_loopback(host):
-        c.add(f"{where}security", ("ssl hoặc starttls", "ssl or starttls"), security,
-              ("\"none\" chỉ dùng được với 127.0.0.1/localhost",
-               "\"none\" is only allowed for 127.0.0.1/localhost"))
-    password_file = _str(c, raw, "password_file", where, "")
     to = _str_list(c, raw, "to", where)
     if not to:
         c.add(f"{where}to", ("ít nhất một địa chỉ nhận", "at least one recipient"))
-    ca = _str(c, raw, "ca_file", where, "")
-    ca_path = _path(base, ca) if ca else None
-    if ca_path is not None and not ca_path.is_file():
-        c.add(f"{where}ca_file", ("một tệp chứng chỉ tồn tại", "an existing certificate file"), ca)
+    if "smtp_host" not in raw and smtp is not None:
+        for key in sorted(DIGEST_SERVER_KEYS & set(raw)):
+            c.add(f"{where}{key}", ("không có khoá này: máy chủ là của [smtp]",
+                                    "no such key: the server is [smtp]'s"), key,
+                  ("ghi khoá này trong [smtp]", "write it in [smtp]"))
+        sender = _sender(c, raw, where, required=False) or smtp.sender
+        if not sender:
+            c.add(f"{where}from", ("địa chỉ gửi ở [digest] hoặc [smtp]",
+                                   "a sender address in [digest] or [smtp]"))
+        return DigestConfig(
+            smtp_host=smtp.host, smtp_port=smtp.port, security=smtp.security,
+            username=smtp.username, password_env=smtp.password_env,
+            password_file=smtp.password_file, sender=sender, to=to, ca_file=smtp.ca_file)
+    if "smtp_host" not in raw:
+        c.add(f"{where}smtp_host", ("một máy chủ gửi thư: mục [smtp] (hoặc smtp_host)",
+                                    "an outgoing server: an [smtp] section (or smtp_host)"))
+    host = _str(c, raw, "smtp_host", where, "")
+    security = _security(c, raw, where, host)
+    password_file = _str(c, raw, "password_file", where, "")
     return DigestConfig(
         smtp_host=host,
         smtp_port=_int(c, raw, "smtp_port", where, 465 if security == "ssl" else 587),
@@ -248,9 +320,76 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
         username=_str(c, raw, "username", where, ""),
         password_env=_str(c, raw, "password_env", where, ""),
         password_file=_path(base, password_file) if password_file else None,
-        sender=_str(c, raw, "from", where, None),
+        sender=_sender(c, raw, where, required=True),
         to=to,
-        ca_file=ca_path,
+        ca_file=_ca_file(c, raw, where, base),
+    )
+
+
+def parse_offset(text: str) -> timedelta | None:
+    """'48h', '2h', '30m', '1d', '1h30m' as a positive duration; None when it is not one."""
+    m = _OFFSET.fullmatch(text.strip().lower())
+    if m is None or not any(m.groups()):
+        return None
+    days, hours, minutes = (int(g or 0) for g in m.groups())
+    value = timedelta(days=days, hours=hours, minutes=minutes)
+    return value if value > timedelta(0) else None
+
+
+def _offsets(c: _Collector, raw: dict[str, Any], key: str,
+             default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+    if key not in raw:
+        return default
+    out: list[timedelta] = []
+    for text in _str_list(c, raw, key, "[notify] "):
+        value = parse_offset(text)
+        if value is None:
+            c.add(f"[notify] {key}", ('khoảng thời gian như "48h", "2h", "30m", "1d"',
+                                      'durations such as "48h", "2h", "30m", "1d"'), text)
+        else:
+            out.append(value)
+    return tuple(sorted(set(out), reverse=True))
+
+
+def _bool(c: _Collector, raw: dict[str, Any], key: str, where: str, *, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        c.add(f"{where}{key}", ("true hoặc false", "true or false"), value)
+        return default
+    return value
+
+
+def _load_notify(c: _Collector, raw: Any, tz: ZoneInfo, smtp: SmtpConfig | None,
+                 office: tuple[str, ...]) -> NotifyConfig | None:
+    """`[notify]`: receipts, reminders, overdue, send, max_per_hour, since."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[notify]", ("một bảng", "a table"), raw)
+        return None
+    where = "[notify] "
+    _unknown(c, raw, NOTIFY_KEYS, where)
+    defaults = NotifyConfig()
+    send = _bool(c, raw, "send", where, default=False)
+    if send and smtp is None:
+        c.add(f"{where}send", ("false khi chưa có mục [smtp]", "false while there is no [smtp]"),
+              send, ("thêm mục [smtp] (máy chủ gửi thư)", "add an [smtp] section (the server)"))
+    per_hour = _int(c, raw, "max_per_hour", where, defaults.max_per_hour)
+    if per_hour < 1:
+        c.add(f"{where}max_per_hour", ("ít nhất 1", "at least 1"), per_hour)
+    sender = (smtp.sender if smtp is not None else "") or (office[0] if office else "")
+    if not sender:
+        c.add(f"{where}", ("địa chỉ gửi của Văn phòng: [smtp] from hoặc office_addresses",
+                           "the office's From: [smtp] from or office_addresses"))
+    since = _datetime(c, raw, "since", where, tz) if "since" in raw else None
+    return NotifyConfig(
+        receipts=_bool(c, raw, "receipts", where, default=True),
+        reminders=_offsets(c, raw, "reminders", defaults.reminders),
+        overdue=_offsets(c, raw, "overdue", defaults.overdue),
+        send=send,
+        max_per_hour=max(per_hour, 1),
+        sender=sender,
+        since=since,
     )
 
 
@@ -445,7 +584,11 @@ def load_config(path: Path) -> Settings:
             except ValueError:
                 c.add("[schedule] digest_times", ("giờ dạng HH:MM", "times as HH:MM"), t)
         schedule = ScheduleConfig(poll_minutes=max(poll, 1), digest_times=times)
-    digest = _load_digest(c, data.get("digest"), base)
+    smtp = _load_smtp(c, data.get("smtp"), base)
+    digest = _load_digest(c, data.get("digest"), base, smtp)
+    if smtp is None and digest is not None:
+        smtp = digest.smtp  # an old config: the digest's server is the one server
+    notify = _load_notify(c, data.get("notify"), tz, smtp, office)
 
     abbrev_raw = data.get("abbreviations", {})
     abbreviations: dict[str, str] = {}
@@ -482,4 +625,6 @@ def load_config(path: Path) -> Settings:
         requests=tuple(requests),
         abbreviations=abbreviations,
         limits=limits,
+        smtp=smtp,
+        notify=notify,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -77,7 +78,23 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """`[smtp]`: the one outgoing server, for the digest and for mail to units."""
+
+    host: str
+    port: int
+    security: str
+    username: str
+    password_env: str
+    password_file: Path | None
+    sender: str  # the office's From
+    ca_file: Path | None = None  # extra CA to trust; certificates are always verified
+
+
+@dataclass(frozen=True, slots=True)
 class DigestConfig:
+    """`[digest]`: who gets the digest. Its server is `[smtp]`'s, or the old `smtp_*` keys'."""
+
     smtp_host: str
     smtp_port: int
     security: str
@@ -87,6 +104,28 @@ class DigestConfig:
     sender: str
     to: tuple[str, ...]
     ca_file: Path | None = None  # extra CA to trust; certificates are always verified
+
+    @property
+    def smtp(self) -> SmtpConfig:
+        return SmtpConfig(self.smtp_host, self.smtp_port, self.security, self.username,
+                          self.password_env, self.password_file, self.sender, self.ca_file)
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyConfig:
+    """`[notify]`: receipts and reminders to units. Offsets are positive durations.
+
+    `since`, when set, replaces the instant the store recorded when `[notify]` was first seen:
+    mail that arrived before it is never answered, and no reminder falls due before it.
+    """
+
+    receipts: bool = True
+    reminders: tuple[timedelta, ...] = (timedelta(hours=48), timedelta(hours=2))
+    overdue: tuple[timedelta, ...] = (timedelta(hours=2),)
+    send: bool = False
+    max_per_hour: int = 60
+    sender: str = ""  # the office's From: [smtp] from, else [digest] from, else office_addresses
+    since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +185,8 @@ class Settings:
     requests: tuple[Request, ...]
     abbreviations: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
+    smtp: SmtpConfig | None = None  # [smtp], or the digest's old smtp_* keys
+    notify: NotifyConfig | None = None  # [notify]: without it nothing is sent to a unit
 
     @property
     def own_addresses(self) -> frozenset[str]:
@@ -153,4 +194,6 @@ class Settings:
         addrs = {a.lower() for a in self.office_addresses}
         if self.digest is not None:
             addrs.add(self.digest.sender.lower())
+        if self.smtp is not None and self.smtp.sender:
+            addrs.add((parseaddr(self.smtp.sender)[1] or self.smtp.sender).lower())
         return frozenset(addrs)

@@ -17,6 +17,7 @@ from config.model import EVIDENCE_KINDS, Request, Unit
 class Status(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
+    INCOMPLETE = "incomplete"
     PENDING = "pending"
     MISSING = "missing"
     EXCUSED = "excused"

@@ -1,0 +1,518 @@
+"""Mail to units, the edges: decide what is due (outputs/notify_rules.py), compose it
+(outputs/notify_mail.py), record it in the outbox (ingest/outbox.py), then send it over SMTP, or
+with `send = false` write it to output_dir/outbox/ as an .eml file.
+
+`notify_units` is the run's step (after the outputs); `remind` is the `remind REQUEST_ID
+[--send]` use case; `outbox_warnings` is what `check` and report.html show when mail did not go.
+
+At most once: each mail is committed as `sending` before its first byte goes to the server, and
+marked `sent` after. Killed in between, it is found by the next run and marked `unknown`, never
+sent again by itself.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import logging
+import os
+import signal
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, compat32
+from typing import TYPE_CHECKING
+
+from config.model import NotifyConfig, Request, Settings, Unit
+from ingest.outbox import (
+    MAX_ATTEMPTS,
+    MailState,
+    NewMail,
+    Outbox,
+    OutboxMail,
+    Told,
+    retry_delay,
+)
+from ingest.store import Store, safe_filename, write_atomic
+from outputs.health import HealthWarning
+from outputs.mail import MailSendError, send_mail
+from outputs.notify_mail import (
+    Answering,
+    Counted,
+    Office,
+    compose_receipt,
+    compose_reminder,
+    counted_for,
+)
+from outputs.notify_rules import (
+    OVERDUE,
+    RECEIPT,
+    REMINDER,
+    ReplyFacts,
+    UnitMessage,
+    closes_at,
+    next_reminder_at,
+    owes,
+    receipt_allowed,
+    receipts_due,
+    reminders_due,
+    unit_addresses,
+)
+from outputs.status import StatusRow
+from parsers.headers import header_address, header_text, raw_header
+from parsers.records import ParsedMessage
+
+if TYPE_CHECKING:
+    from pipeline import Snapshot
+
+log = logging.getLogger("mailtally.notify")
+
+STATE_KEY = "notify_state"  # meta: the outputs key and the time of the last look at the units
+HOUR = timedelta(hours=1)
+# Tests only: kill this process right after a mail is recorded as `sending` (or after it was
+# handed to the server), to prove that it is then never sent twice.
+KILL_ENV = "MAILTALLY_TEST_KILL"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one pass over the outbox did."""
+
+    sent: int = 0
+    written: int = 0
+    retry: int = 0
+    failed: int = 0
+    unknown: int = 0
+    held: int = 0  # left queued by max_per_hour or a server that is down
+
+
+def office_of(settings: Settings, cfg: NotifyConfig) -> Office:
+    return Office(sender=cfg.sender, language=settings.language, tz=settings.timezone)
+
+
+# -- deciding and recording -------------------------------------------------------------------
+
+
+def reply_facts(store: Store, parsed: ParsedMessage) -> ReplyFacts:
+    """The headers of a stored message that say whether it may be answered (read from its raw
+    bytes: only the few messages a receipt would answer are read)."""
+    stored = store.message(parsed.message_key)
+    if stored is None:
+        return ReplyFacts(sender=parsed.sender, auto_reply=True)  # unknown: do not answer
+    head = BytesHeaderParser(policy=compat32).parsebytes(store.read_raw(stored))
+    return_path = head.get("Return-Path")
+    return ReplyFacts(
+        sender=header_address(head.get("From"))[1] or parsed.sender,
+        auto_submitted=header_text(head.get("Auto-Submitted"), 100),
+        precedence=header_text(head.get("Precedence"), 100),
+        list_id=header_text(head.get("List-Id"), 300),
+        list_unsubscribe=header_text(head.get("List-Unsubscribe"), 300),
+        return_path=None if return_path is None else raw_header(return_path)[:400],
+        auto_reply=parsed.auto_reply,
+        bounce=parsed.bounce,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    settings: Settings
+    cfg: NotifyConfig
+    office: Office
+    requests: dict[str, Request]
+    units: dict[str, Unit]
+    learned: dict[str, str]
+    parsed: dict[tuple[str, str], list[ParsedMessage]]
+    messages: dict[tuple[str, str], list[UnitMessage]]
+
+    def counted(self, row: StatusRow) -> Counted:
+        return counted_for(self.parsed.get((row.request_id, row.unit_code), []), row.evidence)
+
+    def recipients(self, row: StatusRow) -> tuple[str, ...]:
+        unit = self.units.get(row.unit_code)
+        return unit_addresses(unit, self.learned) if unit is not None else ()
+
+
+def _context(settings: Settings, cfg: NotifyConfig, store: Store, snap: Snapshot) -> _Context:
+    by_key = {p.message_key: p for p in snap.parsed}
+    parsed: dict[tuple[str, str], list[ParsedMessage]] = defaultdict(list)
+    messages: dict[tuple[str, str], list[UnitMessage]] = defaultdict(list)
+    for pl in snap.placements:
+        if pl.reason is not None or pl.unit_code is None or pl.request_id is None:
+            continue
+        p = by_key[pl.message_key]
+        pair = (pl.request_id, pl.unit_code)
+        parsed[pair].append(p)
+        messages[pair].append(UnitMessage(p.message_key, p.received_at,
+                                          snap.evidence.get(p.message_key, ())))
+    return _Context(settings, cfg, office_of(settings, cfg), {r.id: r for r in settings.requests},
+                    {u.code: u for u in settings.units}, store.learned(), dict(parsed),
+                    dict(messages))
+
+
+def _new_mail(kind: str, row: StatusRow, slot: str, recipients: tuple[str, ...],
+              msg: EmailMessage, expires_at: datetime | None = None) -> NewMail:
+    return NewMail(
+        kind=kind, request_id=row.request_id, unit_code=row.unit_code, slot=slot,
+        message_id=str(msg["Message-ID"]), in_reply_to=str(msg.get("In-Reply-To") or ""),
+        recipients=recipients, subject=str(msg["Subject"]),
+        raw=msg.as_bytes(policy=SMTP), expires_at=expires_at)
+
+
+def _receipts(ctx: _Context, store: Store, rows: Sequence[StatusRow], since: datetime,
+              now: datetime, outbox: Outbox) -> tuple[list[NewMail], dict[tuple[str, str], Told]]:
+    due, changed = receipts_due(rows, outbox.told(), ctx.messages)
+    mails: list[NewMail] = []
+    if not ctx.cfg.receipts:
+        return mails, changed  # still remembered: turning receipts on answers no old mail
+    by_key = {p.message_key: p for ps in ctx.parsed.values() for p in ps}
+    for d in due:
+        parsed = by_key[d.message_key]
+        why = receipt_allowed(parsed.received_at, reply_facts(store, parsed), since,
+                              ctx.settings.own_addresses)
+        to = ctx.recipients(d.row)
+        if why is None and not to:
+            why = "no_address"
+        if why is not None:
+            log.info("event=receipt_skipped request=%s unit=%s message_key=%s reason=%s",
+                     d.row.request_id, d.row.unit_code, d.message_key, why)
+            continue
+        msg = compose_receipt(
+            ctx.office, ctx.requests[d.row.request_id], ctx.units[d.row.unit_code], d.row, to,
+            ctx.counted(d.row),
+            Answering(parsed.message_id, parsed.references, parsed.subject, parsed.received_at),
+            now)
+        mails.append(_new_mail(RECEIPT, d.row, d.slot, to, msg))
+    return mails, changed
+
+
+def _reminder(ctx: _Context, kind: str, row: StatusRow, slot: str, now: datetime,
+              expires_at: datetime | None) -> NewMail | None:
+    to = ctx.recipients(row)
+    if not to:
+        log.info("event=reminder_skipped request=%s unit=%s reason=no_address",
+                 row.request_id, row.unit_code)
+        return None
+    msg = compose_reminder(ctx.office, kind, ctx.requests[row.request_id],
+                           ctx.units[row.unit_code], row, to, ctx.counted(row), now)
+    return _new_mail(kind, row, slot, to, msg, expires_at)
+
+
+def plan(settings: Settings, cfg: NotifyConfig, store: Store, outbox: Outbox, snap: Snapshot,
+         since: datetime, now: datetime) -> int:
+    """Decide what units are owed now, compose it and record it (queued) with what they were
+    told, in one transaction. Returns how many mails were queued."""
+    ctx = _context(settings, cfg, store, snap)
+    mails, told = _receipts(ctx, store, snap.rows, since, now, outbox)
+    for d in reminders_due(snap.rows, ctx.requests, cfg, since, now, outbox.reminder_slots()):
+        mail = _reminder(ctx, d.kind, d.row, d.slot, now, d.expires_at)
+        if mail is not None:
+            mails.append(mail)
+    done = [(r.request_id, r.unit_code) for r in snap.rows if not owes(r)]
+    queued = outbox.record(mails, told, done, now)
+    if queued:
+        log.info("event=notify_queued mails=%d", queued)
+    return queued
+
+
+# -- sending ----------------------------------------------------------------------------------
+
+
+def _test_kill(point: str) -> None:
+    if os.environ.get(KILL_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def eml_name(mail: OutboxMail, tz: object) -> str:
+    from zoneinfo import ZoneInfo
+
+    assert isinstance(tz, ZoneInfo)
+    stamp = mail.created_at.astimezone(tz).strftime("%Y%m%d-%H%M%S")
+    return safe_filename(f"{stamp}-{mail.kind}-{mail.unit_code}-{mail.id:05d}.eml")
+
+
+def deliver(settings: Settings, outbox: Outbox, now: datetime) -> Delivery:
+    """Send (or write) what the outbox holds for now: queued mails, and retries whose time has
+    come, oldest first, at most `max_per_hour` handed to the server in any hour."""
+    cfg = settings.notify
+    if cfg is None:
+        return Delivery()
+    pending = outbox.pending(now)
+    if not pending:
+        return Delivery()
+    counts: dict[str, int] = defaultdict(int)
+    if not cfg.send:
+        folder = settings.output_dir / "outbox"
+        for mail in pending:
+            write_atomic(folder / eml_name(mail, settings.timezone), mail.raw)
+            outbox.finish(mail.id, MailState.WRITTEN, now)
+            counts["written"] += 1
+        log.info("event=notify_written mails=%d folder=outbox", counts["written"])
+        return Delivery(written=counts["written"])
+    assert settings.smtp is not None  # the loader refuses send = true without [smtp]
+    budget = cfg.max_per_hour - outbox.handed_over_since(now - HOUR)
+    for n, mail in enumerate(pending):
+        if budget <= 0:
+            counts["held"] += len(pending) - n
+            log.warning("event=notify_rate_limited held=%d max_per_hour=%d",
+                        len(pending) - n, cfg.max_per_hour)
+            break
+        outbox.mark_sending(mail.id, now)
+        _test_kill("notify_after_record")
+        budget -= 1
+        try:
+            send_mail(settings.smtp, mail.raw, list(mail.recipients))
+        except MailSendError as exc:
+            state, retry_at = _outcome(exc, mail.attempts + 1, now)
+            detail = f"{exc.server}: {exc.kind}: {exc.detail}"[:500]
+            outbox.finish(mail.id, state, now, detail, retry_at)
+            counts[state.value] += 1
+            log.warning("event=notify_send_failed id=%d kind=%s unit=%s state=%s reason=%s",
+                        mail.id, mail.kind, mail.unit_code, state.value, detail)
+            if exc.temporary and not exc.maybe_sent:
+                counts["held"] += len(pending) - n - 1  # the server is down: try them later
+                break
+            continue
+        _test_kill("notify_after_send")
+        outbox.finish(mail.id, MailState.SENT, now)
+        counts["sent"] += 1
+        log.info("event=notify_sent id=%d kind=%s request=%s unit=%s recipients=%d",
+                 mail.id, mail.kind, mail.request_id, mail.unit_code, len(mail.recipients))
+    return Delivery(sent=counts["sent"], retry=counts["retry"], failed=counts["failed"],
+                    unknown=counts["unknown"], held=counts["held"])
+
+
+def _outcome(exc: MailSendError, attempts: int, now: datetime
+             ) -> tuple[MailState, datetime | None]:
+    if exc.maybe_sent:
+        return MailState.UNKNOWN, None
+    if exc.temporary and attempts < MAX_ATTEMPTS:
+        return MailState.RETRY, now + retry_delay(attempts)
+    return MailState.FAILED, None
+
+
+# -- the run's step ---------------------------------------------------------------------------
+
+
+def notify_units(settings: Settings, store: Store, now: datetime, key: str,
+                 snapshot: Callable[[], Snapshot]) -> Delivery | None:
+    """The run's step, after the outputs: with `[notify]`, look at the units when something
+    changed (`key`, the outputs' fingerprint, differs from the last look) or a reminder fell due
+    since the last look, record what is owed, then send what the outbox holds. `snapshot` is
+    called only when the units must be looked at, so a run with nothing new stays cheap."""
+    cfg = settings.notify
+    if cfg is None:
+        return None
+    outbox = Outbox(store)
+    since = cfg.since or outbox.since(now)
+    lost = outbox.recover(now)
+    if lost:
+        log.warning("event=notify_unknown mails=%d reason=a_run_stopped_while_sending", lost)
+    last = json.loads(store.get_meta(STATE_KEY) or "{}")
+    looked_at = datetime.fromisoformat(last["at"]) if last.get("at") else None
+    look = last.get("key") != key or looked_at is None
+    if not look and looked_at is not None:
+        extended = [(rid, until) for (_, rid), (until, _) in store.extensions().items()]
+        due = next_reminder_at(settings.requests, extended, cfg, looked_at)
+        look = due is not None and due <= now
+    if look:
+        plan(settings, cfg, store, outbox, snapshot(), since, now)
+        store.set_meta(STATE_KEY, json.dumps({"key": key, "at": now.astimezone(UTC).isoformat()}))
+    return deliver(settings, outbox, now)
+
+
+# -- `remind REQUEST_ID [--send]` -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The reminder one unit would get."""
+
+    unit_code: str
+    unit_name: str
+    status: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemindResult:
+    previews: tuple[Preview, ...]
+    delivery: Delivery | None  # None when nothing was sent (no --send)
+
+
+def remind(settings: Settings, store: Store, snap: Snapshot, request_id: str, *, send: bool,
+           now: datetime) -> RemindResult:
+    """The reminder each unit that still owes `request_id` something would get now; with
+    `send`, record them and send them at once (or write them, with `send = false`), within
+    `max_per_hour`. The caller holds the data dir's lock."""
+    cfg = settings.notify
+    assert cfg is not None
+    ctx = _context(settings, cfg, store, snap)
+    request = ctx.requests[request_id]
+    previews: list[Preview] = []
+    mails: list[NewMail] = []
+    slot = f"manual:{now.astimezone(UTC).isoformat(timespec='seconds')}"
+    for row in snap.rows:
+        if row.request_id != request_id or not owes(row):
+            continue
+        kind = REMINDER if now < closes_at(row, request) else OVERDUE
+        mail = _reminder(ctx, kind, row, slot, now, None)
+        if mail is None:
+            previews.append(Preview(row.unit_code, row.unit_name, row.status.value, (), "", ""))
+            continue
+        full = email.message_from_bytes(mail.raw, policy=email.policy.default)
+        assert isinstance(full, EmailMessage)
+        body = full.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        previews.append(Preview(row.unit_code, row.unit_name, row.status.value, mail.recipients,
+                                str(full["Subject"]), str(text)))
+        mails.append(mail)
+    if not send:
+        return RemindResult(tuple(previews), None)
+    outbox = Outbox(store)
+    outbox.recover(now)
+    outbox.record(mails, {}, [], now)
+    return RemindResult(tuple(previews), deliver(settings, outbox, now))
+
+
+# -- what the office sees ---------------------------------------------------------------------
+
+_TROUBLE_TEXT = {
+    MailState.RETRY: ("{n} thư gửi đơn vị chưa gửi được, sẽ thử lại: {error}",
+                      "{n} mail(s) to units could not be sent yet and will be retried: {error}"),
+    MailState.FAILED: ("{n} thư gửi đơn vị không gửi được: {error}",
+                       "{n} mail(s) to units could not be sent: {error}"),
+    MailState.UNKNOWN: ("{n} thư gửi đơn vị không chắc đã gửi (không gửi lại): {error}",
+                        "{n} mail(s) to units: not sure they were sent (not sent again): "
+                        "{error}"),
+}
+
+
+def outbox_warnings(settings: Settings, store: Store) -> list[HealthWarning]:
+    """One warning per kind of trouble in the outbox (retry, failed, unknown), with how many
+    and the latest reason: for `check` and report.html."""
+    if settings.notify is None:
+        return []
+    by_state: dict[MailState, list[OutboxMail]] = defaultdict(list)
+    for mail in Outbox(store).trouble():
+        by_state[mail.state].append(mail)
+    out = []
+    for state, (vi, en) in _TROUBLE_TEXT.items():
+        mails = by_state.get(state)
+        if not mails:
+            continue
+        units = ", ".join(sorted({m.unit_code for m in mails})[:10])
+        error = f"{mails[0].error} ({units})"
+        out.append(HealthWarning(f"outbox_{state.value}_{len(mails)}",
+                                 vi.format(n=len(mails), error=error),
+                                 en.format(n=len(mails), error=error)))
+    return out
+
+
+def run_remind(settings: Settings, request_id: str, *, send: bool, now: datetime
+               ) -> RemindResult:
+    """`remind REQUEST_ID [--send]`: take the data dir (waiting for a run that holds it), look
+    at the units as of `now`, and return (and with `send`, send) the reminders.
+
+    Raises:
+        StorageError: the store could not be read or written.
+    """
+    from pipeline import data_dir_lock, snapshot
+
+    with data_dir_lock(settings.data_dir, wait=True):
+        store = Store(settings.data_dir)
+        try:
+            return remind(settings, store, snapshot(settings, store, now), request_id,
+                          send=send, now=now)
+        finally:
+            store.close()
+
+
+REMIND_TEXT: dict[str, tuple[str, str]] = {
+    "no_notify": ("Chưa bật gửi thư cho đơn vị: thêm mục [notify] vào {file} (README, Thư gửi "
+                  "đơn vị).",
+                  "Mail to units is off: add a [notify] section to {file} (README, Mail to "
+                  "units)."),
+    "nobody": ("Không đơn vị nào còn nợ báo cáo cho {rid}.", "No unit still owes {rid} anything."),
+    "unit": ("== {code} {name} ({status})", "== {code} {name} ({status})"),
+    "no_address": ("   không có địa chỉ nào trong danh sách: không gửi được",
+                   "   no address in the roster: cannot be sent"),
+    "to": ("Gửi tới: {to}", "To: {to}"),
+    "subject": ("Tiêu đề: {subject}", "Subject: {subject}"),
+    "preview_only": ("Chưa gửi gì. Gửi ngay: mailtally remind {rid} --send",
+                     "Nothing was sent. To send now: mailtally remind {rid} --send"),
+    "sent": ("Đã gửi {n} thư nhắc.", "Sent {n} reminder(s)."),
+    "written": ("Đã ghi {n} thư nhắc vào {folder} (send = false: không gửi đi).",
+                "Wrote {n} reminder(s) to {folder} (send = false: nothing was sent)."),
+    "held": ("{n} thư chờ gửi ở lần chạy sau (giới hạn max_per_hour, hoặc máy chủ chưa sẵn "
+             "sàng).",
+             "{n} mail(s) wait for a later run (max_per_hour, or the server is not ready)."),
+    "trouble": ("{n} thư chưa gửi được; xem `mailtally check`.",
+                "{n} mail(s) could not be sent; see `mailtally check`."),
+    "summary": ("Thư gửi đơn vị: {parts}.", "Mail to units: {parts}."),
+    "state_queued": ("{n} chờ gửi", "{n} queued"),
+    "state_sent": ("{n} đã gửi", "{n} sent"),
+    "state_written": ("{n} đã ghi ra tệp (send = false)", "{n} written to files (send = false)"),
+    "state_retry": ("{n} sẽ thử lại", "{n} to retry"),
+    "state_failed": ("{n} không gửi được", "{n} failed"),
+    "state_unknown": ("{n} không chắc đã gửi", "{n} not sure sent"),
+    "state_dropped": ("{n} bỏ (không còn cần)", "{n} dropped (no longer needed)"),
+    "state_sending": ("{n} đang gửi", "{n} sending"),
+    "none_yet": ("chưa có thư nào", "none yet"),
+}
+
+
+def remind_text(key: str, language: str, **values: object) -> str:
+    pair = REMIND_TEXT[key]
+    return (pair[1] if language == "en" else pair[0]).format(**values)
+
+
+def remind_lines(settings: Settings, request_id: str, result: RemindResult) -> list[str]:
+    """What `remind` prints: each unit's reminder, then what was sent."""
+    lang = settings.language
+    from outputs.i18n import STATUS_LABELS, pick
+
+    lines: list[str] = []
+    if not result.previews:
+        lines.append(remind_text("nobody", lang, rid=request_id))
+    for p in result.previews:
+        lines.append(remind_text("unit", lang, code=p.unit_code, name=p.unit_name,
+                                 status=pick(STATUS_LABELS, p.status, lang)))
+        if not p.recipients:
+            lines.append(remind_text("no_address", lang))
+            continue
+        lines.append(remind_text("to", lang, to=", ".join(p.recipients)))
+        lines.append(remind_text("subject", lang, subject=p.subject))
+        lines += ["", *p.text.rstrip("\n").split("\n"), ""]
+    d = result.delivery
+    if d is None:
+        if result.previews:
+            lines.append(remind_text("preview_only", lang, rid=request_id))
+        return lines
+    if d.sent:
+        lines.append(remind_text("sent", lang, n=d.sent))
+    if d.written:
+        lines.append(remind_text("written", lang, n=d.written,
+                                 folder=settings.output_dir / "outbox"))
+    if d.held:
+        lines.append(remind_text("held", lang, n=d.held))
+    if d.retry + d.failed + d.unknown:
+        lines.append(remind_text("trouble", lang, n=d.retry + d.failed + d.unknown))
+    return lines
+
+
+def outbox_summary(settings: Settings, store: Store) -> str | None:
+    """One line for `check`: how many mails to units are in each state (None without
+    [notify])."""
+    if settings.notify is None:
+        return None
+    lang = settings.language
+    counts = Outbox(store).counts()
+    parts = [remind_text(f"state_{s.value}", lang, n=counts[s.value])
+             for s in MailState if counts.get(s.value)]
+    return remind_text("summary", lang, parts=", ".join(parts) or remind_text("none_yet", lang))
