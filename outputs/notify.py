@@ -157,7 +157,8 @@ def _new_mail(kind: str, row: StatusRow, slot: str, recipients: tuple[str, ...],
               msg: EmailMessage, expires_at: datetime | None = None) -> NewMail:
     return NewMail(
         kind=kind, request_id=row.request_id, unit_code=row.unit_code, slot=slot,
-        message_id=str(msg["Message-ID"]), in_reply_to=str(msg.get("In-Reply-To") or ""),
+        message_id=str(msg["Message-ID"]).strip(),
+        in_reply_to=str(msg.get("In-Reply-To") or "").strip(),
         recipients=recipients, subject=str(msg["Subject"]),
         raw=msg.as_bytes(policy=SMTP), expires_at=expires_at)
 
@@ -231,7 +232,8 @@ def eml_name(mail: OutboxMail, tz: object) -> str:
 
     assert isinstance(tz, ZoneInfo)
     stamp = mail.created_at.astimezone(tz).strftime("%Y%m%d-%H%M%S")
-    return safe_filename(f"{stamp}-{mail.kind}-{mail.unit_code}-{mail.id:05d}.eml")
+    request = safe_filename(mail.request_id.replace("/", "-"))
+    return safe_filename(f"{mail.id:05d}-{stamp}-{mail.kind}-{request}-{mail.unit_code}.eml")
 
 
 def deliver(settings: Settings, outbox: Outbox, now: datetime) -> Delivery:

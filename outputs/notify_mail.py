@@ -48,6 +48,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "missing": ("Còn thiếu: {kinds}.", "Still missing: {kinds}."),
     "complete": ("Báo cáo của đơn vị đã đủ. Cảm ơn đơn vị.",
                  "Your report is complete. Thank you."),
+    "complete_on_time": ("Hạn nộp: {deadline}; đủ lúc {at}: đúng hạn.",
+                         "Deadline: {deadline}; complete at {at}: on time."),
+    "complete_late": ("Hạn nộp: {deadline}; đủ lúc {at}: trễ {late}.",
+                      "Deadline: {deadline}; complete at {at}: {late} late."),
     "deadline_left": ("Hạn nộp: {deadline} (còn {left}).", "Deadline: {deadline} ({left} left)."),
     "deadline_passed": ("Hạn nộp: {deadline} (đã quá hạn {left}).",
                         "Deadline: {deadline} (passed {left} ago)."),
@@ -187,6 +191,15 @@ def _deadline_line(row: StatusRow, request: Request, now: datetime, office: Offi
     return _t("deadline_passed", lang, deadline=shown, left=duration(now - row.deadline, lang))
 
 
+def _complete_line(row: StatusRow, request: Request, office: Office) -> str:
+    lang = office.language
+    done = row.complete_at or row.received_at or row.deadline
+    close = row.deadline + timedelta(minutes=request.grace_minutes)
+    key = "complete_on_time" if done <= close else "complete_late"
+    return _t(key, lang, deadline=_local(row.deadline, office.tz), at=_local(done, office.tz),
+              late=duration(done - row.deadline, lang))
+
+
 def _counted_items(c: Counted, lang: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if c.report_files:
@@ -232,7 +245,7 @@ def _message(office: Office, recipients: Sequence[str], subject: str, view: dict
     msg["To"] = ", ".join(recipients)
     msg["Subject"] = clean_line(subject, SUBJECT_CHARS + 10)
     msg["Date"] = format_datetime(now.astimezone(office.tz))
-    msg["Message-ID"] = make_msgid("mailtally", domain=office.domain)
+    msg["Message-ID"] = make_msgid(domain=office.domain)  # short: a folded one upsets some
     msg["Auto-Submitted"] = auto  # RFC 3834: never answered by a well-behaved responder
     msg["X-Auto-Response-Suppress"] = "All"  # Exchange/Outlook: no out-of-office replies to it
     msg.set_content(_plain(view))
@@ -265,7 +278,7 @@ def compose_receipt(office: Office, request: Request, unit: Unit, row: StatusRow
         paragraphs.append(_t("send_missing", lang, address=office.address, rid=request.id))
     else:
         paragraphs.append(_t("complete", lang))
-        paragraphs.append(_deadline_line(row, request, now, office))
+        paragraphs.append(_complete_line(row, request, office))
     view = _view(office, _t("receipt_title", lang), unit, intro,
                  _counted_items(counted, lang), paragraphs)
     msg = _message(office, recipients, reply_subject(answering.subject or request.id), view,
