@@ -360,8 +360,9 @@ def _bool(c: _Collector, raw: dict[str, Any], key: str, where: str, *, default: 
 
 
 def _load_notify(c: _Collector, raw: Any, tz: ZoneInfo, smtp: SmtpConfig | None,
-                 office: tuple[str, ...]) -> NotifyConfig | None:
-    """`[notify]`: receipts, reminders, overdue, send, max_per_hour, since."""
+                 sender: str) -> NotifyConfig | None:
+    """`[notify]`: receipts, reminders, overdue, send, max_per_hour, since. `sender` is the
+    office's From: [smtp] from, else [digest] from, else the first office address."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -377,10 +378,9 @@ def _load_notify(c: _Collector, raw: Any, tz: ZoneInfo, smtp: SmtpConfig | None,
     per_hour = _int(c, raw, "max_per_hour", where, defaults.max_per_hour)
     if per_hour < 1:
         c.add(f"{where}max_per_hour", ("ít nhất 1", "at least 1"), per_hour)
-    sender = (smtp.sender if smtp is not None else "") or (office[0] if office else "")
     if not sender:
-        c.add(f"{where}", ("địa chỉ gửi của Văn phòng: [smtp] from hoặc office_addresses",
-                           "the office's From: [smtp] from or office_addresses"))
+        c.add("[smtp] from", ("địa chỉ gửi của Văn phòng cho [notify] (hoặc office_addresses)",
+                              "the office's From for [notify] (or office_addresses)"))
     since = _datetime(c, raw, "since", where, tz) if "since" in raw else None
     return NotifyConfig(
         receipts=_bool(c, raw, "receipts", where, default=True),
@@ -586,9 +586,11 @@ def load_config(path: Path) -> Settings:
         schedule = ScheduleConfig(poll_minutes=max(poll, 1), digest_times=times)
     smtp = _load_smtp(c, data.get("smtp"), base)
     digest = _load_digest(c, data.get("digest"), base, smtp)
-    if smtp is None and digest is not None:
+    if smtp is None and digest is not None and digest.smtp_host:
         smtp = digest.smtp  # an old config: the digest's server is the one server
-    notify = _load_notify(c, data.get("notify"), tz, smtp, office)
+    sender = ((smtp.sender if smtp is not None else "")
+              or (digest.sender if digest is not None else "") or next(iter(office), ""))
+    notify = _load_notify(c, data.get("notify"), tz, smtp, sender)
 
     abbrev_raw = data.get("abbreviations", {})
     abbreviations: dict[str, str] = {}
