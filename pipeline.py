@@ -541,14 +541,16 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
         try:
             polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])
             key = outputs_key(settings, store, now)
+            mailed = notify_units(settings, store, now, key, lambda: snapshot(settings, store, now))
+            if mailed.trouble:  # mail that did not go is a warning on the page, at once
+                key = outputs_key(settings, store, now)
             outputs = tuple(settings.output_dir / n for n in OUTPUT_NAMES)
             last = json.loads(store.get_meta("outputs") or "{}")
             if not force and last.get("key") == key and all(p.exists() for p in outputs):
                 log.info("event=outputs_current messages=%d", last["messages"])
-                notify_units(settings, store, now, key, lambda: snapshot(settings, store, now))
                 return RunResult(tuple(polls), tuple(errors), last["messages"], last["placed"],
                                  last["needs_person"], outputs)
-            snap = snapshot(settings, store, now)
+            snap = mailed.snapshot or snapshot(settings, store, now)
             outputs = write_outputs(settings, store, snap)
             counts = {
                 "messages": len(snap.parsed),
@@ -557,7 +559,6 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
                                      if pl.reason in NEEDS_PERSON}),
             }
             store.set_meta("outputs", json.dumps({"key": key, **counts}))
-            notify_units(settings, store, now, key, lambda: snap)
         finally:
             store.close()
     log.info("event=run_done messages=%d placed=%d needs_person=%d source_errors=%d",

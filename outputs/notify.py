@@ -299,15 +299,25 @@ def _outcome(exc: MailSendError, attempts: int, now: datetime
 # -- the run's step ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class NotifyStep:
+    """What the run's step did: the snapshot it built (for the outputs to reuse), and whether
+    some mail did not go (or may not have), which the outputs must then show."""
+
+    snapshot: Snapshot | None = None
+    delivery: Delivery | None = None
+    trouble: bool = False
+
+
 def notify_units(settings: Settings, store: Store, now: datetime, key: str,
-                 snapshot: Callable[[], Snapshot]) -> Delivery | None:
-    """The run's step, after the outputs: with `[notify]`, look at the units when something
+                 snapshot: Callable[[], Snapshot]) -> NotifyStep:
+    """The run's step, before the outputs: with `[notify]`, look at the units when something
     changed (`key`, the outputs' fingerprint, differs from the last look) or a reminder fell due
     since the last look, record what is owed, then send what the outbox holds. `snapshot` is
     called only when the units must be looked at, so a run with nothing new stays cheap."""
     cfg = settings.notify
     if cfg is None:
-        return None
+        return NotifyStep()
     outbox = Outbox(store)
     since = cfg.since or outbox.since(now)
     lost = outbox.recover(now)
@@ -320,10 +330,13 @@ def notify_units(settings: Settings, store: Store, now: datetime, key: str,
         extended = [(rid, until) for (_, rid), (until, _) in store.extensions().items()]
         due = next_reminder_at(settings.requests, extended, cfg, looked_at)
         look = due is not None and due <= now
+    snap = None
     if look:
-        plan(settings, cfg, store, outbox, snapshot(), since, now)
+        snap = snapshot()
+        plan(settings, cfg, store, outbox, snap, since, now)
         store.set_meta(STATE_KEY, json.dumps({"key": key, "at": now.astimezone(UTC).isoformat()}))
-    return deliver(settings, outbox, now)
+    d = deliver(settings, outbox, now)
+    return NotifyStep(snap, d, trouble=bool(lost or d.retry or d.failed or d.unknown))
 
 
 # -- `remind REQUEST_ID [--send]` -------------------------------------------------------------
