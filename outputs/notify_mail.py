@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from config.model import Request, Unit
 from outputs.status import StatusRow
 from outputs.tables import counted_files
 from parsers.records import ParsedMessage
 from parsers.text import clean_line
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 SUBJECT_CHARS = 200
 FILE_NAME_CHARS = 120
@@ -218,6 +219,9 @@ def _counted_items(c: Counted, lang: str) -> list[dict[str, Any]]:
 
 @functools.cache
 def _environment() -> Environment:
+    # Imported here: a run with nothing to send never loads the template engine.
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     return Environment(
         loader=PackageLoader("outputs", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
