@@ -51,3 +51,21 @@ def test_demo_messages_set_aside_with_their_reasons(demo_out: Path) -> None:
                    if line.lower().startswith(b"message-id:"))
         rows = [r for r in ledger if r["message_id"] == mid]
         assert [r["reason"] for r in rows] == [e["reason"]], e["file"]
+
+
+def test_demo_writes_its_receipts_and_reminders_to_the_outbox_folder(demo_out: Path) -> None:
+    import email
+    from email import policy
+
+    files = sorted((demo_out / "outbox").glob("*.eml"))
+    kinds = {f.name.split("-")[3] for f in files}
+    assert kinds == {"receipt", "overdue"}  # the sample's notices are long past their deadline
+    for f in files:
+        msg = email.message_from_bytes(f.read_bytes(), policy=policy.default)
+        assert msg["From"] == "doankhoi@doankhoi.example.vn"
+        assert msg["Auto-Submitted"] in ("auto-replied", "auto-generated")
+    # Đoàn Sở Y tế sent photos only: its receipt names what is missing.
+    (syt,) = [f for f in files if "receipt-178" in f.name and f.name.endswith("-SYT.eml")]
+    body = email.message_from_bytes(syt.read_bytes(), policy=policy.default).get_body(("plain",))
+    assert body is not None
+    assert "Còn thiếu: báo cáo." in str(body.get_content())

@@ -10,7 +10,12 @@ after it. The first run of each test (with an empty mailbox, on 9 August 08:00) 
 from __future__ import annotations
 
 import email
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
@@ -20,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from eml_builders import build_message, docx, jpg
-from harness import REQUEST_ID, RunMailtally, WriteConfig
+from harness import PASSWORD_ENV, REPO_ROOT, REQUEST_ID, RunMailtally, WriteConfig
 from servers.dovecot import DovecotServer, ImapUser
 from servers.smtp import SmtpSink
 
@@ -327,3 +332,42 @@ def test_send_false_writes_each_mail_once_to_the_outbox_folder(
     to = sorted(str(parsed(f.read_bytes())["To"]).split(", ")[0] for f in files)
     assert to == sorted(ROSTER.values())
     assert all(parsed(f.read_bytes())["Auto-Submitted"] == "auto-generated" for f in files)
+
+
+def test_serve_sends_a_reminder_when_it_falls_due_between_polls(
+    write_config: WriteConfig, imap_user: ImapUser, dovecot: DovecotServer, sink: SmtpSink,
+) -> None:
+    """Real time: the 2h reminder falls due 20 s after serve starts; polls are 10 minutes
+    apart, so only the reminder job (every minute) can send it in time."""
+    due = datetime.now(VN).replace(microsecond=0) + timedelta(hours=2, seconds=20)
+    requests = (
+        f'[[request]]\nid = "{REQUEST_ID}"\ntitle = "Báo cáo"\n'
+        f"issued = 2023-08-03T00:00:00\ndeadline = {due.isoformat()}\n"
+        'requires = ["report"]\n'
+    )
+    config = write_config(user=imap_user, server=dovecot, requests_toml=requests)
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write(notify_section(sink).replace('reminders = ["48h", "2h"]', 'reminders = ["2h"]'))
+        fh.write("\n[schedule]\npoll_minutes = 10\ndigest_times = []\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILTALLY_")}
+    env[PASSWORD_ENV] = imap_user.password
+    log_path = config.parent / "serve.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "run.py", "--config", str(config), "serve"],
+                                cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT)
+    try:
+        give_up = time.monotonic() + 110
+        while len(sink.messages) < len(ROSTER) and time.monotonic() < give_up:
+            assert proc.poll() is None, log_path.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        sent_at = datetime.now(VN)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert sorted(m.rcpt_tos[0] for m in sink.messages) == sorted(ROSTER.values()), (
+        log_path.read_text(encoding="utf-8"))
+    assert due - timedelta(hours=2) <= sent_at <= due - timedelta(hours=2) + timedelta(seconds=75)
