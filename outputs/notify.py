@@ -170,8 +170,12 @@ def _receipts(ctx: _Context, store: Store, rows: Sequence[StatusRow], since: dat
     if not ctx.cfg.receipts:
         return mails, changed  # still remembered: turning receipts on answers no old mail
     by_key = {p.message_key: p for ps in ctx.parsed.values() for p in ps}
+    old = 0
     for d in due:
         parsed = by_key[d.message_key]
+        if parsed.received_at < since:  # checked first: a first sync reads no raw message
+            old += 1
+            continue
         why = receipt_allowed(parsed.received_at, reply_facts(store, parsed), since,
                               ctx.settings.own_addresses)
         to = ctx.recipients(d.row)
@@ -187,6 +191,9 @@ def _receipts(ctx: _Context, store: Store, rows: Sequence[StatusRow], since: dat
             Answering(parsed.message_id, parsed.references, parsed.subject, parsed.received_at),
             now)
         mails.append(_new_mail(RECEIPT, d.row, d.slot, to, msg))
+    if old:
+        log.info("event=receipts_skipped reason=before_notify rows=%d since=%s", old,
+                 since.isoformat())
     return mails, changed
 
 
