@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from config.model import NotifyConfig, Request, Settings, Unit
 from ingest.outbox import (
     MAX_ATTEMPTS,
+    SINCE_KEY,
     MailState,
     NewMail,
     Outbox,
@@ -324,6 +325,9 @@ def notify_units(settings: Settings, store: Store, now: datetime, key: str,
     called only when the units must be looked at, so a run with nothing new stays cheap."""
     cfg = settings.notify
     if cfg is None:
+        if store.get_meta(SINCE_KEY) is not None:  # switched off: switching on again starts anew
+            store.db.execute("DELETE FROM meta WHERE key IN (?, ?)", (SINCE_KEY, STATE_KEY))
+            log.info("event=notify_switched_off")
         return NotifyStep()
     outbox = Outbox(store)
     since = cfg.since or outbox.since(now)
