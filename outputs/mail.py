@@ -9,39 +9,18 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 from config.model import DigestConfig, SmtpConfig
+from config.secrets import SecretError, read_secret
+from outputs.errors import DigestSendError, MailSendError
 
 log = logging.getLogger("mailtally.digest")
 
 SMTP_TIMEOUT_SECONDS = 30
-
-
-class MailSendError(Exception):
-    """A mail could not be sent. `kind` is an i18n key; never holds a password.
-
-    `temporary`: the server or the network said "not now" (a 4xx reply, no connection), so
-    trying again later may work; otherwise it is permanent (a 5xx reply, a refused login).
-    `maybe_sent`: the connection broke after the message was handed over and before the
-    server's answer, so it may have been delivered: it must never be sent again on its own.
-    """
-
-    def __init__(self, server: str, kind: str, detail: str = "", *, temporary: bool = False,
-                 maybe_sent: bool = False):
-        super().__init__(f"{server}: {kind}: {detail}")
-        self.server = server
-        self.kind = kind
-        self.detail = detail
-        self.temporary = temporary
-        self.maybe_sent = maybe_sent
-
-
-DigestSendError = MailSendError  # the name the digest has always used
 
 
 def server_name(cfg: DigestConfig | SmtpConfig) -> str:
@@ -51,24 +30,17 @@ def server_name(cfg: DigestConfig | SmtpConfig) -> str:
 
 
 def smtp_password(cfg: SmtpConfig) -> str:
-    """The SMTP password from `password_env` or `password_file`; never logged.
+    """The SMTP password (`config.secrets.read_secret`); never logged.
 
     Raises:
         DigestSendError: neither is set or readable.
     """
-    if cfg.password_env:
-        value = os.environ.get(cfg.password_env)
-        if value is None:
-            raise DigestSendError(server_name(cfg), "smtp_password_env", cfg.password_env)
-        return value
-    if cfg.password_file is not None:
-        try:
-            return cfg.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise DigestSendError(
-                server_name(cfg), "smtp_password_file", f"{cfg.password_file}: {exc.strerror}"
-            ) from exc
-    raise DigestSendError(server_name(cfg), "smtp_no_password")
+    try:
+        return read_secret(cfg.password_env, cfg.password_file)
+    except SecretError as exc:
+        kind = {"env_unset": "smtp_password_env", "file_unreadable": "smtp_password_file"}
+        raise DigestSendError(server_name(cfg), kind.get(exc.kind, "smtp_no_password"),
+                              exc.detail) from exc
 
 
 def _tls_context(cfg: SmtpConfig) -> ssl.SSLContext:
@@ -178,6 +150,9 @@ def send_mail(cfg: SmtpConfig, msg: EmailMessage | bytes, recipients: list[str])
                 smtp.sendmail(sender, recipients, msg)
             else:
                 smtp.send_message(msg, from_addr=sender, to_addrs=recipients)
+    except MailSendError as exc:  # no STARTTLS offered, or plain text off loopback
+        exc.temporary = True  # the settings' trouble, not the message's
+        raise
     except OSError as exc:  # smtplib's errors, ssl's and the socket's are all OSError
         kind, detail = _reason(exc)
         if password:

@@ -8,14 +8,13 @@ HTML only through Jinja2's autoescaping, and a header only as one clean line.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.model import Request, Unit
@@ -23,9 +22,6 @@ from outputs.status import StatusRow
 from outputs.tables import counted_files
 from parsers.records import ParsedMessage
 from parsers.text import clean_line
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
 
 SUBJECT_CHARS = 200
 FILE_NAME_CHARS = 120
@@ -217,20 +213,6 @@ def _counted_items(c: Counted, lang: str) -> list[dict[str, Any]]:
     return items
 
 
-@functools.cache
-def _environment() -> Environment:
-    # Imported here: a run with nothing to send never loads the template engine.
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-    return Environment(
-        loader=PackageLoader("outputs", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _plain(view: dict[str, Any]) -> str:
     lines = [view["greeting"], "", view["intro"], ""]
     if view["items"]:
@@ -253,7 +235,9 @@ def _message(office: Office, recipients: Sequence[str], subject: str, view: dict
     msg["Auto-Submitted"] = auto  # RFC 3834: never answered by a well-behaved responder
     msg["X-Auto-Response-Suppress"] = "All"  # Exchange/Outlook: no out-of-office replies to it
     msg.set_content(_plain(view))
-    msg.add_alternative(_environment().get_template("notify.html.j2").render(**view),
+    from outputs.templating import environment  # only when a mail is composed
+
+    msg.add_alternative(environment().get_template("notify.html.j2").render(**view),
                         subtype="html")
     return msg
 

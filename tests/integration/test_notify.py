@@ -209,7 +209,7 @@ def test_reminders_go_to_pending_units_not_on_time_or_excused_ones(
     assert all(str(parsed(m.content)["Subject"]).startswith("Quá hạn") for m in late)
 
     # `remind` shows what each unit would get; --send sends it now.
-    code, out, err = office.run(at(11, 15, 0), "remind", REQUEST_ID)
+    code, out, err = office.run(at(11, 15, 0), "remind", "178")  # as a clerk types it
     assert code == 0, err
     assert "D03" in out and "D04" in out and "D01" not in out and "D02" not in out
     assert len(sink.messages) == 5

@@ -1,9 +1,10 @@
-"""Mail to units, the edges: decide what is due (outputs/notify_rules.py), compose it
+"""Mail to units, the use case: decide what is due (outputs/notify_rules.py), compose it
 (outputs/notify_mail.py), record it in the outbox (ingest/outbox.py), then send it over SMTP, or
 with `send = false` write it to output_dir/outbox/ as an .eml file.
 
-`notify_units` is the run's step (after the outputs); `remind` is the `remind REQUEST_ID
-[--send]` use case; `outbox_warnings` is what `check` and report.html show when mail did not go.
+`notify_units` is the run's step (before the outputs); `outbox_warnings` and `outbox_counts` are
+what `check`, report.html and the workspace show; `remind` (app/remind.py) builds on
+`context_for` and `reminder_mail`.
 
 At most once: each mail is committed as `sending` before its first byte goes to the server, and
 marked `sent` after. Killed in between, it is found by the next run and marked `unknown`, never
@@ -12,8 +13,6 @@ sent again by itself.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import logging
 import os
@@ -28,6 +27,8 @@ from email.policy import SMTP, compat32
 from typing import TYPE_CHECKING
 
 from config.model import NotifyConfig, Request, Settings, Unit
+from ingest.decisions import in_effect
+from ingest.files import write_atomic
 from ingest.outbox import (
     MAX_ATTEMPTS,
     SINCE_KEY,
@@ -38,24 +39,13 @@ from ingest.outbox import (
     Told,
     retry_delay,
 )
-from ingest.store import Store, safe_filename, write_atomic
+from ingest.store import Store, safe_filename
+from outputs.errors import MailSendError
 from outputs.health import HealthWarning
-from outputs.mail import MailSendError, send_mail
-from outputs.notify_mail import (
-    Answering,
-    Counted,
-    Office,
-    compose_receipt,
-    compose_reminder,
-    counted_for,
-)
 from outputs.notify_rules import (
-    OVERDUE,
     RECEIPT,
-    REMINDER,
     ReplyFacts,
     UnitMessage,
-    closes_at,
     next_reminder_at,
     owes,
     receipt_allowed,
@@ -63,12 +53,13 @@ from outputs.notify_rules import (
     reminders_due,
     unit_addresses,
 )
+from outputs.snapshot import Snapshot
 from outputs.status import StatusRow
 from parsers.headers import header_address, header_text, raw_header
 from parsers.records import ParsedMessage
 
 if TYPE_CHECKING:
-    from pipeline import Snapshot
+    from outputs.notify_mail import Counted, Office
 
 log = logging.getLogger("mailtally.notify")
 
@@ -92,6 +83,8 @@ class Delivery:
 
 
 def office_of(settings: Settings, cfg: NotifyConfig) -> Office:
+    from outputs.notify_mail import Office
+
     return Office(sender=cfg.sender, language=settings.language, tz=settings.timezone)
 
 
@@ -119,7 +112,7 @@ def reply_facts(store: Store, parsed: ParsedMessage) -> ReplyFacts:
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
+class NotifyContext:
     settings: Settings
     cfg: NotifyConfig
     office: Office
@@ -130,6 +123,8 @@ class _Context:
     messages: dict[tuple[str, str], list[UnitMessage]]
 
     def counted(self, row: StatusRow) -> Counted:
+        from outputs.notify_mail import counted_for
+
         return counted_for(self.parsed.get((row.request_id, row.unit_code), []), row.evidence)
 
     def recipients(self, row: StatusRow) -> tuple[str, ...]:
@@ -137,7 +132,10 @@ class _Context:
         return unit_addresses(unit, self.learned) if unit is not None else ()
 
 
-def _context(settings: Settings, cfg: NotifyConfig, store: Store, snap: Snapshot) -> _Context:
+def context_for(settings: Settings, cfg: NotifyConfig, store: Store, snap: Snapshot
+                ) -> NotifyContext:
+    """What composing mails for `snap` needs: the units' messages by (request, unit), the
+    roster and the learned addresses."""
     by_key = {p.message_key: p for p in snap.parsed}
     parsed: dict[tuple[str, str], list[ParsedMessage]] = defaultdict(list)
     messages: dict[tuple[str, str], list[UnitMessage]] = defaultdict(list)
@@ -149,9 +147,10 @@ def _context(settings: Settings, cfg: NotifyConfig, store: Store, snap: Snapshot
         parsed[pair].append(p)
         messages[pair].append(UnitMessage(p.message_key, p.received_at,
                                           snap.evidence.get(p.message_key, ())))
-    return _Context(settings, cfg, office_of(settings, cfg), {r.id: r for r in settings.requests},
-                    {u.code: u for u in settings.units}, store.learned(), dict(parsed),
-                    dict(messages))
+    return NotifyContext(settings, cfg, office_of(settings, cfg),
+                         {r.id: r for r in settings.requests},
+                         {u.code: u for u in settings.units},
+                         in_effect(store.decisions()).learned, dict(parsed), dict(messages))
 
 
 def _new_mail(kind: str, row: StatusRow, slot: str, recipients: tuple[str, ...],
@@ -164,8 +163,10 @@ def _new_mail(kind: str, row: StatusRow, slot: str, recipients: tuple[str, ...],
         raw=msg.as_bytes(policy=SMTP), expires_at=expires_at)
 
 
-def _receipts(ctx: _Context, store: Store, rows: Sequence[StatusRow], since: datetime,
+def _receipts(ctx: NotifyContext, store: Store, rows: Sequence[StatusRow], since: datetime,
               now: datetime, outbox: Outbox) -> tuple[list[NewMail], dict[tuple[str, str], Told]]:
+    from outputs.notify_mail import Answering, compose_receipt
+
     due, changed = receipts_due(rows, outbox.told(), ctx.messages)
     mails: list[NewMail] = []
     if not ctx.cfg.receipts:
@@ -198,8 +199,10 @@ def _receipts(ctx: _Context, store: Store, rows: Sequence[StatusRow], since: dat
     return mails, changed
 
 
-def _reminder(ctx: _Context, kind: str, row: StatusRow, slot: str, now: datetime,
+def reminder_mail(ctx: NotifyContext, kind: str, row: StatusRow, slot: str, now: datetime,
               expires_at: datetime | None) -> NewMail | None:
+    from outputs.notify_mail import compose_reminder
+
     to = ctx.recipients(row)
     if not to:
         log.info("event=reminder_skipped request=%s unit=%s reason=no_address",
@@ -214,10 +217,10 @@ def plan(settings: Settings, cfg: NotifyConfig, store: Store, outbox: Outbox, sn
          since: datetime, now: datetime) -> int:
     """Decide what units are owed now, compose it and record it (queued) with what they were
     told, in one transaction. Returns how many mails were queued."""
-    ctx = _context(settings, cfg, store, snap)
+    ctx = context_for(settings, cfg, store, snap)
     mails, told = _receipts(ctx, store, snap.rows, since, now, outbox)
     for d in reminders_due(snap.rows, ctx.requests, cfg, since, now, outbox.reminder_slots()):
-        mail = _reminder(ctx, d.kind, d.row, d.slot, now, d.expires_at)
+        mail = reminder_mail(ctx, d.kind, d.row, d.slot, now, d.expires_at)
         if mail is not None:
             mails.append(mail)
     done = [(r.request_id, r.unit_code) for r in snap.rows if not owes(r)]
@@ -262,6 +265,8 @@ def deliver(settings: Settings, outbox: Outbox, now: datetime) -> Delivery:
             counts["written"] += 1
         log.info("event=notify_written mails=%d folder=outbox", counts["written"])
         return Delivery(written=counts["written"])
+    from outputs.mail import send_mail  # only when there is mail: smtplib is not cheap
+
     assert settings.smtp is not None  # the loader refuses send = true without [smtp]
     budget = cfg.max_per_hour - outbox.handed_over_since(now - HOUR)
     for n, mail in enumerate(pending):
@@ -338,7 +343,8 @@ def notify_units(settings: Settings, store: Store, now: datetime, key: str,
     looked_at = datetime.fromisoformat(last["at"]) if last.get("at") else None
     look = last.get("key") != key or looked_at is None
     if not look and looked_at is not None:
-        extended = [(rid, until) for (_, rid), (until, _) in store.extensions().items()]
+        extensions = in_effect(store.decisions()).extensions
+        extended = [(rid, until) for (_, rid), until in extensions.items()]
         due = next_reminder_at(settings.requests, extended, cfg, looked_at)
         look = due is not None and due <= now
     snap = None
@@ -350,195 +356,32 @@ def notify_units(settings: Settings, store: Store, now: datetime, key: str,
     return NotifyStep(snap, d, trouble=bool(lost or d.retry or d.failed or d.unknown))
 
 
-# -- `remind REQUEST_ID [--send]` -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    """The reminder one unit would get."""
-
-    unit_code: str
-    unit_name: str
-    status: str
-    recipients: tuple[str, ...]
-    subject: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class RemindResult:
-    previews: tuple[Preview, ...]
-    delivery: Delivery | None  # None when nothing was sent (no --send)
-
-
-def remind(settings: Settings, store: Store, snap: Snapshot, request_id: str, *, send: bool,
-           now: datetime) -> RemindResult:
-    """The reminder each unit that still owes `request_id` something would get now; with
-    `send`, record them and send them at once (or write them, with `send = false`), within
-    `max_per_hour`. The caller holds the data dir's lock."""
-    cfg = settings.notify
-    assert cfg is not None
-    ctx = _context(settings, cfg, store, snap)
-    request = ctx.requests[request_id]
-    previews: list[Preview] = []
-    mails: list[NewMail] = []
-    slot = f"manual:{now.astimezone(UTC).isoformat(timespec='seconds')}"
-    for row in snap.rows:
-        if row.request_id != request_id or not owes(row):
-            continue
-        kind = REMINDER if now < closes_at(row, request) else OVERDUE
-        mail = _reminder(ctx, kind, row, slot, now, None)
-        if mail is None:
-            previews.append(Preview(row.unit_code, row.unit_name, row.status.value, (), "", ""))
-            continue
-        full = email.message_from_bytes(mail.raw, policy=email.policy.default)
-        assert isinstance(full, EmailMessage)
-        body = full.get_body(("plain",))
-        text = body.get_content() if body is not None else ""
-        previews.append(Preview(row.unit_code, row.unit_name, row.status.value, mail.recipients,
-                                str(full["Subject"]), str(text)))
-        mails.append(mail)
-    if not send:
-        return RemindResult(tuple(previews), None)
-    outbox = Outbox(store)
-    outbox.recover(now)
-    outbox.record(mails, {}, [], now)
-    return RemindResult(tuple(previews), deliver(settings, outbox, now))
-
-
 # -- what the office sees ---------------------------------------------------------------------
 
-_TROUBLE_TEXT = {
-    MailState.RETRY: ("{n} thư gửi đơn vị chưa gửi được, sẽ thử lại: {error}",
-                      "{n} mail(s) to units could not be sent yet and will be retried: {error}"),
-    MailState.FAILED: ("{n} thư gửi đơn vị không gửi được: {error}",
-                       "{n} mail(s) to units could not be sent: {error}"),
-    MailState.UNKNOWN: ("{n} thư gửi đơn vị không chắc đã gửi (không gửi lại): {error}",
-                        "{n} mail(s) to units: not sure they were sent (not sent again): "
-                        "{error}"),
-}
+TROUBLE = (MailState.RETRY, MailState.FAILED, MailState.UNKNOWN)
 
 
 def outbox_warnings(settings: Settings, store: Store) -> list[HealthWarning]:
-    """One warning per kind of trouble in the outbox (retry, failed, unknown), with how many
-    and the latest reason: for `check` and report.html."""
+    """One warning per kind of trouble in the outbox (retry, failed, unknown), with how many,
+    which units and the latest reason: for `check`, report.html and the workspace."""
     if settings.notify is None:
         return []
     by_state: dict[MailState, list[OutboxMail]] = defaultdict(list)
     for mail in Outbox(store).trouble():
         by_state[mail.state].append(mail)
     out = []
-    for state, (vi, en) in _TROUBLE_TEXT.items():
+    for state in TROUBLE:
         mails = by_state.get(state)
-        if not mails:
-            continue
-        units = ", ".join(sorted({m.unit_code for m in mails})[:10])
-        error = f"{mails[0].error} ({units})"
-        out.append(HealthWarning(f"outbox_{state.value}_{len(mails)}",
-                                 vi.format(n=len(mails), error=error),
-                                 en.format(n=len(mails), error=error)))
+        if mails:
+            units = ", ".join(sorted({m.unit_code for m in mails})[:10])
+            out.append(HealthWarning(f"outbox_{state.value}", {
+                "n": len(mails), "error": mails[0].error, "units": units}))
     return out
 
 
-def run_remind(settings: Settings, request_id: str, *, send: bool, now: datetime
-               ) -> RemindResult:
-    """`remind REQUEST_ID [--send]`: take the data dir (waiting for a run that holds it), look
-    at the units as of `now`, and return (and with `send`, send) the reminders.
-
-    Raises:
-        StorageError: the store could not be read or written.
-    """
-    from pipeline import data_dir_lock, snapshot
-
-    with data_dir_lock(settings.data_dir, wait=True):
-        store = Store(settings.data_dir)
-        try:
-            return remind(settings, store, snapshot(settings, store, now), request_id,
-                          send=send, now=now)
-        finally:
-            store.close()
-
-
-REMIND_TEXT: dict[str, tuple[str, str]] = {
-    "no_notify": ("Chưa bật gửi thư cho đơn vị: thêm mục [notify] vào {file} (README, Thư gửi "
-                  "đơn vị).",
-                  "Mail to units is off: add a [notify] section to {file} (README, Mail to "
-                  "units)."),
-    "nobody": ("Không đơn vị nào còn nợ báo cáo cho {rid}.", "No unit still owes {rid} anything."),
-    "unit": ("== {code} {name} ({status})", "== {code} {name} ({status})"),
-    "no_address": ("   không có địa chỉ nào trong danh sách: không gửi được",
-                   "   no address in the roster: cannot be sent"),
-    "to": ("Gửi tới: {to}", "To: {to}"),
-    "subject": ("Tiêu đề: {subject}", "Subject: {subject}"),
-    "preview_only": ("Chưa gửi gì. Gửi ngay: mailtally remind {rid} --send",
-                     "Nothing was sent. To send now: mailtally remind {rid} --send"),
-    "sent": ("Đã gửi {n} thư nhắc.", "Sent {n} reminder(s)."),
-    "written": ("Đã ghi {n} thư nhắc vào {folder} (send = false: không gửi đi).",
-                "Wrote {n} reminder(s) to {folder} (send = false: nothing was sent)."),
-    "held": ("{n} thư chờ gửi ở lần chạy sau (giới hạn max_per_hour, hoặc máy chủ chưa sẵn "
-             "sàng).",
-             "{n} mail(s) wait for a later run (max_per_hour, or the server is not ready)."),
-    "trouble": ("{n} thư chưa gửi được; xem `mailtally check`.",
-                "{n} mail(s) could not be sent; see `mailtally check`."),
-    "summary": ("Thư gửi đơn vị: {parts}.", "Mail to units: {parts}."),
-    "state_queued": ("{n} chờ gửi", "{n} queued"),
-    "state_sent": ("{n} đã gửi", "{n} sent"),
-    "state_written": ("{n} đã ghi ra tệp (send = false)", "{n} written to files (send = false)"),
-    "state_retry": ("{n} sẽ thử lại", "{n} to retry"),
-    "state_failed": ("{n} không gửi được", "{n} failed"),
-    "state_unknown": ("{n} không chắc đã gửi", "{n} not sure sent"),
-    "state_dropped": ("{n} bỏ (không còn cần)", "{n} dropped (no longer needed)"),
-    "state_sending": ("{n} đang gửi", "{n} sending"),
-    "none_yet": ("chưa có thư nào", "none yet"),
-}
-
-
-def remind_text(key: str, language: str, **values: object) -> str:
-    pair = REMIND_TEXT[key]
-    return (pair[1] if language == "en" else pair[0]).format(**values)
-
-
-def remind_lines(settings: Settings, request_id: str, result: RemindResult) -> list[str]:
-    """What `remind` prints: each unit's reminder, then what was sent."""
-    lang = settings.language
-    from outputs.i18n import STATUS_LABELS, pick
-
-    lines: list[str] = []
-    if not result.previews:
-        lines.append(remind_text("nobody", lang, rid=request_id))
-    for p in result.previews:
-        lines.append(remind_text("unit", lang, code=p.unit_code, name=p.unit_name,
-                                 status=pick(STATUS_LABELS, p.status, lang)))
-        if not p.recipients:
-            lines.append(remind_text("no_address", lang))
-            continue
-        lines.append(remind_text("to", lang, to=", ".join(p.recipients)))
-        lines.append(remind_text("subject", lang, subject=p.subject))
-        lines += ["", *p.text.rstrip("\n").split("\n"), ""]
-    d = result.delivery
-    if d is None:
-        if result.previews:
-            lines.append(remind_text("preview_only", lang, rid=request_id))
-        return lines
-    if d.sent:
-        lines.append(remind_text("sent", lang, n=d.sent))
-    if d.written:
-        lines.append(remind_text("written", lang, n=d.written,
-                                 folder=settings.output_dir / "outbox"))
-    if d.held:
-        lines.append(remind_text("held", lang, n=d.held))
-    if d.retry + d.failed + d.unknown:
-        lines.append(remind_text("trouble", lang, n=d.retry + d.failed + d.unknown))
-    return lines
-
-
-def outbox_summary(settings: Settings, store: Store) -> str | None:
-    """One line for `check`: how many mails to units are in each state (None without
-    [notify])."""
+def outbox_counts(settings: Settings, store: Store) -> dict[str, int] | None:
+    """How many mails to units are in each state (None without [notify])."""
     if settings.notify is None:
         return None
-    lang = settings.language
     counts = Outbox(store).counts()
-    parts = [remind_text(f"state_{s.value}", lang, n=counts[s.value])
-             for s in MailState if counts.get(s.value)]
-    return remind_text("summary", lang, parts=", ".join(parts) or remind_text("none_yet", lang))
+    return {s.value: counts[s.value] for s in MailState if s.value in counts}
