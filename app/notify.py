@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.policy import SMTP, compat32
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from config.model import NotifyConfig, Request, Settings, Unit
 from ingest.decisions import in_effect
@@ -200,7 +201,8 @@ def _receipts(ctx: NotifyContext, store: Store, rows: Sequence[StatusRow], since
 
 
 def reminder_mail(ctx: NotifyContext, kind: str, row: StatusRow, slot: str, now: datetime,
-              expires_at: datetime | None) -> NewMail | None:
+                  expires_at: datetime | None) -> NewMail | None:
+    """The reminder or overdue notice for `row`, composed; None when the unit has no address."""
     from outputs.notify_mail import compose_reminder
 
     to = ctx.recipients(row)
@@ -238,10 +240,8 @@ def _test_kill(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def eml_name(mail: OutboxMail, tz: object) -> str:
-    from zoneinfo import ZoneInfo
-
-    assert isinstance(tz, ZoneInfo)
+def eml_name(mail: OutboxMail, tz: ZoneInfo) -> str:
+    """`00001-20230825-090000-receipt-178-TB-ĐTN-BHXH.eml`: in the order they were recorded."""
     stamp = mail.created_at.astimezone(tz).strftime("%Y%m%d-%H%M%S")
     request = safe_filename(mail.request_id.replace("/", "-"))
     return safe_filename(f"{mail.id:05d}-{stamp}-{mail.kind}-{request}-{mail.unit_code}.eml")
