@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,14 +77,15 @@ def _local(value: datetime, settings: Settings) -> str:
 
 
 def parse_local_datetime(value: str, tz: object) -> datetime:
-    """An ISO date-time typed by the office; without an offset it is in the configured zone."""
-    dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        from zoneinfo import ZoneInfo
+    """A date and time typed by the office, as written in Vietnam or ISO 8601 (see
+    matching.lookup.parse_when); a date alone is the end of that day; without an offset it is in
+    the configured zone."""
+    from zoneinfo import ZoneInfo
 
-        assert isinstance(tz, ZoneInfo)
-        dt = dt.replace(tzinfo=tz)
-    return dt
+    from matching.lookup import parse_when
+
+    assert isinstance(tz, ZoneInfo)
+    return parse_when(value, tz, end_of_day=True)
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -133,11 +133,17 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    """`once` on the bundled sample, then the digest of the deadline day of its first notice
-    (the sample's mail is from 2023: a digest for today would have nothing to tell)."""
+    """`once` on the bundled sample, the sample office's decisions (config/sample.py), then
+    the digest of the deadline day of its first notice, which rebuilds the outputs (the sample's
+    mail is from 2023: a digest for today would have nothing to tell)."""
+    from app.decisions import ensure_accepted
+    from config.sample import DEMO_ACCEPTS
+
     status = cmd_once(settings, args)
     if status != EXIT_OK or not settings.requests:
         return status
+    for unit, rid, why in DEMO_ACCEPTS:  # shown once the digest rebuilds the outputs
+        ensure_accepted(settings, unit, rid, author="demo", reason=why)
     day = settings.requests[0].deadline.astimezone(settings.timezone).date()
     return _digest(settings, day.isoformat(), send=False)
 
@@ -155,7 +161,9 @@ def _decided(settings: Settings, text: str, decision: Decision) -> int:
 
     lang = settings.language
     _out(text)
-    _out(say("undo_hint", lang, id=decision.id))
+    from outputs.tables import command_for
+
+    _out(say("undo_hint", lang, id=decision.id, command=command_for(settings.config_path)))
     if not rebuild_if_free(settings):
         _out(say("outputs_later", lang))
     return EXIT_OK
@@ -361,6 +369,21 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 # -- the parser -------------------------------------------------------------------------------
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version from the package's metadata, read only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from app.clock import program_version
+
+        print(f"mailtally {program_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailtally", description=(
         "Theo dõi thư báo cáo của các đơn vị: đúng hạn, trễ hạn, chưa nộp."))
@@ -368,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="settings.toml (mặc định: $MAILTALLY_CONFIG, "
                              "rồi config/settings.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="ghi log chi tiết")
+    parser.add_argument("--version", action=_VersionAction, help="in phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -401,7 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("extend", cmd_extend, "gia hạn cho một đơn vị")
     p.add_argument("unit_code")
     p.add_argument("request_id")
-    p.add_argument("--until", required=True, help="ví dụ 2023-08-12T17:00")
+    p.add_argument("--until", required=True,
+                   help="ví dụ 14/08/2023 17:00, 17g00 14/8/2023, hoặc 14/08/2023 (hết ngày đó)")
     reason(p)
     p = command("accept", cmd_accept, "coi bài một đơn vị đã gửi là đủ")
     p.add_argument("unit_code")
@@ -426,9 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(*, verbose: bool) -> None:
+# The office's decisions: a confirmation in words is the whole answer (no log lines after it).
+QUIET_COMMANDS = frozenset({"assign", "unlearn", "excuse", "extend", "accept", "undo"})
+
+
+def _setup_logging(*, verbose: bool, quiet: bool = False) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
@@ -446,23 +475,23 @@ def _load(args: argparse.Namespace) -> Settings:
     from config import default_config_path, load_config
 
     if args.command == "demo":
-        settings = load_config(demo_settings_path())
-        base = Path.cwd() / "demo"
-        return replace(settings, data_dir=base / "data", output_dir=base / "out")
+        from config.sample import write_demo_settings
+
+        return load_config(write_demo_settings(Path.cwd() / "demo"))
     return load_config(args.config or default_config_path())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status. Every error family becomes one sentence for
     the office here, and nowhere else."""
-    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError
+    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError, RefusedError
     from app.lock import LockBusyError
     from config import ConfigError
     from ingest.errors import SourceError, StorageError
     from outputs.errors import DigestSendError
 
     args = build_parser().parse_args(argv)
-    _setup_logging(verbose=args.verbose)
+    _setup_logging(verbose=args.verbose, quiet=args.command in QUIET_COMMANDS)
     lang = _language()
     try:
         settings = _load(args)
@@ -475,6 +504,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except UsageError as exc:
         _err(say(exc.name, lang, **exc.values))
+        return EXIT_CONFIG
+    except RefusedError as exc:
+        _err(say(exc.sentence, lang, **exc.values))
         return EXIT_CONFIG
     except DecisionError as exc:
         kind = ("ambiguous" if isinstance(exc, AmbiguousKeyError)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.caches import Placer, lighten, match_context, parse_stored, placement_basis
 from app.clock import current_time
@@ -24,12 +25,15 @@ from config.model import Settings
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import Store, StoredMessage
-from matching.placement import NEEDS_PERSON, MatchContext, Placement
+from ingest.store import NewMessage, Store, StoredMessage
+from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, MatchContext, Placement
 from outputs.snapshot import Snapshot
-from outputs.status import PlacedMessage, StatusRow, compute_status
+from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
 from outputs.tables import counted_files
 from parsers.records import ParsedMessage
+
+if TYPE_CHECKING:
+    from app.workers import ParsePool
 
 log = logging.getLogger("mailtally")
 
@@ -73,21 +77,31 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
 def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
                       ) -> tuple[list[PollResult], list[SourceError]]:
     """source → store, with parsing (and placing) in other processes when many messages arrive
-    at once."""
-    from app.workers import ParsePool
+    at once. The workers' module (multiprocessing and all) is loaded only once a poll stores a
+    new message: a poll with nothing new does not pay for it."""
+    pools: list[ParsePool] = []
 
     def placing() -> tuple[MatchContext, str]:
         ctx = match_context(settings, in_effect(store.decisions()))
         return ctx, placement_basis(settings, ctx)
 
-    pool = ParsePool(store, settings.limits, placing)
-    store.on_commit = pool.submit
+    def submit(new: list[NewMessage]) -> None:
+        if not pools:
+            from app.workers import ParsePool
+
+            pools.append(ParsePool(store, settings.limits, placing))
+        pools[0].submit(new)
+
+    store.on_commit = submit
     try:
         results = poll_sources(settings, store, stop)
     finally:
         store.on_commit = None
-        if stop():
-            pool.close()
+        if stop() and pools:
+            pools[0].close()
+    if not pools:
+        return results
+    pool = pools[0]
     parsed = pool.collect()
     if parsed:
         log.info("event=parsed_while_fetching messages=%d", parsed)
@@ -98,7 +112,7 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
                placements: list[Placement], evidence: dict[str, tuple[str, ...]],
                now: datetime) -> list[StatusRow]:
     """match → status: one row per (request, expected unit), with the office's excuses,
-    extensions and acceptances."""
+    extensions and acceptances, and the bounces of the notice from each unit's address."""
     by_key = {p.message_key: p for p in parsed}
     placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
     for pl in placements:
@@ -110,6 +124,7 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
             attachment_hashes=tuple(a.sha256 for a in counted_files(p.attachments)),
             sender=p.author, subject=p.subject, match=pl.match.value if pl.match else "",
         ))
+    bounced = unit_bounces(placements, by_key)
     rows = []
     for request in settings.requests:
         for unit in settings.units:
@@ -121,6 +136,8 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
                 excuse=effect.excuses.get(pair),
                 extended_until=effect.extensions.get(pair),
                 accepted=effect.accepted.get(pair),
+                extension_reason=effect.extension_reasons.get(pair, ""),
+                bounces=bounces_for(request, bounced.get(unit.code, ()), OPEN_AFTER_DEADLINE),
             ))
     return rows
 
