@@ -98,7 +98,7 @@ def cmd_once(settings: Settings, args: argparse.Namespace) -> int:
     result = run(settings, poll=poll, force=not poll, wait=_lock_wait())
     lang = settings.language
     for error in result.errors:
-        _err(say("source_failed", lang, source=error.source, reason=error.reason))
+        _err(say("source_failed", lang, source=error.source, reason=error.text(lang)))
     _out(say("done", lang, messages=result.messages, placed=result.placed,
              needs=result.needs_person))
     _out(say("report_at", lang, path=settings.output_dir / "report.html"))
@@ -406,7 +406,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("serve", cmd_serve, "chạy liên tục: đọc thư định kỳ, gửi bản tóm tắt hằng ngày")
     command("report", cmd_once, "dựng lại báo cáo từ dữ liệu đã lưu, không đọc thư")
     p = command("digest", cmd_digest, "viết bản tóm tắt trong ngày")
-    p.add_argument("--date", help="YYYY-MM-DD (mặc định: hôm nay)")
+    p.add_argument("--date", help="YYYY-MM-DD, yesterday hoặc today (mặc định: trước 12 giờ "
+                                  "là hôm qua, từ 12 giờ là hôm nay, theo múi giờ cấu hình)")
     p.add_argument("--send", action="store_true", help="gửi qua email")
     p = command("assign", cmd_assign, "chỉ định đơn vị (và văn bản) cho một thư")
     p.add_argument("message_key")
@@ -456,11 +457,12 @@ QUIET_COMMANDS = frozenset({"assign", "unlearn", "excuse", "extend", "accept", "
 
 
 def _setup_logging(*, verbose: bool, quiet: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    from config.logs import ZoneFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ZoneFormatter())  # in the office's zone once the config is read
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, handlers=[handler])
     for noisy in ("imapclient", "imaplib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -486,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     the office here, and nowhere else."""
     from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError, RefusedError
     from app.lock import LockBusyError
-    from config import ConfigError
+    from config import AccessError, ConfigError
+    from config.logs import use_zone
     from ingest.errors import SourceError, StorageError
     from outputs.errors import DigestSendError
 
@@ -496,9 +499,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = _load(args)
         lang = _language(settings)
+        use_zone(settings.timezone)
         handler: Handler = args.handler
         return handler(settings, args)
     except ConfigError as exc:
+        lang = exc.language or lang  # settings.toml's, when that much could be read
         _err(say("config_invalid", lang))
         _err(exc.render(lang))
         return EXIT_CONFIG
@@ -520,10 +525,13 @@ def main(argv: list[str] | None = None) -> int:
         _err(say("busy", lang, path=exc.data_dir, seconds=f"{exc.waited:.0f}"))
         return EXIT_FAILED
     except SourceError as exc:
-        _err(say("source_failed", lang, source=exc.source, reason=exc.reason))
+        _err(say("source_failed", lang, source=exc.source, reason=exc.text(lang)))
         return EXIT_FAILED
     except StorageError as exc:
-        _err(say("storage_failed", lang, reason=exc))
+        _err(say("storage_failed", lang, reason=exc.text(lang)))
+        return EXIT_FAILED
+    except AccessError as exc:  # a config the service user may not read: the path and the fix
+        _err(exc.text(lang))
         return EXIT_FAILED
     except DigestSendError as exc:
         reason = say(exc.kind, lang, detail=exc.detail)

@@ -18,6 +18,7 @@ from app.caches import PLACEMENT_VERSION
 from app.clock import program_version
 from app.notify import outbox_warnings
 from config.model import Settings
+from ingest.datadir import prepare_dir
 from ingest.decisions import in_effect
 from ingest.errors import StorageError
 from ingest.store import Store
@@ -39,7 +40,7 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
 
     tz = settings.timezone
     out = settings.output_dir
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_dir(out)  # created if needed; one that may not be written: the path and the fix
     now, rows, placements = snap.now, snap.rows, snap.placements
     by_key = {p.message_key: p for p in snap.parsed}
     ledger = [LedgerRow(by_key[pl.message_key], pl, snap.evidence[pl.message_key])
@@ -168,6 +169,9 @@ def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
                   for (_, rid), until in in_effect(store.decisions()).extensions.items()]
     passed = sum(1 for d in deadlines if d < now)
     warnings = ",".join(w.code for w in warnings_now(settings, store, now))
+    # A source's health as the page shows it (failures in a row): `check` reads the same count.
+    health = ",".join(f"{name}:{info['failures']}" for name, info in sorted(store.polls().items()))
     text = "|".join((repr(settings), str(store.data_version()), str(PARSER_VERSION),
-                     str(PLACEMENT_VERSION), known_version(store), str(passed), warnings))
+                     str(PLACEMENT_VERSION), known_version(store), str(passed), warnings,
+                     health))
     return hashlib.sha256(text.encode()).hexdigest()

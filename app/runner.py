@@ -68,7 +68,9 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
             store.record_poll(source.name, exc.reason)
             errors.append(exc)
             continue
-        store.record_poll(source.name)
+        failed_before = store.record_poll(source.name)
+        if failed_before:
+            log.info("source=%s event=recovered failures=%d", source.name, failed_before)
         log.info("source=%s event=polled seen=%d new=%d", result.source, result.seen, result.new)
         results.append(result)
     return results, errors

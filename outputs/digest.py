@@ -460,10 +460,30 @@ def send_digest(settings: Settings, digest: Digest, *, now: datetime) -> None:
 # -- the command ------------------------------------------------------------------------------
 
 
+DIGEST_NOON = 12  # a digest made before this hour tells about the day before
+
+
+def default_digest_day(now: datetime, tz: ZoneInfo) -> date:
+    """The day a digest is about when none is named, for `digest` (cron) and `serve` alike: made
+    before noon in the office's zone, yesterday (a morning digest reports the whole day before);
+    from noon on, today."""
+    local = now.astimezone(tz)
+    return local.date() - timedelta(days=1) if local.hour < DIGEST_NOON else local.date()
+
+
+# `--date` words, as the office or a crontab writes them.
+_DAY_WORDS = {"yesterday": -1, "hôm qua": -1, "hom qua": -1, "today": 0, "hôm nay": 0,
+              "hom nay": 0}
+
+
 def parse_day(value: str | None, now: datetime, tz: ZoneInfo) -> date | None:
-    """The `--date` value as a date (default: today in `tz`); None when it is not YYYY-MM-DD."""
+    """The `--date` value as a date: YYYY-MM-DD, `yesterday` or `today` (in `tz`); without one,
+    `default_digest_day`. None when it is none of these."""
     if value is None:
-        return now.astimezone(tz).date()
+        return default_digest_day(now, tz)
+    word = _DAY_WORDS.get(" ".join(value.strip().lower().split()))
+    if word is not None:
+        return now.astimezone(tz).date() + timedelta(days=word)
     if not _DATE_RE.fullmatch(value.strip()):
         return None
     try:

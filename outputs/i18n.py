@@ -178,7 +178,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "config_invalid": ("Cấu hình không hợp lệ:", "The configuration is invalid:"),
     "source_failed": ("Không đọc được nguồn thư {source}: {reason}",
                       "Could not read source {source}: {reason}"),
-    "storage_failed": ("Không ghi được dữ liệu: {reason}", "Could not write the store: {reason}"),
+    "storage_failed": ("Không ghi được dữ liệu: {reason}.", "Could not write data: {reason}."),
     "busy": ("Một lần chạy khác của mailtally đang dùng thư mục dữ liệu {path}; đã chờ {seconds} "
              "giây, lần này không làm gì. Hãy chạy lại sau.",
              "Another mailtally run is using the data dir {path}; waited {seconds} s, this one "

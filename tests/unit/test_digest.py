@@ -18,6 +18,7 @@ from matching.placement import MatchKind, Placement, Reason
 from outputs.digest import (
     Digest,
     build_digest,
+    default_digest_day,
     digest_message,
     digest_subject,
     parse_day,
@@ -278,15 +279,26 @@ def test_digest_message_has_both_alternatives_and_the_workbook(tmp_path: Path) -
     assert part.get_payload(decode=True) == b"PK\x03\x04 a workbook"
 
 
-@pytest.mark.parametrize("value", ["11/08/2023", "2023-13-01", "2023-8-1", "hôm qua", ""])
+@pytest.mark.parametrize("value", ["11/08/2023", "2023-13-01", "2023-8-1", "hôm kia", ""])
 def test_parse_day_refuses_bad_dates(value: str) -> None:
     assert parse_day(value, NOW, TZ) is None
 
 
-def test_parse_day_defaults_to_today_in_the_timezone() -> None:
+def test_parse_day_default_is_yesterday_before_noon_and_today_after_in_the_timezone() -> None:
+    # cron's `digest --send` at 07:30 and serve's digest at 07:30 report the same day.
     late_utc = datetime.fromisoformat("2023-08-11T20:00:00+00:00")  # 03:00 on the 12th in Hà Nội
-    assert parse_day(None, late_utc, TZ) == date(2023, 8, 12)
+    assert parse_day(None, late_utc, TZ) == date(2023, 8, 11)
+    assert default_digest_day(late_utc, TZ) == date(2023, 8, 11)
+    afternoon = datetime.fromisoformat("2023-08-12T05:00:00+00:00")  # 12:00 in Hà Nội
+    assert parse_day(None, afternoon, TZ) == date(2023, 8, 12)
     assert parse_day("2023-08-11", late_utc, TZ) == date(2023, 8, 11)
+
+
+@pytest.mark.parametrize(("value", "day"), [("yesterday", 11), ("Hôm qua", 11), ("today", 12),
+                                            ("hom nay", 12)])
+def test_parse_day_reads_yesterday_and_today_in_the_timezone(value: str, day: int) -> None:
+    late_utc = datetime.fromisoformat("2023-08-11T20:00:00+00:00")  # the 12th in Hà Nội
+    assert parse_day(value, late_utc, TZ) == date(2023, 8, day)
 
 
 def _demo_config(tmp_path: Path) -> Path:
