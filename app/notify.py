@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from config.model import NotifyConfig, Request, Settings, Unit
+from ingest.datadir import prepare_dir
 from ingest.decisions import in_effect
 from ingest.files import write_atomic
 from ingest.outbox import (
@@ -259,6 +260,8 @@ def deliver(settings: Settings, outbox: Outbox, now: datetime) -> Delivery:
     counts: dict[str, int] = defaultdict(int)
     if not cfg.send:
         folder = settings.output_dir / "outbox"
+        prepare_dir(settings.output_dir)  # one that may not be written: the path and the fix
+        prepare_dir(folder)
         for mail in pending:
             write_atomic(folder / eml_name(mail, settings.timezone), mail.raw)
             outbox.finish(mail.id, MailState.WRITTEN, now)
