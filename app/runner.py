@@ -25,7 +25,7 @@ from config.model import Settings
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import NewMessage, Store, StoredMessage
+from ingest.store import NewMessage, Store, StoredMessage, defuse_stored_files
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, MatchContext, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
@@ -204,6 +204,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
         drop_thumbnail_files(settings.data_dir)
         store = Store(settings.data_dir)
         try:
+            defuse_stored_files(store)
             polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])
             key = outputs_key(settings, store, now)
             mailed = notify_units(settings, store, now, key, lambda: snapshot(settings, store, now))

@@ -189,6 +189,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
     smtp: SmtpConfig | None = None  # [smtp], or the digest's old smtp_* keys
     notify: NotifyConfig | None = None  # [notify]: without it nothing is sent to a unit
+    authserv_id: str = ""  # the office's server in Authentication-Results; '' = the topmost
 
     @property
     def own_addresses(self) -> frozenset[str]:
