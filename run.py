@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -46,6 +47,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Not a valid date and time: {value} (e.g. 2023-08-12T17:00)"),
     "outputs_later": ("Báo cáo sẽ được cập nhật ở lần chạy tới.",
                       "The report will be updated on the next run."),
+    "user_added": ("Đã tạo tài khoản {name} ({role}).", "Account {name} ({role}) created."),
+    "user_removed": ("Đã xoá tài khoản {name}.", "Account {name} removed."),
+    "user_missing": ("Không có tài khoản {name}.", "There is no account {name}."),
+    "user_none": ("Chưa có tài khoản nào: tạo bằng `user add TÊN`.",
+                  "No account yet: create one with `user add NAME`."),
+    "user_refused": ("Không tạo được tài khoản {name}: {why}",
+                     "Cannot create the account {name}: {why}"),
+    "user_name": ("tên chỉ gồm chữ, số và . _ - @ (tối đa 64 ký tự)",
+                  "a name is letters, digits and . _ - @ (at most 64)"),
+    "user_role": ("vai trò là clerk hoặc viewer", "the role is clerk or viewer"),
+    "user_password": ("mật khẩu cần ít nhất 8 ký tự", "the password needs at least 8 characters"),
+    "user_exists": ("tài khoản này đã có", "that account exists already"),
+    "user_mismatch": ("hai lần nhập mật khẩu không giống nhau", "the two passwords differ"),
+    "password_prompt": ("Mật khẩu: ", "Password: "),
+    "password_again": ("Nhập lại mật khẩu: ", "Password again: "),
     "backed_up": ("Đã sao lưu {messages} thư vào {dest}: {copied} tệp mới ({size} MB), {kept} "
                   "tệp đã có từ lần trước.",
                   "Backed up {messages} messages into {dest}: {copied} new files ({size} MB), "
@@ -53,9 +69,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def say(name: str, language: str, **values: object) -> str:
-    """The office-facing message `name` in `language`, filled with `values`."""
-    pair = MESSAGES[name]
+def say(message: str, language: str, **values: object) -> str:
+    """The office-facing message `message` in `language`, filled with `values`."""
+    pair = MESSAGES[message]
     return (pair[0] if language != "en" else pair[1]).format(**values)
 
 
@@ -98,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="sao lưu thư mục dữ liệu (chỉ chép phần mới)")
     p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")
     sub.add_parser("demo", help="chạy thử với hộp thư mẫu, kết quả trong ./demo/")
+    sub.add_parser("web", help="mở trang làm việc của Văn phòng ([web]) cho tới khi bị dừng")
+    p = sub.add_parser("user", help="tài khoản của trang làm việc: add, remove, list")
+    users = p.add_subparsers(dest="user_command", required=True)
+    p = users.add_parser("add", help="tạo tài khoản (mật khẩu được hỏi, không ghi trên dòng lệnh)")
+    p.add_argument("name")
+    p.add_argument("--role", default="clerk", help="clerk (mặc định) hoặc viewer (chỉ xem)")
+    p = users.add_parser("remove", help="xoá tài khoản")
+    p.add_argument("name")
+    users.add_parser("list", help="liệt kê tài khoản")
     return parser
 
 
@@ -134,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             settings = load_config(args.config or default_config_path())
         lang = _language(settings)
+        if args.command in ("web", "user") or (args.command == "serve" and settings.web):
+            return front_door(args, settings)
         import commands
 
         return commands.dispatch(args, settings)
@@ -150,6 +177,70 @@ def main(argv: list[str] | None = None) -> int:
     except StorageError as exc:
         print(say("storage_failed", lang, reason=exc), file=sys.stderr)
         return EXIT_FAILED
+
+
+def read_password(lang: str) -> str:
+    """The new account's password: asked twice on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(say("password_prompt", lang))
+        if getpass.getpass(say("password_again", lang)) != first:
+            raise ValueError("mismatch")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(args: argparse.Namespace, settings: Any) -> int:
+    """`user add|remove|list`: the workspace's accounts (passwords only ever hashed)."""
+    from ingest.accounts import AccountError, add_account, list_accounts, remove_account
+    from ingest.store import Store
+
+    lang = _language(settings)
+    store = Store(settings.data_dir)
+    try:
+        if args.user_command == "list":
+            accounts = list_accounts(store)
+            for account in accounts:
+                print(f"{account.name}\t{account.role}\t{account.created_at}")
+            if not accounts:
+                print(say("user_none", lang))
+            return EXIT_OK
+        if args.user_command == "remove":
+            done = remove_account(store, args.name)
+            print(say("user_removed" if done else "user_missing", lang, name=args.name),
+                  file=sys.stdout if done else sys.stderr)
+            return EXIT_OK if done else EXIT_CONFIG
+        try:
+            add_account(store, args.name, args.role, read_password(lang))
+        except (AccountError, ValueError) as exc:
+            why = say(f"user_{exc}" if str(exc) in (
+                "name", "role", "password", "exists", "mismatch") else "user_password", lang)
+            print(say("user_refused", lang, name=args.name, why=why), file=sys.stderr)
+            return EXIT_CONFIG
+        print(say("user_added", lang, name=args.name, role=args.role))
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def front_door(args: argparse.Namespace, settings: Any) -> int:
+    """`web`, `user`, and `serve` with [web] (the workspace on a thread beside the service)."""
+    if args.command == "user":
+        return cmd_user(args, settings)
+    if args.command == "web":
+        from web.server import serve_workspace
+
+        return serve_workspace(settings)
+    import commands
+    from web.server import WorkspaceServer
+
+    server = WorkspaceServer(settings)
+    server.start()
+    try:
+        return commands.dispatch(args, settings)
+    finally:
+        server.stop()
 
 
 def parse_local_datetime(value: str, tz: object) -> datetime:

@@ -90,6 +90,21 @@ class DigestConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WebConfig:
+    """`[web]`: where the office's workspace listens, and how it is reached."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = ""  # e.g. "https://baocao.example.gov.vn"; https makes cookies Secure
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+
+    @property
+    def secure(self) -> bool:
+        """True when the workspace is reached over https (session cookies then Secure)."""
+        return self.base_url.lower().startswith("https://")
+
+
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A row of units.csv. `emails` are lower-cased."""
 
@@ -146,6 +161,10 @@ class Settings:
     requests: tuple[Request, ...]
     abbreviations: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
+    web: WebConfig | None = None  # [web]: the office's workspace
+    # units.csv and requests.toml as found (the workspace edits them in place)
+    units_path: Path | None = None
+    requests_path: Path | None = None
 
     @property
     def own_addresses(self) -> frozenset[str]:
