@@ -19,39 +19,41 @@ from ingest.store import Store
 
 
 class DecisionError(ValueError):
-    """A decision cannot be made as asked. `key` names why for the workspace's words
-    (unknown_unit, unknown_request, unknown_message, not_available), `value` what was asked."""
+    """A decision was refused and nothing was changed (as app/decisions.py's): `what` names
+    what was wrong (message, unit, request, decision, or not_available in this version),
+    `value` what was given, `closest` the nearest known values."""
 
-    def __init__(self, key: str, value: str = ""):
-        super().__init__(f"{key}: {value}")
-        self.key, self.value = key, value
+    def __init__(self, what: str, value: str, closest: Sequence[str] = ()):
+        super().__init__(f"{what} {value!r}")
+        self.what, self.value, self.closest = what, value, tuple(closest)
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """One decision of the office, as the decisions page lists it."""
+    """One decision of the office (the shape of ingest/decisions.py's)."""
 
     id: int
-    kind: str  # assign | ignore | excuse | extend | accept
+    kind: str  # assign | ignore | excuse | extend | accept | unlearn
+    message_key: str | None
+    unit_codes: tuple[str, ...]
+    request_id: str | None
+    until: datetime | None
+    address: str
+    reason: str
     author: str
     created_at: datetime
-    reason: str = ""
-    message_key: str = ""
-    unit_codes: tuple[str, ...] = ()
-    request_id: str = ""
-    until: datetime | None = None
     undone_at: datetime | None = None
-    undone_by: str = ""
+    undone_by: str | None = None
 
 
 def _check_unit(settings: Settings, code: str) -> None:
     if not any(u.code == code for u in settings.units):
-        raise DecisionError("unknown_unit", code)
+        raise DecisionError("unit", code)
 
 
 def _check_request(settings: Settings, rid: str) -> None:
     if not any(r.id == rid for r in settings.requests):
-        raise DecisionError("unknown_request", rid)
+        raise DecisionError("request", rid)
 
 
 def assign(settings: Settings, message_key: str, unit_codes: Sequence[str],
@@ -65,7 +67,7 @@ def assign(settings: Settings, message_key: str, unit_codes: Sequence[str],
     store = Store(settings.data_dir)
     try:
         if store.message(message_key) is None:
-            raise DecisionError("unknown_message", message_key)
+            raise DecisionError("message", message_key)
         with store.transaction():
             store.set_override(message_key, unit_codes[0], request_id, ignore=False)
         parsed = pipeline.parsed_message(store, message_key, limits=settings.limits)
@@ -75,20 +77,21 @@ def assign(settings: Settings, message_key: str, unit_codes: Sequence[str],
                 store.learn(address, unit_codes[0], message_key)
     finally:
         store.close()
-    return Decision(0, "assign", author, datetime.now(UTC), reason, message_key,
-                    tuple(unit_codes), request_id or "")
+    return Decision(0, "assign", message_key, tuple(unit_codes), request_id, None, address,
+                    reason, author, datetime.now(UTC))
 
 
 def ignore(settings: Settings, message_key: str, *, author: str, reason: str = "") -> Decision:
     store = Store(settings.data_dir)
     try:
         if store.message(message_key) is None:
-            raise DecisionError("unknown_message", message_key)
+            raise DecisionError("message", message_key)
         with store.transaction():
             store.set_override(message_key, None, None, ignore=True)
     finally:
         store.close()
-    return Decision(0, "ignore", author, datetime.now(UTC), reason, message_key)
+    return Decision(0, "ignore", message_key, (), None, None, "", reason, author,
+                    datetime.now(UTC))
 
 
 def excuse(settings: Settings, unit_code: str, request_id: str, *, author: str,
@@ -101,7 +104,8 @@ def excuse(settings: Settings, unit_code: str, request_id: str, *, author: str,
             store.set_excuse(unit_code, request_id, reason)
     finally:
         store.close()
-    return Decision(0, "excuse", author, datetime.now(UTC), reason, "", (unit_code,), request_id)
+    return Decision(0, "excuse", None, (unit_code,), request_id, None, "", reason, author,
+                    datetime.now(UTC))
 
 
 def extend(settings: Settings, unit_code: str, request_id: str, until: datetime, *,
@@ -114,8 +118,8 @@ def extend(settings: Settings, unit_code: str, request_id: str, until: datetime,
             store.set_extension(unit_code, request_id, until, reason)
     finally:
         store.close()
-    return Decision(0, "extend", author, datetime.now(UTC), reason, "", (unit_code,), request_id,
-                    until)
+    return Decision(0, "extend", None, (unit_code,), request_id, until, "", reason, author,
+                    datetime.now(UTC))
 
 
 def accept(settings: Settings, unit_code: str, request_id: str, *, author: str,

@@ -81,7 +81,11 @@ def register(app: Flask, ws: Workspace) -> None:
 
     def refused(exc: actions.DecisionError) -> None:
         w = words(ws.settings.language)
-        flash(w[exc.key].format(code=exc.value, rid=exc.value, key=exc.value), "error")
+        text = w.get(f"unknown_{exc.what}", w["not_available"]).format(
+            code=exc.value, rid=exc.value, key=exc.value, id=exc.value)
+        if exc.closest:
+            text += f" ({w['candidates']}: {', '.join(exc.closest)})"
+        flash(text, "error")
 
     def back(default: str) -> BaseResponse:
         target = request.form.get("back", "")

@@ -92,6 +92,8 @@ WEB_LABELS: dict[str, tuple[str, str]] = {
     "unknown_unit": ("Không có đơn vị mã {code}.", "No unit has the code {code}."),
     "unknown_request": ("Không có văn bản mã {rid}.", "No notice has the id {rid}."),
     "unknown_message": ("Không có thư mã {key}.", "No message has the key {key}."),
+    "unknown_decision": ("Không có quyết định số {id} (hoặc đã hoàn tác).",
+                         "No decision has the number {id} (or it was undone)."),
     "not_available": ("Chức năng này chưa có trong phiên bản này.",
                       "This is not available in this version yet."),
     "no_choice": ("Hãy chọn ít nhất một đơn vị.", "Choose at least one unit."),

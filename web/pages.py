@@ -66,6 +66,7 @@ def register(app: Flask, ws: Workspace) -> None:
         lang = ws.settings.language
         error = ""
         name = ""
+        status = 200
         if request.method == "POST":
             name = request.form.get("username", "").strip()
             password = request.form.get("password", "")
@@ -73,6 +74,7 @@ def register(app: Flask, ws: Workspace) -> None:
             wait = throttle.wait_seconds(name, address)
             if wait:
                 error = words(lang)["login_slowed"].format(seconds=wait)
+                status = 429
             else:
                 with ws.store() as store:
                     account = verify_login(store, name, password)
@@ -87,7 +89,6 @@ def register(app: Flask, ws: Workspace) -> None:
                     session.permanent = True
                     app.logger.info("event=login user=%s", account.name)
                     return redirect(_safe_next(request.args.get("next")))
-        status = 429 if error and "login_slowed" in error else 200
         return render_template("login.html", error=error, name=name), status
 
     @app.route("/")

@@ -1,0 +1,306 @@
+"""The workspace's parts without a browser: accounts, login throttling, the session secret,
+cookie flags, CSRF and roles through Flask's test client, downloads' headers, the roster and
+notices edited in place, dates as the office types them, and unit search folded as the matcher
+folds. (The browser tests in tests/integration/test_workspace_browser.py are the proof that the
+workspace works; these pin the rules.)"""
+
+from __future__ import annotations
+
+import re
+import stat
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask.testing import FlaskClient
+
+from config import ConfigError, load_config
+from config.model import Settings
+from ingest.accounts import AccountError, add_account, list_accounts, verify_login
+from ingest.store import Store
+from web.app import SECRET_FILE, create_app
+from web.changes import parse_when
+from web.editing import (
+    EditRefusedError,
+    StaleFileError,
+    read_requests,
+    read_roster,
+    save_request,
+    save_unit,
+)
+from web.files import download_headers
+from web.model import Workspace, search_units
+from web.throttle import FREE_FAILURES, LoginThrottle
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+UNITS = ("\ufeffcode,name,emails,aliases,group\r\n"
+         "STC,Đoàn Sở Tài chính,doan@stc.example.vn,Sở Tài chính,tai-chinh\r\n"
+         "SCT,Đoàn Sở Công Thương,\"a@sct.example.vn;b@sct.example.vn\",Sở Công Thương,\r\n"
+         "SKHDT,Đoàn Sở Kế hoạch và Đầu tư,k@skhdt.example.vn,Sở KH&ĐT,\r\n")
+REQUESTS = """# Các văn bản đang theo dõi
+[[request]]
+id = "178-TB/ĐTN"   # số hiệu
+title = "Báo cáo cao điểm"
+issued = 2023-08-03T00:00:00
+deadline = 2023-08-11T11:00:00       # trước 11g00
+units = ["*"]
+
+# văn bản thứ hai
+[[request]]
+id = "185-TB/ĐTN"
+title = "Đăng ký"
+issued = 2023-08-14T00:00:00
+deadline = 2023-08-21T17:00:00
+units = ["group:tai-chinh"]
+requires = ["report"]
+"""
+
+
+def _config(tmp_path: Path, web: str = "") -> Path:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "units.csv").write_bytes(UNITS.encode())
+    (tmp_path / "requests.toml").write_text(REQUESTS, encoding="utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[[source]]\nkind = "eml_dir"\npath = "inbox"\n' + web,
+                        encoding="utf-8")
+    return settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_config(_config(tmp_path))
+
+
+def _client(settings: Settings, *, role: str = "clerk") -> FlaskClient:
+    store = Store(settings.data_dir)
+    add_account(store, "lan", role, "mat-khau-dai")
+    store.close()
+    app = create_app(settings, rebuild=False)
+    return app.test_client()
+
+
+def _token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, page[:500]
+    return found.group(1)
+
+
+def _login(client: FlaskClient, password: str = "mat-khau-dai") -> int:
+    token = _token(client)
+    return client.post("/login", data={"csrf_token": token, "username": "lan",
+                                       "password": password}).status_code
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+
+def test_web_section_defaults_to_loopback(tmp_path: Path) -> None:
+    web = load_config(_config(tmp_path, "[web]\n")).web
+    assert web is not None and (web.host, web.port, web.secure) == ("127.0.0.1", 8080, False)
+
+
+def test_web_section_is_validated(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as bad:
+        load_config(_config(tmp_path, '[web]\nport = 70000\nbase_url = "baocao.vn"\nbogus = 1\n'))
+    keys = {p.key for p in bad.value.problems}
+    assert {"[web] port", "[web] base_url", "[web] bogus"} <= keys
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+def test_accounts_keep_only_an_argon2_hash(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    add_account(store, "lan", "clerk", "mat-khau-dai")
+    row = store.user("LAN")
+    assert row is not None and row[2].startswith("$argon2id$") and "mat-khau-dai" not in row[2]
+    assert verify_login(store, "lan", "mat-khau-dai") is not None
+    assert verify_login(store, "lan", "sai") is None
+    assert verify_login(store, "nobody", "mat-khau-dai") is None
+    for name, role, password, why in (("lan", "clerk", "mat-khau-dai", "exists"),
+                                      ("x y", "clerk", "mat-khau-dai", "name"),
+                                      ("minh", "boss", "mat-khau-dai", "role"),
+                                      ("minh", "viewer", "short", "password")):
+        with pytest.raises(AccountError, match=why):
+            add_account(store, name, role, password)
+    assert [a.name for a in list_accounts(store)] == ["lan"]
+    store.close()
+
+
+def test_failed_logins_are_slowed_per_account_and_per_address() -> None:
+    now = [1000.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for _ in range(FREE_FAILURES):
+        assert throttle.wait_seconds("lan", "10.0.0.1") == 0
+        throttle.failed("lan", "10.0.0.1")
+    throttle.failed("lan", "10.0.0.1")
+    assert throttle.wait_seconds("lan", "10.0.0.9") == 2  # the account, from anywhere
+    assert throttle.wait_seconds("minh", "10.0.0.1") == 2  # the address, for any account
+    assert throttle.wait_seconds("minh", "10.0.0.9") == 0
+    now[0] += 2
+    assert throttle.wait_seconds("lan", "10.0.0.1") == 0
+    throttle.succeeded("lan", "10.0.0.1")
+    assert throttle.wait_seconds("lan", "10.0.0.1") == 0
+
+
+# -- the application, through the test client ---------------------------------------------------
+
+
+def test_session_secret_is_made_once_with_mode_0600(settings: Settings) -> None:
+    create_app(settings, rebuild=False)
+    secret = settings.data_dir / SECRET_FILE
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    first = secret.read_bytes()
+    create_app(settings, rebuild=False)
+    assert secret.read_bytes() == first
+
+
+def test_pages_need_a_login_and_cookies_are_strict(settings: Settings) -> None:
+    client = _client(settings)
+    answer = client.get("/needs")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+    assert _login(client, "sai-mat-khau") == 200
+    assert _login(client) == 302
+    cookie = client.get_cookie("mailtally_session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Strict"
+    assert not cookie.secure
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_cookie_is_secure_when_base_url_is_https(tmp_path: Path) -> None:
+    settings = load_config(_config(tmp_path, '[web]\nbase_url = "https://baocao.example.vn"\n'))
+    client = _client(settings)
+    assert _login(client) == 302
+    cookie = client.get_cookie("mailtally_session")
+    assert cookie is not None and cookie.secure
+
+
+def test_a_post_without_token_is_refused_and_a_viewer_cannot_change(settings: Settings) -> None:
+    client = _client(settings)
+    _login(client)
+    assert client.post("/decide", data={"kind": "excuse", "unit": "STC",
+                                        "request_id": "178-TB/ĐTN"}).status_code == 400
+    store = Store(settings.data_dir)
+    add_account(store, "minh", "viewer", "mat-khau-xem")
+    store.close()
+    client2 = create_app(settings, rebuild=False).test_client()
+    token = _token(client2)
+    client2.post("/login", data={"csrf_token": token, "username": "minh",
+                                 "password": "mat-khau-xem"})
+    token = _token(client2, "/unit/STC")
+    refused = client2.post("/decide", data={"csrf_token": token, "kind": "excuse",
+                                            "unit": "STC", "request_id": "178-TB/ĐTN"})
+    assert refused.status_code == 403
+    store = Store(settings.data_dir)
+    assert store.excuses() == {}
+    store.close()
+
+
+def test_repeated_failed_logins_are_refused_for_a_while(settings: Settings) -> None:
+    client = _client(settings)
+    for _ in range(FREE_FAILURES + 1):
+        _login(client, "sai-mat-khau")
+    assert _login(client) == 429, "even the right password waits once slowed"
+
+
+def test_downloads_are_never_rendered() -> None:
+    for name in ("baocao.html", "anh.svg", "x.XHTML", "a.js", "b.mht", "c.xml"):
+        headers = download_headers(name)
+        assert headers["Content-Type"] == "application/octet-stream", name
+        assert headers["Content-Disposition"].startswith("attachment;")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Content-Security-Policy"] == "sandbox"
+    assert download_headers("bao cáo.pdf")["Content-Type"] == "application/pdf"
+    assert 'filename="a_b.pdf"' in download_headers('a"b.pdf')["Content-Disposition"]
+
+
+def test_unknown_keys_and_numbers_are_not_found(settings: Settings) -> None:
+    client = _client(settings)
+    _login(client)
+    for path in ("/message/../../etc/passwd", "/message/0123456789abcdef.eml",
+                 "/message/0123456789abcdef/file/0", "/message/zz/file/0", "/unit/NOPE"):
+        assert client.get(path).status_code == 404, path
+
+
+# -- editing the files ----------------------------------------------------------------------------
+
+
+def test_a_unit_row_is_rewritten_alone_keeping_bom_and_crlf(settings: Settings) -> None:
+    path = settings.units_path
+    assert path is not None
+    roster = read_roster(path)
+    save_unit(settings, roster.version, "SCT", {
+        "code": "SCT", "name": "Đoàn Sở Công Thương",
+        "emails": "a@sct.example.vn; b@sct.example.vn", "aliases": "Sở Công Thương; Sở CT",
+        "group": ""})
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and after.count(b"\r\n") == UNITS.count("\r\n")
+    before_lines, after_lines = UNITS.encode().split(b"\r\n"), after.split(b"\r\n")
+    assert [n for n, (a, b) in enumerate(zip(before_lines, after_lines, strict=True))
+            if a != b] == [2]
+    assert load_config(settings.config_path).units[1].aliases == ("Sở Công Thương", "Sở CT")
+    with pytest.raises(StaleFileError):  # the form was made from the file as it was
+        save_unit(settings, roster.version, "STC", {"name": "x"})
+
+
+def test_an_invalid_unit_edit_is_refused_with_the_field(settings: Settings) -> None:
+    path = settings.units_path
+    assert path is not None
+    before = path.read_bytes()
+    with pytest.raises(EditRefusedError) as refused:
+        save_unit(settings, read_roster(path).version, "SCT",
+                  {"code": "STC", "name": "Trùng mã"})
+    assert any(p.key.endswith("code") for p in refused.value.problems)
+    # a unit that a notice names (group:tai-chinh) keeps the notices valid
+    with pytest.raises(EditRefusedError) as refused:
+        save_unit(settings, read_roster(path).version, "STC", {"group": ""})
+    assert any(p.file == "requests.toml" for p in refused.value.problems)
+    assert path.read_bytes() == before
+
+
+def test_a_request_is_edited_keeping_comments_and_order(settings: Settings) -> None:
+    path = settings.requests_path
+    assert path is not None
+    file = read_requests(path)
+    save_request(settings, file.version, 0, {
+        "title": "Báo cáo cao điểm (sửa)", "deadline": datetime(2023, 8, 12, 11, 0),
+        "keywords": ["cao điểm"]})
+    text = path.read_text(encoding="utf-8")
+    assert "# Các văn bản đang theo dõi" in text and "# số hiệu" in text
+    assert "# văn bản thứ hai" in text
+    assert text.index("178-TB") < text.index("185-TB")
+    loaded = load_config(settings.config_path).requests[0]
+    assert loaded.deadline == datetime(2023, 8, 12, 11, 0, tzinfo=TZ)
+    assert loaded.title == "Báo cáo cao điểm (sửa)"
+    with pytest.raises(EditRefusedError) as refused:
+        save_request(load_config(settings.config_path), read_requests(path).version, 1,
+                     {"units": ["NOPE"]})
+    assert refused.value.problems[0].key == "[[request]] 2, units"
+    with pytest.raises(StaleFileError):
+        save_request(settings, file.version, 1, {"title": "x"})
+
+
+def test_dates_as_the_office_types_them() -> None:
+    want = datetime(2023, 8, 14, 17, 0, tzinfo=TZ)
+    for typed in ("14/08/2023 17:00", "14/8/2023 17g00", "17g00 14/8/2023", "2023-08-14T17:00",
+                  "17h 14/08/2023"):
+        assert parse_when(typed, TZ) == want, typed
+    assert parse_when("14/08/2023", TZ, end_of_day=True) == datetime(2023, 8, 14, 23, 59,
+                                                                      tzinfo=TZ)
+    for bad in ("", "hôm qua", "32/13/2023"):
+        with pytest.raises(ValueError):
+            parse_when(bad, TZ)
+
+
+def test_unit_search_folds_as_the_matcher_folds(settings: Settings) -> None:
+    view = Workspace(settings).view(datetime(2023, 8, 25, tzinfo=TZ))
+    assert [u.code for u in search_units(view, "cong thuong")] == ["SCT"]
+    assert [u.code for u in search_units(view, "KẾ HOẠCH")] == ["SKHDT"]
+    assert [u.code for u in search_units(view, "kh&đt")] == ["SKHDT"]  # an abbreviation
+    assert next(u.code for u in search_units(view, "stc")) == "STC"  # a code typed whole
+    assert search_units(view, "không có") == []
