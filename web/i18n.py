@@ -99,6 +99,7 @@ WEB_LABELS: dict[str, tuple[str, str]] = {
     "no_choice": ("Hãy chọn ít nhất một đơn vị.", "Choose at least one unit."),
     "messages_of_unit": ("Thư của đơn vị", "The unit's messages"),
     "nothing_placed": ("Chưa có thư nào.", "No message yet."),
+    "page": ("Trang", "Page"),
     "skip": ("Bỏ qua tới nội dung", "Skip to content"),
     "deadline_own": ("Hạn riêng", "Own deadline"),
 }

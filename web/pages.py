@@ -34,6 +34,7 @@ from web.model import OWES, View, Workspace, photos_and_files, search_units
 from web.throttle import LoginThrottle
 
 FILTERS = ("all", "owes", "late", "incomplete")
+NEEDS_PER_PAGE = 50  # a phone shows a page of them; the rest are a link away
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -150,14 +151,21 @@ def register(app: Flask, ws: Workspace) -> None:
         key = request.args.get("key", "")
         query = request.args.get("q", "").strip()
         found = search_units(v, query) if key and query else []
+        page = max(request.args.get("page", 0, type=int), 0)
+        if key:  # the page that holds the message being fixed
+            at = next((n for n, pl in enumerate(v.needs) if pl.message_key == key), 0)
+            page = at // NEEDS_PER_PAGE
+        pages = max(1, -(-len(v.needs) // NEEDS_PER_PAGE))
+        page = min(page, pages - 1)
         items = []
-        for pl in v.needs:
+        for pl in v.needs[page * NEEDS_PER_PAGE:(page + 1) * NEEDS_PER_PAGE]:
             p = v.parsed[pl.message_key]
             photos, files = photos_and_files(p.attachments)
             items.append({"p": p, "pl": pl, "files": photos + files,
                           "candidates": [v.units[c] for c in pl.candidates if c in v.units]})
         return render_template("needs.html", items=items, key=key, query=query, found=found,
-                               requests=ws.settings.requests, units=ws.settings.units)
+                               requests=ws.settings.requests, units=ws.settings.units,
+                               total=len(v.needs), page=page, pages=pages)
 
     @app.route("/units.json")
     def units_json() -> Response:

@@ -27,7 +27,9 @@ class WorkspaceServer:
         self.app = create_app(settings, rebuild=rebuild)
         self._server: Any = create_server(self.app, host=web.host, port=web.port,
                                           threads=THREADS, ident="mailtally",
-                                          clear_untrusted_proxy_headers=True)
+                                          # forwarded headers reach the app only when [web]
+                                          # proxy_hops says a proxy sets them (ProxyFix)
+                                          clear_untrusted_proxy_headers=not web.proxy_hops)
         self.host = web.host
         self.port: int = self._server.effective_port
         self._thread: threading.Thread | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import stat
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -304,3 +305,44 @@ def test_unit_search_folds_as_the_matcher_folds(settings: Settings) -> None:
     assert [u.code for u in search_units(view, "kh&đt")] == ["SKHDT"]  # an abbreviation
     assert next(u.code for u in search_units(view, "stc")) == "STC"  # a code typed whole
     assert search_units(view, "không có") == []
+
+
+def test_forwarded_headers_are_trusted_only_with_proxy_hops(tmp_path: Path) -> None:
+    plain = create_app(load_config(_config(tmp_path)), rebuild=False)
+    assert type(plain.wsgi_app).__name__ != "ProxyFix"
+    behind = tmp_path / "behind"
+    behind.mkdir()
+    proxied = create_app(load_config(_config(behind, "[web]\nproxy_hops = 1\n")), rebuild=False)
+    assert type(proxied.wsgi_app).__name__ == "ProxyFix"
+
+
+def test_a_decision_made_while_a_run_holds_the_data_dir_is_kept(settings: Settings) -> None:
+    """A run (here: the data dir's lock, held as `once` holds it) never makes a person wait or
+    loses the decision; the report shows it once the run is over."""
+    import csv
+
+    from pipeline import data_dir_lock, run
+
+    run(settings, poll=False)
+    _client(settings)  # the account
+    client = create_app(settings, rebuild=True).test_client()
+    _login(client)
+    rebuilder = client.application.extensions["mailtally_rebuild"]
+    rebuilder._retry = 0.2
+    with data_dir_lock(settings.data_dir):
+        token = _token(client, "/unit/STC")
+        answer = client.post("/decide", data={"csrf_token": token, "kind": "excuse",
+                                              "unit": "STC", "request_id": "178-TB/ĐTN",
+                                              "reason": "sáp nhập"})
+        assert answer.status_code == 302
+        store = Store(settings.data_dir)
+        assert store.excuses() == {("STC", "178-TB/ĐTN"): "sáp nhập"}
+        store.close()
+        assert "excused" in client.get("/notice/178-TB/ĐTN").get_data(as_text=True)
+    deadline = time.monotonic() + 20
+    while rebuilder.done == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    rebuilder.stop()
+    with (settings.output_dir / "report.csv").open(encoding="utf-8-sig") as fh:
+        rows = {(r["request_id"], r["unit_code"]): r["status"] for r in csv.DictReader(fh)}
+    assert rows[("178-TB/ĐTN", "STC")] == "excused"
