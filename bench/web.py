@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                           f"{after_ms:.0f} ms"))
     figures.append(Figure("first page after the workspace starts (view computed)",
                           f"{cold_ms:.0f} ms"))
-    size = (f"{len(settings.units)} units x {len(settings.requests)} notices x "
+    scale = (f"{len(settings.units)} units x {len(settings.requests)} notices x "
             f"{args.messages:,} messages")
-    print_table(f"mailtally workspace benchmark, {size} (code {code_version()}); warm pages, "
+    print_table(f"mailtally workspace benchmark, {scale} (code {code_version()}); warm pages, "
                 f"median of {args.repeats}", figures)
     return 0 if worst <= TARGET_MS else 1
 
