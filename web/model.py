@@ -126,6 +126,7 @@ class Workspace:
         self._view: View | None = None
         self._view_key = ""
         self._lock = threading.Lock()
+        self._local = threading.local()
         self.config_problem = ""  # why the last reading of an edited file failed, if it did
 
     @staticmethod
@@ -165,12 +166,16 @@ class Workspace:
 
     @contextmanager
     def store(self) -> Iterator[Store]:
-        """A connection to the store for one request (WAL: reading never waits for a run)."""
-        store = Store(self.settings.data_dir)
-        try:
-            yield store
-        finally:
-            store.close()
+        """The store, through this thread's own connection, opened once: opening one runs the
+        schema's statements, which would wait behind a run's write; reading on an open one
+        never does (WAL)."""
+        data_dir = self.settings.data_dir
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None or store.data_dir != data_dir:
+            if store is not None:
+                store.close()
+            store = self._local.store = Store(data_dir)
+        yield store
 
     def view(self, now: datetime | None = None) -> View:
         """The current view, computed again only when something it shows has changed."""
