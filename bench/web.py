@@ -10,7 +10,7 @@ template), without a network or a browser. Each page is asked once after the wor
 or after a change (a "cold" page: the view is computed again from the store), then `--repeats`
 times (a "warm" page: the view is current); the figure is the median of the warm ones, and the
 cold time is printed beside it. The change is an excuse made through the form, as a clerk makes
-it, and the first page after it shows it.
+it, and the first page after it shows it; so is an assign of a message that needs a person.
 """
 
 from __future__ import annotations
@@ -104,6 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     figures.append(Figure("POST an excuse (the decision stored)", f"{post_ms:.0f} ms"))
     figures.append(Figure("  first notice page after it (view computed again)",
                           f"{after_ms:.0f} ms"))
+    if key is not None:
+        # An assign to one unit also learns the sender's address: every placement depends on
+        # the learned addresses, so the next view places every message again.
+        started = time.perf_counter()
+        client.post(f"/needs/{key.group(1)}/assign", data={
+            "csrf_token": token.group(1), "unit": settings.units[1].code})
+        assign_ms = (time.perf_counter() - started) * 1000
+        after_assign_ms, _, _ = ask("/needs")
+        figures.append(Figure("POST an assign (the decision stored)", f"{assign_ms:.0f} ms"))
+        figures.append(Figure("  first needs page after it (every message placed again)",
+                              f"{after_assign_ms:.0f} ms"))
     figures.append(Figure("first page after the workspace starts (view computed)",
                           f"{cold_ms:.0f} ms"))
     scale = (f"{len(settings.units)} units x {len(settings.requests)} notices x "
