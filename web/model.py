@@ -125,6 +125,7 @@ class Workspace:
         self._stamps = self._file_stamps(settings)
         self._view: View | None = None
         self._view_key = ""
+        self._view_version = -1  # the store's data version the view was computed at
         self._lock = threading.Lock()
         self._local = threading.local()
         self.config_problem = ""  # why the last reading of an edited file failed, if it did
@@ -186,7 +187,33 @@ class Workspace:
             with self._lock:
                 if self._view is not None and key == self._view_key:
                     return self._view
+                version = store.data_version()
                 snap = pipeline.snapshot(settings, store, now)
                 self._view = build_view(settings, snap)
                 self._view_key = key
+                self._view_version = version
                 return self._view
+
+    def data_version(self) -> int:
+        with self.store() as store:
+            return store.data_version()
+
+    def status_changed(self, before: int) -> None:
+        """After the workspace's own excuse, extension or acceptance, made when the store was at
+        data version `before`: only the status rows can have changed, so they alone are
+        computed again (a quarter of a second for 20,000 messages, against a second or more
+        for the whole view). When anything else changed meanwhile (a run stored mail), the
+        next page computes the whole view, as always."""
+        settings = self.settings
+        with self.store() as store, self._lock:
+            if self._view is None or self._view_version != before or \
+                    store.data_version() != before + 1:
+                return
+            now = pipeline.current_time()
+            old = self._view.snap
+            rows = pipeline.status_all(settings, store, old.parsed, old.placements,
+                                       old.evidence, now)
+            snap = pipeline.Snapshot(old.parsed, old.placements, old.evidence, rows, now)
+            self._view = build_view(settings, snap)
+            self._view_key = pipeline.outputs_key(settings, store, now)
+            self._view_version = before + 1

@@ -348,6 +348,7 @@ def test_a_post_without_its_token_is_refused(clerk: WebDriver, workspace: Worksp
                                    "request_id": NOTICE}).encode()
     with pytest.raises(urllib.error.HTTPError) as refused:
         _opener(clerk).open(workspace.url + "/decide", data)
+    refused.value.close()
     assert refused.value.code == 400
     assert _status_on_notice(clerk, workspace, "SNV") != "excused"
 
