@@ -1,7 +1,10 @@
-"""mailtally's command line: `python run.py [--config PATH] COMMAND` (installed as `mailtally`).
+"""mailtally's command line, the only one: `python run.py [--config PATH] COMMAND` (installed as
+`mailtally`).
 
-Turns each family of errors into one plain line, in Vietnamese by default, and the contract's exit
-status: 0 done, 1 the run failed, 2 the configuration is invalid.
+Each sub-command has a handler that parses its arguments, calls one use case of the application
+layer (`app/`) and says the outcome in the office's words (outputs/i18n.py). `main` is the one
+place where errors become a sentence and the contract's exit status: 0 done, 1 the run failed
+(a source, the store, a busy data dir, the mail), 2 the configuration or an argument is invalid.
 """
 
 from __future__ import annotations
@@ -10,74 +13,375 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config.model import Settings
+    from ingest.decisions import Decision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "config_invalid": ("Cấu hình không hợp lệ:", "The configuration is invalid:"),
-    "source_failed": ("Không đọc được nguồn thư {source}: {reason}",
-                      "Could not read source {source}: {reason}"),
-    "storage_failed": ("Không ghi được dữ liệu: {reason}", "Could not write the store: {reason}"),
-    "busy": ("Một lần chạy khác của mailtally đang dùng thư mục dữ liệu {path}; lần này không "
-             "làm gì và thoát.",
-             "Another mailtally run is using the data dir {path}; this one does nothing."),
-    "done": ("Xong: {messages} thư đã lưu, {placed} thư đã xếp, {needs} thư cần người xử lý.",
-             "Done: {messages} messages stored, {placed} placed, {needs} need a person."),
-    "report_at": ("Báo cáo: {path}", "Report: {path}"),
-    "no_message": ("Không có thư nào mã {key}.", "No message has the key {key}."),
-    "ambiguous_key": ("Mã {key} khớp nhiều thư; hãy gõ thêm ký tự.",
-                      "The key {key} matches several messages; type more of it."),
-    "no_unit": ("Không có đơn vị mã {code} trong {file}.",
-                "No unit has the code {code} in {file}."),
-    "no_request": ("Không có văn bản mã {rid} trong {file}.",
-                   "No request has the id {rid} in {file}."),
-    "assigned": ("Đã ghi: thư {key} thuộc {unit}{req}. Địa chỉ {addr} được ghi nhớ cho {unit}.",
-                 "Saved: message {key} belongs to {unit}{req}. {addr} is remembered for {unit}."),
-    "ignored": ("Đã ghi: thư {key} được bỏ qua.", "Saved: message {key} is ignored."),
-    "excused": ("Đã ghi: {unit} được miễn nộp cho {rid}.", "Saved: {unit} is excused from {rid}."),
-    "extended": ("Đã ghi: hạn của {unit} cho {rid} là {until}.",
-                 "Saved: {unit}'s deadline for {rid} is {until}."),
-    "unlearned": ("Đã bỏ ghi nhớ địa chỉ {addr}.", "{addr} is forgotten."),
-    "not_learned": ("Địa chỉ {addr} chưa được ghi nhớ.", "{addr} was not remembered."),
-    "bad_datetime": ("Ngày giờ không hợp lệ: {value} (ví dụ 2023-08-12T17:00)",
-                     "Not a valid date and time: {value} (e.g. 2023-08-12T17:00)"),
-    "outputs_later": ("Báo cáo sẽ được cập nhật ở lần chạy tới.",
-                      "The report will be updated on the next run."),
-    "user_added": ("Đã tạo tài khoản {name} ({role}).", "Account {name} ({role}) created."),
-    "user_removed": ("Đã xoá tài khoản {name}.", "Account {name} removed."),
-    "user_missing": ("Không có tài khoản {name}.", "There is no account {name}."),
-    "user_none": ("Chưa có tài khoản nào: tạo bằng `user add TÊN`.",
-                  "No account yet: create one with `user add NAME`."),
-    "user_refused": ("Không tạo được tài khoản {name}: {why}",
-                     "Cannot create the account {name}: {why}"),
-    "user_name": ("tên chỉ gồm chữ, số và . _ - @ (tối đa 64 ký tự)",
-                  "a name is letters, digits and . _ - @ (at most 64)"),
-    "user_role": ("vai trò là clerk hoặc viewer", "the role is clerk or viewer"),
-    "user_password": ("mật khẩu cần ít nhất 8 ký tự", "the password needs at least 8 characters"),
-    "user_exists": ("tài khoản này đã có", "that account exists already"),
-    "user_mismatch": ("hai lần nhập mật khẩu không giống nhau", "the two passwords differ"),
-    "password_prompt": ("Mật khẩu: ", "Password: "),
-    "password_again": ("Nhập lại mật khẩu: ", "Password again: "),
-    "backed_up": ("Đã sao lưu {messages} thư vào {dest}: {copied} tệp mới ({size} MB), {kept} "
-                  "tệp đã có từ lần trước.",
-                  "Backed up {messages} messages into {dest}: {copied} new files ({size} MB), "
-                  "{kept} already there."),
-}
+Handler = Callable[["Settings", argparse.Namespace], int]
 
 
-def say(message: str, language: str, **values: object) -> str:
-    """The office-facing message `message` in `language`, filled with `values`."""
-    pair = MESSAGES[message]
-    return (pair[0] if language != "en" else pair[1]).format(**values)
+class UsageError(Exception):
+    """An argument the office typed cannot be used: said as SENTENCES[name] (exit 2)."""
+
+    def __init__(self, name: str, **values: object):
+        super().__init__(name)
+        self.name = name
+        self.values = values
+
+
+def say(key: str, language: str, /, **values: object) -> str:
+    from outputs.i18n import say as catalog_say
+
+    return catalog_say(key, language, **values)
+
+
+def _out(text: str) -> None:
+    print(text)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
 
 
 def _language(settings: object | None = None) -> str:
     lang = getattr(settings, "language", None)
     return str(lang or os.environ.get("MAILTALLY_LANG", "vi"))
+
+
+def _author() -> str:
+    """Who decides from the command line: the OS user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return f"uid {os.getuid()}"
+
+
+def _lock_wait() -> float:
+    from app.lock import command_wait
+
+    return command_wait()
+
+
+def _local(value: datetime, settings: Settings) -> str:
+    """'28/11/2026 09:30': an instant as the office reads it, in its zone."""
+    return value.astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M")
+
+
+def parse_local_datetime(value: str, tz: object) -> datetime:
+    """An ISO date-time typed by the office; without an offset it is in the configured zone."""
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        assert isinstance(tz, ZoneInfo)
+        dt = dt.replace(tzinfo=tz)
+    return dt
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+def cmd_once(settings: Settings, args: argparse.Namespace) -> int:
+    from app.runner import run
+
+    poll = args.command != "report"
+    result = run(settings, poll=poll, force=not poll, wait=_lock_wait())
+    lang = settings.language
+    for error in result.errors:
+        _err(say("source_failed", lang, source=error.source, reason=error.reason))
+    _out(say("done", lang, messages=result.messages, placed=result.placed,
+             needs=result.needs_person))
+    _out(say("report_at", lang, path=settings.output_dir / "report.html"))
+    return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def _digest(settings: Settings, date_str: str | None, *, send: bool) -> int:
+    from app.clock import current_time
+    from app.digest import send as send_digest
+    from app.digest import write_day
+    from outputs.digest import parse_day
+    from outputs.mail import server_name
+
+    lang = settings.language
+    now = current_time()
+    day = parse_day(date_str, now, settings.timezone)
+    if day is None:
+        raise UsageError("digest_bad_date", value=date_str)
+    digest, path = write_day(settings, day, now, wait=_lock_wait())
+    _out(say("digest_file_at", lang, path=path))
+    if not send:
+        return EXIT_OK
+    if settings.digest is None:
+        raise UsageError("digest_no_smtp", file=settings.config_path.name)
+    recipients = send_digest(settings, digest, now=now)
+    _out(say("digest_sent", lang, to=", ".join(recipients), server=server_name(settings.digest)))
+    return EXIT_OK
+
+
+def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    return _digest(settings, args.date, send=args.send)
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """`once` on the bundled sample, then the digest of the deadline day of its first notice
+    (the sample's mail is from 2023: a digest for today would have nothing to tell)."""
+    status = cmd_once(settings, args)
+    if status != EXIT_OK or not settings.requests:
+        return status
+    day = settings.requests[0].deadline.astimezone(settings.timezone).date()
+    return _digest(settings, day.isoformat(), send=False)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from app.service import serve
+
+    return serve(settings)
+
+
+def _decided(settings: Settings, text: str, decision: Decision) -> int:
+    """Say what was decided and how to undo it; show it in the outputs at once when no run
+    holds the data dir."""
+    from app.runner import rebuild_if_free
+
+    lang = settings.language
+    _out(text)
+    _out(say("undo_hint", lang, id=decision.id))
+    if not rebuild_if_free(settings):
+        _out(say("outputs_later", lang))
+    return EXIT_OK
+
+
+def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
+    from app import decisions
+
+    lang = settings.language
+    if args.ignore:
+        d = decisions.ignore(settings, args.message_key, author=_author(), reason=args.reason)
+        return _decided(settings, say("ignored", lang, id=d.id, key=d.message_key), d)
+    if not args.unit_code:
+        raise UsageError("assign_usage")
+    codes = [c.strip() for c in args.unit_code.split(",") if c.strip()]
+    d = decisions.assign(settings, args.message_key, codes, args.request_id,
+                         author=_author(), reason=args.reason)
+    text = say("assigned", lang, id=d.id, key=d.message_key, units=", ".join(d.unit_codes),
+               req=f" / {d.request_id}" if d.request_id else "")
+    if len(d.unit_codes) > 1:
+        text += " " + say("joint", lang)
+    elif d.address:
+        text += " " + say("learned", lang, addr=d.address, unit=d.unit_codes[0])
+    return _decided(settings, text, d)
+
+
+def cmd_unlearn(settings: Settings, args: argparse.Namespace) -> int:
+    from app import decisions
+
+    d = decisions.unlearn(settings, args.address, author=_author(), reason=args.reason)
+    return _decided(settings, say("unlearned", settings.language, id=d.id, addr=d.address), d)
+
+
+def cmd_excuse(settings: Settings, args: argparse.Namespace) -> int:
+    from app import decisions
+
+    d = decisions.excuse(settings, args.unit_code, args.request_id, author=_author(),
+                         reason=args.reason)
+    return _decided(settings, say("excused", settings.language, id=d.id, unit=d.unit_codes[0],
+                                  rid=d.request_id), d)
+
+
+def cmd_extend(settings: Settings, args: argparse.Namespace) -> int:
+    from app import decisions
+
+    try:
+        until = parse_local_datetime(args.until, settings.timezone)
+    except ValueError as exc:
+        raise UsageError("bad_datetime", value=args.until) from exc
+    d = decisions.extend(settings, args.unit_code, args.request_id, until, author=_author(),
+                         reason=args.reason)
+    return _decided(settings, say("extended", settings.language, id=d.id, unit=d.unit_codes[0],
+                                  rid=d.request_id, until=_local(until, settings)), d)
+
+
+def cmd_accept(settings: Settings, args: argparse.Namespace) -> int:
+    from app import decisions
+
+    d = decisions.accept(settings, args.unit_code, args.request_id, author=_author(),
+                         reason=args.reason)
+    return _decided(settings, say("accepted", settings.language, id=d.id, unit=d.unit_codes[0],
+                                  rid=d.request_id), d)
+
+
+def describe(d: Decision, settings: Settings) -> str:
+    """What a decision is about, in a few words: 'Thư a1b2… → STP / 178-TB/ĐTN'."""
+    from outputs.i18n import label
+
+    lang = settings.language
+    target = " / ".join(filter(None, [",".join(d.unit_codes), d.request_id or ""]))
+    if d.message_key:
+        return f"{label('message', lang)} {d.message_key}" + (f" → {target}" if target else "")
+    if d.kind == "unlearn":
+        return say("address", lang, addr=d.address)
+    if d.until is not None:
+        return f"{target} {say('until', lang, until=_local(d.until, settings))}"
+    return target
+
+
+def cmd_decisions(settings: Settings, args: argparse.Namespace) -> int:
+    from app.decisions import list_decisions
+    from outputs.i18n import DECISION_LABELS, pick
+
+    lang = settings.language
+    found = list_decisions(settings, include_undone=not args.active)
+    if not found:
+        _out(say("no_decisions", lang))
+        return EXIT_OK
+    _out(say("decisions_header", lang))
+    for d in found:
+        undone = (say("undone_by", lang, who=d.undone_by, at=_local(d.undone_at, settings))
+                  if d.undone_at is not None else "")
+        _out(" | ".join([str(d.id), pick(DECISION_LABELS, d.kind.value, lang),
+                         describe(d, settings), d.author, _local(d.created_at, settings),
+                         d.reason, undone]))
+    return EXIT_OK
+
+
+def cmd_undo(settings: Settings, args: argparse.Namespace) -> int:
+    from app.decisions import undo
+    from app.runner import rebuild_if_free
+    from outputs.i18n import DECISION_LABELS, pick
+
+    lang = settings.language
+    d = undo(settings, args.decision_id, author=_author())
+    _out(say("undone", lang, id=d.id, kind=pick(DECISION_LABELS, d.kind.value, lang),
+             what=describe(d, settings)))
+    if not rebuild_if_free(settings):
+        _out(say("outputs_later", lang))
+    return EXIT_OK
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from app.check import check
+
+    lang = settings.language
+    _out(say("config_ok", lang, units=len(settings.units), requests=len(settings.requests),
+             sources=len(settings.sources)))
+    report = check(settings)
+    for source in report.sources:
+        if source.reason is None:
+            _out(say("source_ok", lang, name=source.name))
+        else:
+            _out(say("source_bad", lang, name=source.name, reason=source.reason))
+    _out(say("store", lang, path=report.data_dir, messages=report.messages,
+             unparseable=report.unparseable, needs=report.needs_person))
+    for poll in report.polls:
+        last = _local(poll.last_ok, settings) if poll.last_ok else say("never", lang)
+        error = f" ({poll.last_error})" if poll.failures else ""
+        _out(say("poll", lang, name=poll.name, last_ok=last, error=error))
+    for warning in report.warnings:
+        _out(f"{say('warning', lang)}: {warning.text(lang)}")
+    done = report.last_backup
+    if done is None:
+        _out(say("no_backup", lang))
+    else:
+        _out(say("backup", lang, at=_local(datetime.fromisoformat(done["at"]), settings),
+                 messages=done["messages"], dest=done["dest"]))
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup import backup
+
+    done = backup(settings, args.dest, wait=_lock_wait())
+    _out(say("backed_up", settings.language, messages=done.messages, dest=args.dest,
+             copied=done.copied, size=f"{done.copied_bytes / 1e6:.1f}", kept=done.kept))
+    return EXIT_OK
+
+
+def read_password(lang: str) -> str:
+    """A new account's password: asked twice on a terminal, else one line of standard input
+    (never an argument: it would show in `ps` and the shell's history)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(say("password_prompt", lang))
+        if getpass.getpass(say("password_again", lang)) != first:
+            raise UsageError("user_refused_mismatch")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
+    """`user add|remove|list`: the workspace's accounts (only argon2 hashes are kept)."""
+    from ingest.accounts import AccountError, add_account, list_accounts, remove_account
+    from ingest.store import Store
+
+    lang = settings.language
+    store = Store(settings.data_dir)
+    try:
+        if args.user_command == "list":
+            accounts = list_accounts(store)
+            for account in accounts:
+                _out(f"{account.name}\t{account.role}\t{account.created_at}")
+            if not accounts:
+                _out(say("user_none", lang))
+            return EXIT_OK
+        if args.user_command == "remove":
+            if not remove_account(store, args.name):
+                raise UsageError("user_missing", account=args.name)
+            _out(say("user_removed", lang, name=args.name))
+            return EXIT_OK
+        try:
+            add_account(store, args.name, args.role, read_password(lang))
+        except AccountError as exc:
+            raise UsageError(f"user_refused_{exc}", account=args.name) from exc
+        _out(say("user_added", lang, name=args.name, role=args.role))
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def _workspace_argv(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """How to start the workspace: its own module, handed the same configuration. (The two
+    front doors never import each other: the command line runs it instead.)"""
+    argv = [sys.executable, "-m", "web", "--config", str(settings.config_path)]
+    return [*argv, "--verbose"] if args.verbose else argv
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    """`web`: the office's workspace in this process's place, until SIGTERM."""
+    argv = _workspace_argv(settings, args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(argv[0], argv)  # returns only by raising OSError
+
+
+def cmd_serve_with_web(settings: Settings, args: argparse.Namespace) -> int:
+    """`serve` with [web]: the workspace beside the service loop, started and stopped with
+    it (one service for the administrator)."""
+    import subprocess
+
+    workspace = subprocess.Popen(_workspace_argv(settings, args))
+    try:
+        return cmd_serve(settings, args)
+    finally:
+        workspace.terminate()
+        try:
+            workspace.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            workspace.kill()
+            workspace.wait()
+
+
+# -- the parser -------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,34 +392,54 @@ def build_parser() -> argparse.ArgumentParser:
                              "rồi config/settings.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="ghi log chi tiết")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("once", help="đọc thư mới một lần rồi dựng lại báo cáo (dùng cho cron)")
-    sub.add_parser("serve", help="chạy liên tục: đọc thư định kỳ, gửi bản tóm tắt hằng ngày")
-    sub.add_parser("report", help="dựng lại báo cáo từ dữ liệu đã lưu, không đọc thư")
-    p = sub.add_parser("digest", help="viết bản tóm tắt trong ngày")
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    def reason(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--reason", default="", help="lý do (ghi cùng quyết định)")
+
+    command("once", cmd_once, "đọc thư mới một lần rồi dựng lại báo cáo (dùng cho cron)")
+    command("serve", cmd_serve, "chạy liên tục: đọc thư định kỳ, gửi bản tóm tắt hằng ngày")
+    command("report", cmd_once, "dựng lại báo cáo từ dữ liệu đã lưu, không đọc thư")
+    p = command("digest", cmd_digest, "viết bản tóm tắt trong ngày")
     p.add_argument("--date", help="YYYY-MM-DD (mặc định: hôm nay)")
     p.add_argument("--send", action="store_true", help="gửi qua email")
-    p = sub.add_parser("assign", help="chỉ định đơn vị (và văn bản) cho một thư")
+    p = command("assign", cmd_assign, "chỉ định đơn vị (và văn bản) cho một thư")
     p.add_argument("message_key")
-    p.add_argument("unit_code", nargs="?")
+    p.add_argument("unit_code", nargs="?", help="MÃ_ĐƠN_VỊ, hoặc nhiều mã cách nhau bởi dấu "
+                                                "phẩy (báo cáo chung)")
     p.add_argument("request_id", nargs="?")
     p.add_argument("--ignore", action="store_true", help="bỏ qua thư này")
-    p = sub.add_parser("unlearn", help="bỏ một địa chỉ đã ghi nhớ cho đơn vị")
+    reason(p)
+    p = command("unlearn", cmd_unlearn, "bỏ một địa chỉ đã ghi nhớ cho đơn vị")
     p.add_argument("address")
-    p = sub.add_parser("excuse", help="miễn nộp cho một đơn vị")
+    reason(p)
+    p = command("excuse", cmd_excuse, "miễn nộp cho một đơn vị")
     p.add_argument("unit_code")
     p.add_argument("request_id")
-    p.add_argument("--reason", default="")
-    p = sub.add_parser("extend", help="gia hạn cho một đơn vị")
+    reason(p)
+    p = command("extend", cmd_extend, "gia hạn cho một đơn vị")
     p.add_argument("unit_code")
     p.add_argument("request_id")
     p.add_argument("--until", required=True, help="ví dụ 2023-08-12T17:00")
-    p.add_argument("--reason", default="")
-    sub.add_parser("check", help="kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
-    p = sub.add_parser("backup", help="sao lưu thư mục dữ liệu (chỉ chép phần mới)")
+    reason(p)
+    p = command("accept", cmd_accept, "coi bài một đơn vị đã gửi là đủ")
+    p.add_argument("unit_code")
+    p.add_argument("request_id")
+    reason(p)
+    p = command("decisions", cmd_decisions, "liệt kê các quyết định của Văn phòng")
+    p.add_argument("--active", action="store_true", help="bỏ qua các quyết định đã hoàn tác")
+    p = command("undo", cmd_undo, "hoàn tác một quyết định")
+    p.add_argument("decision_id", type=int)
+    command("check", cmd_check, "kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
+    p = command("backup", cmd_backup, "sao lưu thư mục dữ liệu (chỉ chép phần mới)")
     p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")
-    sub.add_parser("demo", help="chạy thử với hộp thư mẫu, kết quả trong ./demo/")
-    sub.add_parser("web", help="mở trang làm việc của Văn phòng ([web]) cho tới khi bị dừng")
-    p = sub.add_parser("user", help="tài khoản của trang làm việc: add, remove, list")
+    command("demo", cmd_demo, "chạy thử với hộp thư mẫu, kết quả trong ./demo/")
+    command("web", cmd_web, "mở trang làm việc của Văn phòng ([web]) cho tới khi bị dừng")
+    p = command("user", cmd_user, "tài khoản của trang làm việc: add, remove, list")
     users = p.add_subparsers(dest="user_command", required=True)
     p = users.add_parser("add", help="tạo tài khoản (mật khẩu được hỏi, không ghi trên dòng lệnh)")
     p.add_argument("name")
@@ -142,116 +466,63 @@ def demo_settings_path() -> Path:
     return Path(config.__file__).parent / "demo" / "settings.toml"
 
 
+def _load(args: argparse.Namespace) -> Settings:
+    from config import default_config_path, load_config
+
+    if args.command == "demo":
+        settings = load_config(demo_settings_path())
+        base = Path.cwd() / "demo"
+        return replace(settings, data_dir=base / "data", output_dir=base / "out")
+    return load_config(args.config or default_config_path())
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the exit status."""
-    from config import ConfigError, default_config_path, load_config
+    """Run one command; return the exit status. Every error family becomes one sentence for
+    the office here, and nowhere else."""
+    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError
+    from app.lock import LockBusyError
+    from config import ConfigError
     from ingest.errors import SourceError, StorageError
-    from pipeline import LockBusyError
+    from outputs.errors import DigestSendError
 
     args = build_parser().parse_args(argv)
     _setup_logging(verbose=args.verbose)
     lang = _language()
     try:
-        if args.command == "demo":
-            settings = load_config(demo_settings_path())
-            base = Path.cwd() / "demo"
-            settings = replace(settings, data_dir=base / "data", output_dir=base / "out")
-        else:
-            settings = load_config(args.config or default_config_path())
+        settings = _load(args)
         lang = _language(settings)
-        if args.command in ("web", "user") or (args.command == "serve" and settings.web):
-            return front_door(args, settings)
-        import commands
-
-        return commands.dispatch(args, settings)
+        handler: Handler = args.handler
+        if handler is cmd_serve and settings.web is not None:
+            handler = cmd_serve_with_web
+        return handler(settings, args)
     except ConfigError as exc:
-        print(say("config_invalid", lang), file=sys.stderr)
-        print(exc.render(lang), file=sys.stderr)
+        _err(say("config_invalid", lang))
+        _err(exc.render(lang))
+        return EXIT_CONFIG
+    except UsageError as exc:
+        _err(say(exc.name, lang, **exc.values))
+        return EXIT_CONFIG
+    except DecisionError as exc:
+        kind = ("ambiguous" if isinstance(exc, AmbiguousKeyError)
+                else "undone" if isinstance(exc, AlreadyUndoneError) else "unknown")
+        _err(say(f"{kind}_{exc.what}", lang, value=exc.value))
+        if exc.closest:
+            _err(say("closest", lang, closest=", ".join(exc.closest)))
+        _err(say("nothing_changed", lang))
         return EXIT_CONFIG
     except LockBusyError as exc:
-        print(say("busy", lang, path=exc), file=sys.stderr)
-        return EXIT_OK
+        _err(say("busy", lang, path=exc.data_dir, seconds=f"{exc.waited:.0f}"))
+        return EXIT_FAILED
     except SourceError as exc:
-        print(say("source_failed", lang, source=exc.source, reason=exc.reason), file=sys.stderr)
+        _err(say("source_failed", lang, source=exc.source, reason=exc.reason))
         return EXIT_FAILED
     except StorageError as exc:
-        print(say("storage_failed", lang, reason=exc), file=sys.stderr)
+        _err(say("storage_failed", lang, reason=exc))
         return EXIT_FAILED
-
-
-def read_password(lang: str) -> str:
-    """The new account's password: asked twice on a terminal, else one line of stdin."""
-    if sys.stdin.isatty():
-        import getpass
-
-        first = getpass.getpass(say("password_prompt", lang))
-        if getpass.getpass(say("password_again", lang)) != first:
-            raise ValueError("mismatch")
-        return first
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-def cmd_user(args: argparse.Namespace, settings: Any) -> int:
-    """`user add|remove|list`: the workspace's accounts (passwords only ever hashed)."""
-    from ingest.accounts import AccountError, add_account, list_accounts, remove_account
-    from ingest.store import Store
-
-    lang = _language(settings)
-    store = Store(settings.data_dir)
-    try:
-        if args.user_command == "list":
-            accounts = list_accounts(store)
-            for account in accounts:
-                print(f"{account.name}\t{account.role}\t{account.created_at}")
-            if not accounts:
-                print(say("user_none", lang))
-            return EXIT_OK
-        if args.user_command == "remove":
-            done = remove_account(store, args.name)
-            print(say("user_removed" if done else "user_missing", lang, name=args.name),
-                  file=sys.stdout if done else sys.stderr)
-            return EXIT_OK if done else EXIT_CONFIG
-        try:
-            add_account(store, args.name, args.role, read_password(lang))
-        except (AccountError, ValueError) as exc:
-            why = say(f"user_{exc}" if str(exc) in (
-                "name", "role", "password", "exists", "mismatch") else "user_password", lang)
-            print(say("user_refused", lang, name=args.name, why=why), file=sys.stderr)
-            return EXIT_CONFIG
-        print(say("user_added", lang, name=args.name, role=args.role))
-        return EXIT_OK
-    finally:
-        store.close()
-
-
-def front_door(args: argparse.Namespace, settings: Any) -> int:
-    """`web`, `user`, and `serve` with [web] (the workspace on a thread beside the service)."""
-    if args.command == "user":
-        return cmd_user(args, settings)
-    if args.command == "web":
-        from web.server import serve_workspace
-
-        return serve_workspace(settings)
-    import commands
-    from web.server import WorkspaceServer
-
-    server = WorkspaceServer(settings)
-    server.start()
-    try:
-        return commands.dispatch(args, settings)
-    finally:
-        server.stop()
-
-
-def parse_local_datetime(value: str, tz: object) -> datetime:
-    """An ISO date-time typed by the office; without an offset it is in the configured zone."""
-    dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        assert isinstance(tz, ZoneInfo)
-        dt = dt.replace(tzinfo=tz)
-    return dt
+    except DigestSendError as exc:
+        reason = say(exc.kind, lang, detail=exc.detail)
+        _err(say("digest_send_failed", lang, server=exc.server, reason=reason))
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
 
 No IMAP: small realistic messages (the generator of bench/_common.py, with 12-120 KB of files
 on 30% of them) go straight into a `Store` with `Store.store_message`. A first
-`pipeline.run(settings, poll=False)` parses everything and fills the parse cache; the figure is
+`app.runner.run(settings, poll=False)` parses everything and fills the parse cache; the figure is
 the second such run, the rebuild that every `once` and `report` pays: read the parse cache,
 place every message, compute every status, write report.csv, messages.csv, report.xlsx and
 report.html. The store (with its parse cache and thumbnails) is cached on disk by
@@ -58,8 +58,8 @@ from bench._common import (
 )
 
 if TYPE_CHECKING:
+    from app.runner import RunResult
     from config.model import Settings
-    from pipeline import RunResult
 
 TARGET_SECONDS = 3.0
 T = TypeVar("T")
@@ -70,9 +70,9 @@ def _build(task: tuple[Plan, int]) -> bytes:
 
 
 def rebuild(settings: Settings) -> RunResult:
-    """`pipeline.run(settings, poll=False)`, made to rebuild even when the outputs on disk are
+    """`app.runner.run(settings, poll=False)`, made to rebuild even when the outputs on disk are
     current (`force`, where this version of `run` has it)."""
-    from pipeline import run
+    from app.runner import run
 
     if "force" in inspect.signature(run).parameters:
         return run(settings, poll=False, force=True)
@@ -172,9 +172,11 @@ def _timed(fn: Callable[[], T]) -> tuple[T, float]:
 
 def stage_times(config: Path) -> list[tuple[str, float]]:
     """The rebuild cut into the pipeline's stages, each timed alone (no lock, same work)."""
+    from app.clock import current_time
+    from app.publish import write_outputs
+    from app.runner import snapshot
     from config import load_config
     from ingest.store import Store
-    from pipeline import current_time, snapshot, write_outputs
 
     settings = load_config(config)
     now = current_time()

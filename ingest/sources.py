@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import logging
 import mailbox
-import os
 import queue
 import ssl
 import threading
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from config.model import SourceConfig
+from config.secrets import SecretError, read_secret
 from ingest.errors import SourceError
 from ingest.progress import Progress
 from ingest.store import Store
@@ -58,19 +58,20 @@ class PollResult:
 
 
 def read_password(cfg: SourceConfig) -> str:
-    """The source's password from `password_env` or `password_file`; never logged."""
-    if cfg.password_env:
-        value = os.environ.get(cfg.password_env)
-        if value is None:
-            raise SourceError(cfg.name, f"biến môi trường {cfg.password_env} chưa được đặt "
-                                        f"(environment variable {cfg.password_env} is not set)")
-        return value
-    if cfg.password_file is not None:
-        try:
-            return cfg.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SourceError(cfg.name, f"không đọc được password_file: {exc.strerror}") from exc
-    raise SourceError(cfg.name, "no password_env or password_file")
+    """The source's password (`config.secrets.read_secret`); never logged.
+
+    Raises:
+        SourceError: it cannot be read, naming the source and why.
+    """
+    try:
+        return read_secret(cfg.password_env, cfg.password_file)
+    except SecretError as exc:
+        if exc.kind == "env_unset":
+            raise SourceError(cfg.name, f"biến môi trường {exc.detail} chưa được đặt "
+                                        f"(environment variable {exc.detail} is not set)") from exc
+        if exc.kind == "file_unreadable":
+            raise SourceError(cfg.name, f"không đọc được password_file: {exc.detail}") from exc
+        raise SourceError(cfg.name, "no password_env or password_file") from exc
 
 
 def receipt_time_from_headers(raw: bytes) -> datetime | None:

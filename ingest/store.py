@@ -21,12 +21,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ingest.decisions import Decision, DecisionKind
 from ingest.errors import StorageError, storage_reason
+from ingest.files import write_atomic
 from parsers.records import light_json
 
 log = logging.getLogger("mailtally")
 
 SCHEMA_VERSION = 1
+# Set once the decisions of earlier versions (overrides, learned, excuses, extensions) have been
+# copied into `decisions`; the old tables are kept as they were, and no longer read.
+DECISIONS_MIGRATED = "decisions_migrated"
+# The author of a decision made before decisions had authors.
+EARLIER_AUTHOR = "?"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -110,6 +117,20 @@ CREATE TABLE IF NOT EXISTS extensions (
     reason     TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     PRIMARY KEY (unit_code, request_id)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,          -- assign, ignore, excuse, extend, accept, unlearn
+    message_key TEXT,
+    unit_codes  TEXT NOT NULL DEFAULT '',   -- comma-joined
+    request_id  TEXT,
+    until       TEXT,                   -- ISO 8601 with offset (extend)
+    address     TEXT NOT NULL DEFAULT '',   -- learned by an assign, forgotten by an unlearn
+    reason      TEXT NOT NULL DEFAULT '',
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,          -- ISO 8601, UTC
+    undone_at   TEXT,
+    undone_by   TEXT
 );
 CREATE TABLE IF NOT EXISTS thumbnails (
     sha256 TEXT PRIMARY KEY,            -- of the photo's bytes
@@ -272,32 +293,6 @@ def safe_filename(name: str, fallback: str = "file") -> str:
     return (stem + dot + ext) or fallback
 
 
-def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write `data` to `path` so that a crash never leaves a partial file under that name.
-
-    With sync=False the caller promises to flush to disk (`os.sync`) before it records the file
-    anywhere: one flush per batch instead of two fsyncs per file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        tmp.replace(path)
-        if sync:
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
-
-
 def parse_cache_texts(record: dict[str, Any]) -> tuple[str, str]:
     """The JSON texts the parse cache keeps of a record: whole, and light (`light_json`)."""
     return (json.dumps(record, ensure_ascii=False),
@@ -366,6 +361,8 @@ class Store:
         self.on_commit: Callable[[list[NewMessage]], None] | None = None
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                         (str(SCHEMA_VERSION),))
+        if self.get_meta(DECISIONS_MIGRATED) is None:
+            self._migrate_decisions()
 
     def close(self) -> None:
         self.db.close()
@@ -594,49 +591,90 @@ class Store:
 
     # -- the office's decisions ------------------------------------------------------------
 
-    def set_override(self, key: str, unit_code: str | None, request_id: str | None,
-                     *, ignore: bool) -> None:
-        self.db.execute("INSERT OR REPLACE INTO overrides VALUES (?,?,?,?,?)",
-                        (key, unit_code, request_id, int(ignore), _now()))
-        self.bump()
+    def add_decision(self, kind: DecisionKind, *, author: str, message_key: str | None = None,
+                     unit_codes: Sequence[str] = (), request_id: str | None = None,
+                     until: datetime | None = None, address: str = "",
+                     reason: str = "") -> Decision:
+        """Record one decision in its own short transaction (no data-dir lock needed: a run
+        may be writing meanwhile; SQLite's busy timeout lets each wait for the other)."""
+        with self.transaction():
+            cur = self.db.execute(
+                "INSERT INTO decisions (kind, message_key, unit_codes, request_id, until, "
+                "address, reason, author, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (kind.value, message_key, ",".join(unit_codes), request_id,
+                 until.isoformat() if until is not None else None, address.lower(), reason,
+                 author, _now()))
+            self.bump()
+        decision = self.decision(int(cur.lastrowid or 0))
+        assert decision is not None
+        return decision
 
-    def overrides(self) -> dict[str, tuple[str | None, str | None, bool]]:
-        rows = self.db.execute(
-            "SELECT message_key, unit_code, request_id, ignore FROM overrides").fetchall()
-        return {k: (u, r, bool(i)) for k, u, r, i in rows}
+    def decisions(self, *, include_undone: bool = True) -> list[Decision]:
+        """Every decision, oldest first."""
+        where = "" if include_undone else " WHERE undone_at IS NULL"
+        rows = self.db.execute(f"SELECT {_DECISION_COLUMNS} FROM decisions{where} ORDER BY id")
+        return [_decision(r) for r in rows.fetchall()]
 
-    def learn(self, address: str, unit_code: str, key: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO learned VALUES (?,?,?,?)",
-                        (address.lower(), unit_code, key, _now()))
-        self.bump()
+    def decision(self, decision_id: int) -> Decision | None:
+        row = self.db.execute(f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE id=?",
+                              (decision_id,)).fetchone()
+        return _decision(row) if row else None
 
-    def unlearn(self, address: str) -> bool:
-        cur = self.db.execute("DELETE FROM learned WHERE address=?", (address.lower(),))
-        self.bump()
+    def undo_decision(self, decision_id: int, author: str) -> bool:
+        """Mark a decision undone; False when there is none by that id or it is undone already."""
+        with self.transaction():
+            cur = self.db.execute(
+                "UPDATE decisions SET undone_at=?, undone_by=? WHERE id=? AND undone_at IS NULL",
+                (_now(), author, decision_id))
+            if cur.rowcount:
+                self.bump()
         return cur.rowcount > 0
 
-    def learned(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT address, unit_code FROM learned").fetchall())
+    def message_keys(self, prefix: str) -> list[str]:
+        """The stored messages' keys that start with `prefix` (lower case), at most 20."""
+        escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.execute("SELECT message_key FROM messages WHERE message_key LIKE ? "
+                               "ESCAPE '\\' ORDER BY message_key LIMIT 20", (escaped + "%",))
+        return [str(r[0]) for r in rows.fetchall()]
 
-    def set_excuse(self, unit_code: str, request_id: str, reason: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO excuses VALUES (?,?,?,?)",
-                        (unit_code, request_id, reason, _now()))
-        self.bump()
+    def all_message_keys(self) -> list[str]:
+        return [str(r[0]) for r in self.db.execute("SELECT message_key FROM messages")]
 
-    def excuses(self) -> dict[tuple[str, str], str]:
-        rows = self.db.execute("SELECT unit_code, request_id, reason FROM excuses").fetchall()
-        return {(u, r): reason for u, r, reason in rows}
-
-    def set_extension(self, unit_code: str, request_id: str, until: datetime,
-                      reason: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO extensions VALUES (?,?,?,?,?)",
-                        (unit_code, request_id, until.isoformat(), reason, _now()))
-        self.bump()
-
-    def extensions(self) -> dict[tuple[str, str], tuple[datetime, str]]:
-        rows = self.db.execute(
-            "SELECT unit_code, request_id, until, reason FROM extensions").fetchall()
-        return {(u, r): (datetime.fromisoformat(t), reason) for u, r, t, reason in rows}
+    def _migrate_decisions(self) -> None:
+        """Copy the decisions of earlier versions into `decisions`, oldest first, once."""
+        with self.transaction():
+            if self.get_meta(DECISIONS_MIGRATED) is not None:  # another process was first
+                return
+            learned = {(k, u): a for a, u, k in self.db.execute(
+                "SELECT address, unit_code, message_key FROM learned").fetchall()}
+            rows: list[tuple[str, tuple[Any, ...]]] = []
+            for key, unit, rid, ignore, at in self.db.execute(
+                    "SELECT message_key, unit_code, request_id, ignore, created_at "
+                    "FROM overrides").fetchall():
+                if ignore:
+                    rows.append((at, ("ignore", key, "", None, None, "", "")))
+                elif unit:
+                    address = learned.pop((key, unit), "")
+                    rows.append((at, ("assign", key, unit, rid, None, address, "")))
+            for address, unit, key, at in self.db.execute(
+                    "SELECT address, unit_code, message_key, created_at FROM learned").fetchall():
+                if (key, unit) in learned:  # taught by an assign whose override was replaced
+                    rows.append((at, ("assign", key, unit, None, None, address, "")))
+            for unit, rid, reason, at in self.db.execute(
+                    "SELECT unit_code, request_id, reason, created_at FROM excuses").fetchall():
+                rows.append((at, ("excuse", None, unit, rid, None, "", reason)))
+            for unit, rid, until, reason, at in self.db.execute(
+                    "SELECT unit_code, request_id, until, reason, created_at "
+                    "FROM extensions").fetchall():
+                rows.append((at, ("extend", None, unit, rid, until, "", reason)))
+            rows.sort(key=lambda r: r[0])
+            self.db.executemany(
+                "INSERT INTO decisions (kind, message_key, unit_codes, request_id, until, "
+                "address, reason, author, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(*values, EARLIER_AUTHOR, at) for at, values in rows])
+            self.set_meta(DECISIONS_MIGRATED, _now())
+        if rows:
+            log.info("event=decisions_migrated decisions=%d", len(rows))
 
     # -- the workspace's accounts (ingest/accounts.py hashes; only hashes are kept) -----------
 
@@ -669,3 +707,18 @@ class Store:
     def remove_user(self, name: str) -> bool:
         cur = self.db.execute("DELETE FROM users WHERE lower(name)=lower(?)", (name,))
         return cur.rowcount > 0
+
+
+_DECISION_COLUMNS = ("id, kind, message_key, unit_codes, request_id, until, address, reason, "
+                     "author, created_at, undone_at, undone_by")
+
+
+def _decision(row: tuple[Any, ...]) -> Decision:
+    (id_, kind, key, units, rid, until, address, reason, author, created, undone_at,
+     undone_by) = row
+    return Decision(
+        id=int(id_), kind=DecisionKind(kind), message_key=key,
+        unit_codes=tuple(u for u in str(units).split(",") if u), request_id=rid,
+        until=datetime.fromisoformat(until) if until else None, address=address or "",
+        reason=reason or "", author=author, created_at=datetime.fromisoformat(created),
+        undone_at=datetime.fromisoformat(undone_at) if undone_at else None, undone_by=undone_by)

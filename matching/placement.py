@@ -52,8 +52,12 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
         if found.candidates:
             return unplaced(Reason.AMBIGUOUS_UNIT, candidates=found.candidates)
         return unplaced(Reason.NO_UNIT)
-    request_ids, how = find_requests(parsed, found.unit_code, ctx, texts)
-    if not request_ids:
-        return unplaced(Reason.NO_REQUEST, found.unit_code, found.match)
-    return tuple(Placement(key, found.unit_code, rid, found.match, None, (), how)
-                 for rid in request_ids)
+    joint = override.more_units if assigned and override is not None else ()
+    placed: list[Placement] = []
+    for unit_code, match in ((found.unit_code, found.match),
+                             *((u, MatchKind.OVERRIDE) for u in joint)):
+        request_ids, how = find_requests(parsed, unit_code, ctx, texts)
+        if not request_ids:
+            placed.append(Placement(key, unit_code, None, match, Reason.NO_REQUEST))
+        placed += [Placement(key, unit_code, rid, match, None, (), how) for rid in request_ids]
+    return tuple(placed)

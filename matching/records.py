@@ -56,11 +56,15 @@ class Placement:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """The office's `assign`: a unit (and maybe a request) for one message, or ignore it."""
+    """The office's `assign`: a unit (and maybe a request) for one message, or ignore it.
+
+    A joint report names more units in `more_units`: the message counts for each of them too.
+    """
 
     unit_code: str | None
     request_id: str | None = None
     ignore: bool = False
+    more_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 `build_digest` is pure: settings, a snapshot of the store and a day in, a `Digest` out. The
 day is judged as of the end of that day (or now, for today), so a digest for a past day says what
-the office would have read that evening. `write_digest` and `send_digest` are the edges;
-`cmd_digest` is the `digest [--date YYYY-MM-DD] [--send]` command.
+the office would have read that evening. `write_digest` and `send_digest` are the edges; the use
+case (rebuild, build, write, send) is `app/digest.py`.
 
 Everything taken from a message reaches the HTML through Jinja2's autoescaping; nothing from a
 message is ever marked safe.
@@ -11,12 +11,8 @@ message is ever marked safe.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import sys
-import time
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -25,20 +21,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from config.model import DigestConfig, Request, Settings
+from ingest.files import write_atomic
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, Reason
+from outputs.errors import DigestSendError
 from outputs.i18n import LABELS, REASON_LABELS, STATUS_LABELS, pick
-from outputs.mail import DigestSendError, deliver, server_name
+from outputs.mail import deliver
+from outputs.snapshot import Snapshot
 from outputs.status import Status, StatusRow
-from outputs.tables import local_iso
-from pipeline import Snapshot
+from outputs.tables import assign_commands, local_iso
+from outputs.templating import environment
 
 log = logging.getLogger("mailtally.digest")
 
 SMTP_TIMEOUT_SECONDS = 30
-LOCK_WAIT_SECONDS = 60
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # -- records ----------------------------------------------------------------------------------
@@ -303,34 +299,6 @@ def digest_subject(day: date, language: str) -> str:
     return f"{pick(LABELS, 'subject_digest', language)} {shown}"
 
 
-@functools.cache
-def _environment() -> Environment:
-    # Only the HTML template is escaped: the plain-text part must show `<` and `&` as they are.
-    return Environment(
-        loader=PackageLoader("outputs", "templates"),
-        autoescape=select_autoescape(
-            enabled_extensions=("html", "htm", "xml", "html.j2"),
-            default_for_string=True,
-            default=False,
-        ),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def _fixes(m: WaitingMessage) -> list[str]:
-    if m.reason == Reason.AMBIGUOUS_UNIT and m.candidates:
-        return [f"mailtally assign {m.message_key} {c}" for c in m.candidates]
-    if m.reason == Reason.NO_REQUEST and m.unit_code:
-        return [f"mailtally assign {m.message_key} {m.unit_code} MÃ_VĂN_BẢN"]
-    return [
-        f"mailtally assign {m.message_key} MÃ_ĐƠN_VỊ",
-        f"mailtally assign {m.message_key} --ignore",
-    ]
-
-
 def _shown_as_of(digest: Digest, tz: ZoneInfo) -> datetime:
     # The end of a past day is the next midnight; 23:59:59 reads as "that day" to a person.
     if digest.as_of.astimezone(tz).date() > digest.day:
@@ -378,7 +346,9 @@ def _waiting_view(m: WaitingMessage, lang: str, tz: ZoneInfo) -> dict[str, Any]:
     return {"key": m.message_key, "received_at": local_iso(m.received_at, tz),
             "sender": m.sender, "subject": m.subject, "reason": m.reason.value,
             "reason_label": pick(REASON_LABELS, m.reason.value, lang),
-            "candidates": ", ".join(m.candidates), "fixes": _fixes(m), "new": m.new}  # fmt: skip
+            "candidates": ", ".join(m.candidates),
+            "fixes": assign_commands(m.message_key, m.reason, m.unit_code, m.candidates),
+            "new": m.new}  # fmt: skip
 
 
 def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
@@ -401,7 +371,7 @@ def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
 def render_digest(digest: Digest, language: str, tz: ZoneInfo) -> tuple[str, str]:
     """The digest as (HTML page, plain text)."""
     view = digest_view(digest, language, tz)
-    env = _environment()
+    env = environment()
     return (
         env.get_template("digest.html.j2").render(**view),
         env.get_template("digest.txt.j2").render(**view),
@@ -417,8 +387,6 @@ def write_digest(settings: Settings, digest: Digest) -> Path:
     Raises:
         StorageError: the file could not be written.
     """
-    from ingest.store import write_atomic
-
     html, _ = render_digest(digest, settings.language, settings.timezone)
     path = settings.output_dir / f"digest-{digest.day.isoformat()}.html"
     write_atomic(path, html.encode("utf-8"))
@@ -487,80 +455,6 @@ def parse_day(value: str | None, now: datetime, tz: ZoneInfo) -> date | None:
         return None
 
 
-def _hold_lock(stack: ExitStack, settings: Settings) -> None:
-    """Take the data dir's lock, waiting a while for a run that holds it."""
-    from pipeline import LockBusyError, data_dir_lock
-
-    give_up = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            stack.enter_context(data_dir_lock(settings.data_dir))
-            return
-        except LockBusyError:
-            if time.monotonic() >= give_up:
-                raise
-            time.sleep(0.5)
-
-
-def refresh_and_build(settings: Settings, day: date, now: datetime) -> Digest:
-    """Rebuild the outputs from the store (report.csv is attached to the mail), then the digest.
-
-    Raises:
-        LockBusyError: another run held the data dir for longer than LOCK_WAIT_SECONDS.
-        StorageError: the store or an output could not be written.
-    """
-    from ingest.store import Store
-    from pipeline import snapshot, write_outputs
-
-    with ExitStack() as stack:
-        _hold_lock(stack, settings)
-        store = Store(settings.data_dir)
-        stack.callback(store.close)
-        snap = snapshot(settings, store, now)
-        write_outputs(settings, store, snap)
-    return build_digest(settings, snap, day)
-
-
-def _say(line: str, *, error: bool = False) -> None:
-    (sys.stderr if error else sys.stdout).write(line + "\n")
-
-
-def cmd_digest(settings: Settings, date_str: str | None, *, send: bool, now: datetime) -> int:
-    """`digest [--date YYYY-MM-DD] [--send]`: write the digest file, then email it if asked.
-
-    Returns the exit status: 0 done; 1 the store was busy or the mail could not be sent (the
-    file is still written); 2 a bad date, or `--send` without a `[digest]` section.
-    """
-    from pipeline import LockBusyError
-    from run import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, say
-
-    lang = settings.language
-    day = parse_day(date_str, now, settings.timezone)
-    if day is None:
-        _say(text("digest_bad_date", lang, value=date_str), error=True)
-        return EXIT_CONFIG
-    try:
-        digest = refresh_and_build(settings, day, now)
-    except LockBusyError as exc:
-        _say(say("busy", lang, path=exc), error=True)
-        return EXIT_FAILED
-    _say(text("digest_file_at", lang, path=write_digest(settings, digest)))
-    if not send:
-        return EXIT_OK
-    if settings.digest is None:
-        _say(text("digest_no_smtp", lang, file=settings.config_path.name), error=True)
-        return EXIT_CONFIG
-    try:
-        send_digest(settings, digest, now=now)
-    except DigestSendError as exc:
-        reason = text(exc.kind, lang, detail=exc.detail)
-        _say(text("digest_send_failed", lang, server=exc.server, reason=reason), error=True)
-        return EXIT_FAILED
-    recipients = ", ".join(settings.digest.to)
-    _say(text("digest_sent", lang, to=recipients, server=server_name(settings.digest)))
-    return EXIT_OK
-
-
 __all__ = [
     "Digest",
     "DigestSendError",
@@ -570,7 +464,6 @@ __all__ = [
     "RequestCounts",
     "WaitingMessage",
     "build_digest",
-    "cmd_digest",
     "digest_message",
     "render_digest",
     "send_digest",

@@ -8,7 +8,7 @@ usually means mail is not being read, not that units are quiet.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,14 +19,16 @@ FAILURES_BEFORE_WARNING = 3
 
 @dataclass(frozen=True, slots=True)
 class HealthWarning:
-    """One warning, in both languages."""
+    """One warning: its code and the values its sentence (outputs/i18n.py, `health_CODE`)
+    is filled with."""
 
     code: str  # stale_poll | failing_source | never_polled | quiet_inbox
-    vi: str
-    en: str
+    values: dict[str, object] = field(default_factory=dict)
 
     def text(self, language: str) -> str:
-        return self.vi if language == "vi" else self.en
+        from outputs.i18n import say  # only when shown: a run with nothing new shows nothing
+
+        return say(f"health_{self.code}", language, **self.values)
 
 
 def health_warnings(
@@ -48,34 +50,20 @@ def health_warnings(
     for source in sources:
         info = polls.get(source.name)
         if info is None or not info.get("last_ok"):
-            out.append(HealthWarning(
-                "never_polled",
-                f"Chưa đọc được thư từ nguồn {source.name} lần nào.",
-                f"Source {source.name} has never been polled successfully."))
+            out.append(HealthWarning("never_polled", {"source": source.name}))
         else:
             last_ok = datetime.fromisoformat(str(info["last_ok"]))
             if now - last_ok > stale_after:
                 hours = (now - last_ok).total_seconds() / 3600
-                out.append(HealthWarning(
-                    "stale_poll",
-                    f"Nguồn {source.name}: lần đọc thư thành công gần nhất cách đây {hours:.1f} "
-                    f"giờ (quá 3 chu kỳ {poll_minutes} phút).",
-                    f"Source {source.name}: last successful poll {hours:.1f} hours ago "
-                    f"(more than 3 intervals of {poll_minutes} minutes)."))
+                out.append(HealthWarning("stale_poll", {
+                    "source": source.name, "hours": f"{hours:.1f}", "minutes": poll_minutes}))
         if info is not None and int(info.get("failures") or 0) >= FAILURES_BEFORE_WARNING:
-            out.append(HealthWarning(
-                "failing_source",
-                f"Nguồn {source.name} lỗi {info['failures']} lần liên tiếp: {info['last_error']}",
-                f"Source {source.name} failed {info['failures']} times in a row: "
-                f"{info['last_error']}"))
+            out.append(HealthWarning("failing_source", {
+                "source": source.name, "failures": info["failures"],
+                "error": info["last_error"]}))
     day = timedelta(days=1)
     for request in requests:
         in_last_day = request.deadline - day <= now <= request.closes_at
         if in_last_day and (latest_received is None or now - latest_received > day):
-            out.append(HealthWarning(
-                "quiet_inbox",
-                f"{request.id} sắp hết hạn nhưng 24 giờ qua không nhận được thư nào: "
-                "hãy kiểm tra hộp thư có còn được đọc không.",
-                f"{request.id} is due within a day but no mail at all arrived in 24 hours: "
-                "check that the inbox is still being read."))
+            out.append(HealthWarning("quiet_inbox", {"request_id": request.id}))
     return out

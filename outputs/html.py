@@ -21,10 +21,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.model import Request
-from matching.placement import NEEDS_PERSON, Reason
+from matching.placement import NEEDS_PERSON
 from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
 from outputs.status import StatusRow
-from outputs.tables import LedgerRow, counted_files, local_iso
+from outputs.tables import LedgerRow, assign_commands, counted_files, local_iso
 from parsers.records import Attachment, ParsedMessage
 
 log = logging.getLogger("mailtally.outputs")
@@ -223,8 +223,8 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 p.problem, *p.notes,
                 pick(LABELS, "unverified", lang) if p.auth == "fail" else ""])),
             "eml": _eml_href(inputs, p.message_key),
-            "fixes": _fix_commands(inputs.command, p.message_key, pl.reason, pl.unit_code,
-                                   pl.candidates),
+            "fixes": assign_commands(p.message_key, pl.reason, pl.unit_code, pl.candidates,
+                                     inputs.command),
         }
         (needs if pl.reason in NEEDS_PERSON else aside).append(entry)
     sources = [{"name": name, "last_ok": _iso_local(info["last_ok"], tz),
@@ -245,31 +245,15 @@ def _iso_local(value: str | None, tz: ZoneInfo) -> str:
     return local_iso(datetime.fromisoformat(value), tz) if value else ""
 
 
-def _fix_commands(cmd: str, key: str, reason: Reason, unit: str | None,
-                  candidates: tuple[str, ...]) -> list[str]:
-    if reason == Reason.AMBIGUOUS_UNIT:
-        return [f"{cmd} assign {key} {c}" for c in candidates]
-    if reason == Reason.NO_REQUEST and unit:
-        return [f"{cmd} assign {key} {unit} MÃ_VĂN_BẢN"]
-    return [f"{cmd} assign {key} MÃ_ĐƠN_VỊ", f"{cmd} assign {key} --ignore"]
-
-
 def _short(value: datetime | None, tz: ZoneInfo) -> str:
     """'11/08/2023 10:42:07': a time as the office reads it, in its zone ('' for None)."""
     return value.astimezone(tz).strftime("%d/%m/%Y %H:%M:%S") if value is not None else ""
 
 
 def _template() -> Any:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from outputs.templating import environment
 
-    env = Environment(
-        loader=PackageLoader("outputs", "templates"),
-        autoescape=select_autoescape(["html", "htm", "xml", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("report.html.j2")
+    return environment().get_template("report.html.j2")
 
 
 def render_report(inputs: PageInputs) -> str:
@@ -285,9 +269,10 @@ def write_report_html(path: Path, inputs: PageInputs,
     25 MB, which would otherwise be held three times (pieces, text, encoded bytes). The page
     takes its name last, after `before_rename` (the other outputs), so that a report.html
     that is there means every output is."""
-    from outputs.writers import output_file
+    from ingest.files import atomic_path
 
-    with output_file(path, before_rename) as tmp, tmp.open("w", encoding="utf-8") as fh:
+    with (atomic_path(path, before_rename=before_rename) as tmp,
+          tmp.open("w", encoding="utf-8") as fh):
         pending: list[str] = []
         size = 0
         for piece in _template().generate(**build_view(inputs)):

@@ -1,4 +1,6 @@
-"""Labels shown to the office, in Vietnamese (default) and English."""
+"""The one catalog of words the office reads, in Vietnamese (default) and English: the labels of
+the page, the tables and the digest (LABELS and the tables after it), and the sentences of the
+command line (SENTENCES, said through `say`)."""
 
 from __future__ import annotations
 
@@ -139,3 +141,134 @@ def pick(table: dict[str, tuple[str, str]], key: str, language: str) -> str:
     if pair is None:
         return key
     return pair[0] if language == "vi" else pair[1]
+
+
+# The command line's sentences. {closest} lists the nearest known values of a refused one.
+SENTENCES: dict[str, tuple[str, str]] = {
+    "config_invalid": ("Cấu hình không hợp lệ:", "The configuration is invalid:"),
+    "source_failed": ("Không đọc được nguồn thư {source}: {reason}",
+                      "Could not read source {source}: {reason}"),
+    "storage_failed": ("Không ghi được dữ liệu: {reason}", "Could not write the store: {reason}"),
+    "busy": ("Một lần chạy khác của mailtally đang dùng thư mục dữ liệu {path}; đã chờ {seconds} "
+             "giây, lần này không làm gì. Hãy chạy lại sau.",
+             "Another mailtally run is using the data dir {path}; waited {seconds} s, this one "
+             "did nothing. Run it again later."),
+    "done": ("Xong: {messages} thư đã lưu, {placed} thư đã xếp, {needs} thư cần người xử lý.",
+             "Done: {messages} messages stored, {placed} placed, {needs} need a person."),
+    "report_at": ("Báo cáo: {path}", "Report: {path}"),
+    "unknown_message": ("Không có thư nào mã {value}.", "No message has the key {value}."),
+    "ambiguous_message": ("Mã {value} khớp nhiều thư; hãy gõ thêm ký tự.",
+                          "The key {value} matches several messages; type more of it."),
+    "unknown_unit": ("Không có đơn vị mã {value} trong units.csv.",
+                     "No unit has the code {value} in units.csv."),
+    "unknown_request": ("Không có văn bản mã {value} trong requests.toml.",
+                        "No request has the id {value} in requests.toml."),
+    "unknown_decision": ("Không có quyết định số {value}.", "There is no decision {value}."),
+    "unknown_address": ("Địa chỉ {value} chưa được ghi nhớ.", "{value} was not remembered."),
+    "undone_decision": ("Quyết định số {value} đã được hoàn tác trước đó.",
+                        "Decision {value} was undone already."),
+    "closest": ("Có phải: {closest}?", "Did you mean: {closest}?"),
+    "nothing_changed": ("Không có gì thay đổi.", "Nothing was changed."),
+    "assigned": ("Đã ghi (quyết định số {id}): thư {key} thuộc {units}{req}.",
+                 "Saved (decision {id}): message {key} belongs to {units}{req}."),
+    "joint": ("Thư được tính cho từng đơn vị; không ghi nhớ địa chỉ.",
+              "The message counts for each unit; no address is remembered."),
+    "learned": ("Địa chỉ {addr} được ghi nhớ cho {unit}.", "{addr} is remembered for {unit}."),
+    "ignored": ("Đã ghi (quyết định số {id}): thư {key} được bỏ qua.",
+                "Saved (decision {id}): message {key} is ignored."),
+    "excused": ("Đã ghi (quyết định số {id}): {unit} được miễn nộp cho {rid}.",
+                "Saved (decision {id}): {unit} is excused from {rid}."),
+    "extended": ("Đã ghi (quyết định số {id}): hạn của {unit} cho {rid} là {until}.",
+                 "Saved (decision {id}): {unit}'s deadline for {rid} is {until}."),
+    "accepted": ("Đã ghi (quyết định số {id}): bài {unit} gửi cho {rid} được coi là đủ.",
+                 "Saved (decision {id}): what {unit} sent for {rid} is taken as complete."),
+    "unlearned": ("Đã ghi (quyết định số {id}): bỏ ghi nhớ địa chỉ {addr}.",
+                  "Saved (decision {id}): {addr} is forgotten."),
+    "undone": ("Đã hoàn tác quyết định số {id} ({kind}: {what}).",
+               "Decision {id} is undone ({kind}: {what})."),
+    "user_added": ("Đã tạo tài khoản {name} ({role}).", "Account {name} ({role}) created."),
+    "user_removed": ("Đã xoá tài khoản {name}.", "Account {name} removed."),
+    "user_missing": ("Không có tài khoản {account}.", "There is no account {account}."),
+    "user_none": ("Chưa có tài khoản nào: tạo bằng `mailtally user add TÊN`.",
+                  "No account yet: create one with `mailtally user add NAME`."),
+    "user_refused_name": ("Không tạo được tài khoản {account}: tên chỉ gồm chữ, số và . _ - @ "
+                          "(tối đa 64 ký tự).",
+                          "Cannot create the account {account}: a name is letters, digits and "
+                          ". _ - @ (at most 64)."),
+    "user_refused_role": ("Không tạo được tài khoản {account}: vai trò là clerk hoặc viewer.",
+                          "Cannot create the account {account}: the role is clerk or viewer."),
+    "user_refused_password": ("Không tạo được tài khoản {account}: mật khẩu cần ít nhất 8 ký tự.",
+                              "Cannot create the account {account}: the password needs at least "
+                              "8 characters."),
+    "user_refused_exists": ("Không tạo được tài khoản {account}: tài khoản này đã có.",
+                            "Cannot create the account {account}: it exists already."),
+    "user_refused_mismatch": ("Không tạo được tài khoản: hai lần nhập mật khẩu không giống nhau.",
+                              "Cannot create the account: the two passwords differ."),
+    "web_cannot_listen": ("Không mở được trang làm việc: {reason} (xem [web] host, port).",
+                          "Cannot start the workspace: {reason} (see [web] host, port)."),
+    "password_prompt": ("Mật khẩu: ", "Password: "),
+    "password_again": ("Nhập lại mật khẩu: ", "Password again: "),
+    "undo_hint": ("Hoàn tác: mailtally undo {id}", "To undo: mailtally undo {id}"),
+    "bad_datetime": ("Ngày giờ không hợp lệ: {value} (ví dụ 2023-08-12T17:00)",
+                     "Not a valid date and time: {value} (e.g. 2023-08-12T17:00)"),
+    "assign_usage": ("Cần mã đơn vị: assign MÃ_THƯ MÃ_ĐƠN_VỊ[,MÃ_ĐƠN_VỊ…] [MÃ_VĂN_BẢN], hoặc "
+                     "assign MÃ_THƯ --ignore",
+                     "A unit code is needed: assign KEY UNIT[,UNIT…] [REQUEST], or assign KEY "
+                     "--ignore"),
+    "outputs_later": ("Báo cáo sẽ được cập nhật ở lần chạy tới.",
+                      "The report will be updated on the next run."),
+    "backed_up": ("Đã sao lưu {messages} thư vào {dest}: {copied} tệp mới ({size} MB), {kept} "
+                  "tệp đã có từ lần trước.",
+                  "Backed up {messages} messages into {dest}: {copied} new files ({size} MB), "
+                  "{kept} already there."),
+    "no_decisions": ("Chưa có quyết định nào.", "No decisions yet."),
+    "decisions_header": ("Số | Loại | Nội dung | Người quyết định | Lúc | Lý do | Hoàn tác",
+                         "ID | Kind | What | Author | Time | Reason | Undone"),
+    "undone_by": ("{who} lúc {at}", "by {who} at {at}"),
+    "until": ("đến {until}", "until {until}"),
+    "address": ("địa chỉ {addr}", "address {addr}"),
+    "config_ok": ("Cấu hình hợp lệ: {units} đơn vị, {requests} văn bản, {sources} nguồn thư.",
+                  "Configuration valid: {units} units, {requests} requests, {sources} sources."),
+    "source_ok": ("  [đạt] {name}", "  [ok] {name}"),
+    "source_bad": ("  [LỖI] {name}: {reason}", "  [FAIL] {name}: {reason}"),
+    "store": ("Dữ liệu ({path}): {messages} thư đã lưu, {unparseable} không đọc được, "
+              "{needs} cần người xử lý.",
+              "Store ({path}): {messages} messages kept, {unparseable} unparseable, "
+              "{needs} waiting for a person."),
+    "poll": ("  {name}: lần đọc thành công gần nhất {last_ok}{error}",
+             "  {name}: last successful poll {last_ok}{error}"),
+    "never": ("chưa có", "never"),
+    "backup": ("Sao lưu gần nhất: {at}, {messages} thư, vào {dest}",
+               "Last backup: {at}, {messages} messages, into {dest}"),
+    "no_backup": ("Chưa sao lưu lần nào: xem `mailtally backup` (README, Backing up).",
+                  "Never backed up: see `mailtally backup` (README, Backing up)."),
+    "warning": ("CẢNH BÁO", "WARNING"),
+    "health_never_polled": ("Chưa đọc được thư từ nguồn {source} lần nào.",
+                            "Source {source} has never been polled successfully."),
+    "health_stale_poll": ("Nguồn {source}: lần đọc thư thành công gần nhất cách đây {hours} giờ "
+                          "(quá 3 chu kỳ {minutes} phút).",
+                          "Source {source}: last successful poll {hours} hours ago (more than "
+                          "3 intervals of {minutes} minutes)."),
+    "health_failing_source": ("Nguồn {source} lỗi {failures} lần liên tiếp: {error}",
+                              "Source {source} failed {failures} times in a row: {error}"),
+    "health_quiet_inbox": ("{request_id} sắp hết hạn nhưng 24 giờ qua không nhận được thư nào: "
+                           "hãy kiểm tra hộp thư có còn được đọc không.",
+                           "{request_id} is due within a day but no mail at all arrived in 24 "
+                           "hours: check that the inbox is still being read."),
+}
+
+DECISION_LABELS: dict[str, tuple[str, str]] = {
+    "assign": ("chỉ định", "assign"),
+    "ignore": ("bỏ qua", "ignore"),
+    "excuse": ("miễn nộp", "excuse"),
+    "extend": ("gia hạn", "extend"),
+    "accept": ("chấp nhận", "accept"),
+    "unlearn": ("bỏ ghi nhớ", "unlearn"),
+}
+
+
+def say(key: str, language: str, /, **values: object) -> str:
+    """The sentence `key` (from SENTENCES, else LABELS) in `language`, filled with `values`.
+    Vietnamese unless `language` is "en"."""
+    pair = SENTENCES.get(key) or LABELS[key]
+    return (pair[1] if language == "en" else pair[0]).format(**values)

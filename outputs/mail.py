@@ -8,28 +8,18 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 from config.model import DigestConfig
+from config.secrets import SecretError, read_secret
+from outputs.errors import DigestSendError
 
 log = logging.getLogger("mailtally.digest")
 
 SMTP_TIMEOUT_SECONDS = 30
-
-
-class DigestSendError(Exception):
-    """The digest could not be emailed. `kind` is an i18n key; never holds a password."""
-
-    def __init__(self, server: str, kind: str, detail: str = ""):
-        super().__init__(f"{server}: {kind}: {detail}")
-        self.server = server
-        self.kind = kind
-        self.detail = detail
-
 
 
 def server_name(cfg: DigestConfig) -> str:
@@ -37,24 +27,17 @@ def server_name(cfg: DigestConfig) -> str:
 
 
 def smtp_password(cfg: DigestConfig) -> str:
-    """The SMTP password from `password_env` or `password_file`; never logged.
+    """The SMTP password (`config.secrets.read_secret`); never logged.
 
     Raises:
         DigestSendError: neither is set or readable.
     """
-    if cfg.password_env:
-        value = os.environ.get(cfg.password_env)
-        if value is None:
-            raise DigestSendError(server_name(cfg), "smtp_password_env", cfg.password_env)
-        return value
-    if cfg.password_file is not None:
-        try:
-            return cfg.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise DigestSendError(
-                server_name(cfg), "smtp_password_file", f"{cfg.password_file}: {exc.strerror}"
-            ) from exc
-    raise DigestSendError(server_name(cfg), "smtp_no_password")
+    try:
+        return read_secret(cfg.password_env, cfg.password_file)
+    except SecretError as exc:
+        kind = {"env_unset": "smtp_password_env", "file_unreadable": "smtp_password_file"}
+        raise DigestSendError(server_name(cfg), kind.get(exc.kind, "smtp_no_password"),
+                              exc.detail) from exc
 
 
 def _tls_context(cfg: DigestConfig) -> ssl.SSLContext:

@@ -74,6 +74,7 @@ def compute_status(
     *,
     excuse: str | None = None,
     extended_until: datetime | None = None,
+    accepted: str | None = None,
 ) -> StatusRow:
     """The status of one unit for one request.
 
@@ -82,6 +83,9 @@ def compute_status(
         now: the instant the report is about (a missing unit is pending until the deadline).
         excuse: the office's reason when it excused the unit, else None.
         extended_until: the unit's own deadline when the office extended it.
+        accepted: the office's reason when it accepted what the unit sent as complete ("" for
+            none given), else None. What the unit sent is then complete at its latest
+            evidence's receipt time, unless it was complete before.
     """
     deadline = extended_until or request.deadline
     closes_at = deadline + timedelta(minutes=request.grace_minutes)
@@ -94,6 +98,8 @@ def compute_status(
         have.update(m.evidence)
         if complete_at is None and m.evidence and all(k in have for k in request.requires):
             complete_at = m.received_at
+    if complete_at is None and accepted is not None:
+        complete_at = max((m.received_at for m in ordered if m.evidence), default=None)
     evidence = tuple(k for k in EVIDENCE_KINDS if k in have)
     missing = tuple(k for k in request.requires if k not in have)
     hashes = {h for m in ordered for h in m.attachment_hashes}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from matching.placement import Placement
+from matching.placement import Placement, Reason
 from outputs.status import StatusRow
 from parsers.records import Attachment, ParsedMessage
 
@@ -73,3 +73,13 @@ def message_rows(ledger: Sequence[LedgerRow], tz: ZoneInfo) -> list[list[str]]:
             ";".join(pl.candidates),
         )])
     return out
+
+
+def assign_commands(key: str, reason: Reason | None, unit: str | None,
+                    candidates: tuple[str, ...], command: str = "mailtally") -> list[str]:
+    """The `assign` commands that would fix a message that needs a person (page and digest)."""
+    if reason == Reason.AMBIGUOUS_UNIT and candidates:
+        return [f"{command} assign {key} {c}" for c in candidates]
+    if reason == Reason.NO_REQUEST and unit:
+        return [f"{command} assign {key} {unit} MÃ_VĂN_BẢN"]
+    return [f"{command} assign {key} MÃ_ĐƠN_VỊ", f"{command} assign {key} --ignore"]

@@ -4,40 +4,17 @@ and renamed, so that Excel or a browser never sees half a file."""
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.errors import StorageError, storage_reason
+from ingest.files import atomic_path
 from outputs.tables import MESSAGE_COLUMNS, REPORT_COLUMNS
-
-
-@contextmanager
-def output_file(path: Path, before_rename: Callable[[], None] | None = None) -> Iterator[Path]:
-    """The temporary name to write `path` under. Once the block ends, the file is flushed to
-    disk and renamed (after `before_rename`, if given); if anything fails, the temporary file
-    is removed and an OSError (a full disk, say) becomes a StorageError naming the file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        yield tmp
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        if before_rename is not None:
-            before_rename()
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_csv(path: Path, columns: list[str], rows: Sequence[Sequence[str]]) -> None:
     """A CSV that Excel opens as UTF-8: BOM, CRLF line ends, every cell text, quoted only when
     it has to be (the standard library's csv module; see the README for why not pandas)."""
-    with output_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows(rows)
@@ -118,5 +95,5 @@ def write_xlsx(path: Path, report: Sequence[Sequence[str]], summary: Sequence[Se
                 cell.fill = fills[str(values[status_col])]
                 values[status_col] = cell
             ws.append(values)
-    with output_file(path) as tmp:
+    with atomic_path(path) as tmp:
         wb.save(tmp)

@@ -76,9 +76,9 @@ def test_a_backup_is_a_data_dir_and_the_next_one_copies_only_what_is_new(tmp_pat
     for name in TABLES:
         assert (restored.parent / "out" / name).read_bytes() == \
                (config.parent / "out" / name).read_bytes(), name
-    overrides = sqlite3.connect(restored.parent / "data" / "mailtally.db").execute(
-        "SELECT count(*) FROM overrides").fetchone()[0]
-    assert overrides == 1
+    decisions = sqlite3.connect(restored.parent / "data" / "mailtally.db").execute(
+        "SELECT kind, message_key FROM decisions").fetchall()
+    assert decisions == [("ignore", key)]
 
 
 def test_a_backup_waits_for_the_run_that_holds_the_data_dir(tmp_path: Path) -> None:

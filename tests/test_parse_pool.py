@@ -1,4 +1,4 @@
-"""Parsing in worker processes (parse_pool.py) gives the same outputs as parsing in the run's own
+"""Parsing in worker processes (app/workers.py) gives the same outputs as parsing in the run's own
 process, and the workers' records and placements are used as they are: the run itself parses
 and places nothing again."""
 
@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-import parse_pool
-import pipeline
+import app.caches
 import run
+from app import workers
 from outputs import html
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -30,7 +30,7 @@ def _once(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
     parsed: list[str] = []
     placed: list[str] = []
     drawn: list[str] = []
-    real_parse_one, real_place = pipeline.parse_one, pipeline.place_for_cache
+    real_parse_one, real_place = app.caches.parse_one, app.caches.place_for_cache
     real_draw = html.draw_thumbnail
 
     def counting_parse_one(*args: Any, **kwargs: Any) -> Any:
@@ -46,8 +46,8 @@ def _once(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
         return real_draw(photo)
 
     with monkeypatch.context() as m:
-        m.setattr(pipeline, "parse_one", counting_parse_one)
-        m.setattr(pipeline, "place_for_cache", counting_place)
+        m.setattr(app.caches, "parse_one", counting_parse_one)
+        m.setattr(app.caches, "place_for_cache", counting_place)
         m.setattr(html, "draw_thumbnail", counting_draw)
         assert run.main(["--config", str(folder / "settings.toml"), "once"]) == 0
     return folder, parsed, placed, drawn
@@ -62,15 +62,15 @@ def test_workers_give_the_same_outputs_as_the_run_itself(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAILTALLY_NOW", "2023-09-30T12:00:00+07:00")
     messages = len(list((CORPUS / "messages").glob("*.eml")))
-    monkeypatch.setenv(parse_pool.START_AFTER_NEW_ENV, "50")
-    assert messages > parse_pool.start_after_new()  # enough for the workers to start
+    monkeypatch.setenv(workers.START_AFTER_NEW_ENV, "50")
+    assert messages > workers.start_after_new()  # enough for the workers to start
 
     pooled, parsed_here, placed_here, drawn_here = _once(tmp_path, "pooled", monkeypatch)
     assert parsed_here == []  # every message was parsed by a worker...
     assert placed_here == []  # ...and placed there: the cached placements were valid
     assert drawn_here == []  # ...and the page's thumbnails were drawn there too
 
-    monkeypatch.setenv(parse_pool.START_AFTER_NEW_ENV, str(10**9))
+    monkeypatch.setenv(workers.START_AFTER_NEW_ENV, str(10**9))
     alone, parsed_alone, placed_alone, drawn_alone = _once(tmp_path, "alone", monkeypatch)
     assert len(parsed_alone) == messages
     assert len(set(placed_alone)) == len(placed_alone) > 0

@@ -12,8 +12,8 @@ import pytest
 from eml_builders import jpeg_bytes
 from PIL import Image, ImageOps
 
-import parse_pool
 import run
+from app import workers
 from ingest.store import Store
 from outputs import html
 
@@ -86,7 +86,7 @@ def test_the_store_keeps_thumbnails_and_the_photos_it_cannot_draw(tmp_path: Path
 def test_a_second_page_draws_no_thumbnail_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAILTALLY_NOW", "2023-09-30T12:00:00+07:00")
-    monkeypatch.setenv(parse_pool.START_AFTER_NEW_ENV, str(10**9))  # parsed in this process
+    monkeypatch.setenv(workers.START_AFTER_NEW_ENV, str(10**9))  # parsed in this process
     folder = tmp_path / "corpus"
     shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("data", "out"))
     config = folder / "settings.toml"

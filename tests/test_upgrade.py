@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-import pipeline
+import app.caches
+import app.publish
 import run
 from parsers import limits
 from parsers.records import PARSER_VERSION
@@ -22,13 +23,13 @@ def test_a_new_parser_version_reparses_every_stored_message(
     shutil.copytree(DEMO, tmp_path / "cfg")
     config = str(tmp_path / "cfg" / "settings.toml")
     calls: list[str] = []
-    real_parse_one = pipeline.parse_one
+    real_parse_one = app.caches.parse_one
 
     def counting_parse_one(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[1])
         return real_parse_one(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "parse_one", counting_parse_one)
+    monkeypatch.setattr(app.caches, "parse_one", counting_parse_one)
     assert run.main(["--config", config, "once"]) == 0
     first = len(calls)
     assert first == len(list((tmp_path / "cfg" / "inbox").glob("*.eml")))
@@ -39,6 +40,6 @@ def test_a_new_parser_version_reparses_every_stored_message(
 
     newer = PARSER_VERSION + 1
     monkeypatch.setattr(limits, "PARSER_VERSION", newer)  # the names the cache keys read
-    monkeypatch.setattr(pipeline, "PARSER_VERSION", newer)
+    monkeypatch.setattr(app.publish, "PARSER_VERSION", newer)
     assert run.main(["--config", config, "once"]) == 0
     assert len(calls) == first  # every stored message read again from its raw bytes

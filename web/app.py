@@ -20,7 +20,7 @@ from jinja2 import StrictUndefined
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from config.model import Settings
-from ingest.accounts import Account, find_account
+from ingest.accounts import find_account
 from web.i18n import words
 from web.model import Workspace
 from web.rebuild import Rebuilder
@@ -157,9 +157,3 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
     pages.register(app, workspace)
     changes.register(app, workspace)
     return app
-
-
-def current_account() -> Account:
-    account = g.get("account")
-    assert isinstance(account, Account)
-    return account

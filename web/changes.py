@@ -12,11 +12,12 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from ingest.accounts import Account
+from outputs.i18n import say
 from web import actions
-from web.app import current_account
 from web.editing import (
     EditRefusedError,
     StaleFileError,
@@ -68,6 +69,13 @@ def parse_when(value: str, tz: ZoneInfo, *, end_of_day: bool = False) -> datetim
     return datetime(year, month, day, at.hour, at.minute, tzinfo=tz)
 
 
+def current_account() -> Account:
+    """The account logged in (web/app.py's before_request has made sure there is one)."""
+    account = g.get("account")
+    assert isinstance(account, Account)
+    return account
+
+
 def _list(text: str) -> list[str]:
     return [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
 
@@ -80,11 +88,12 @@ def register(app: Flask, ws: Workspace) -> None:
         flash(words(ws.settings.language)["saved_rebuild"])
 
     def refused(exc: actions.DecisionError) -> None:
-        w = words(ws.settings.language)
-        text = w.get(f"unknown_{exc.what}", w["not_available"]).format(
-            code=exc.value, rid=exc.value, key=exc.value, id=exc.value)
+        lang = ws.settings.language
+        kind = ("ambiguous" if isinstance(exc, actions.AmbiguousKeyError)
+                else "undone" if isinstance(exc, actions.AlreadyUndoneError) else "unknown")
+        text = say(f"{kind}_{exc.what}", lang, value=exc.value)
         if exc.closest:
-            text += f" ({w['candidates']}: {', '.join(exc.closest)})"
+            text += " " + say("closest", lang, closest=", ".join(exc.closest))
         flash(text, "error")
 
     def back(default: str) -> BaseResponse:

@@ -24,7 +24,7 @@ from tomlkit.items import AoT, Table
 
 from config.loader import check_requests_text, check_units_text
 from config.model import Problem, Settings
-from ingest.store import write_atomic
+from ingest.files import write_atomic
 
 UNIT_FIELDS = ("code", "name", "emails", "aliases", "group")
 REQUEST_LIST_FIELDS = ("units", "requires", "keywords")

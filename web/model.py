@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import pipeline
+from app.clock import current_time
+from app.publish import outputs_key
+from app.runner import snapshot, status_all
 from config import ConfigError, load_config
 from config.model import Request, Settings, Unit
+from ingest.decisions import in_effect
 from ingest.store import Store
 from matching.fold import Folder
 from matching.placement import NEEDS_PERSON, Placement
+from outputs.snapshot import Snapshot
 from outputs.status import StatusRow
 from outputs.tables import counted_files
 from parsers.records import Attachment, ParsedMessage
@@ -37,7 +41,7 @@ class View:
     """One consistent picture of the store: the snapshot and indexes over it."""
 
     settings: Settings
-    snap: pipeline.Snapshot
+    snap: Snapshot
     parsed: dict[str, ParsedMessage]
     rows_by_request: dict[str, list[StatusRow]]
     rows_by_unit: dict[str, list[StatusRow]]
@@ -59,7 +63,7 @@ class View:
         return sorted(keys, key=lambda k: (self.parsed[k].received_at, k))
 
 
-def build_view(settings: Settings, snap: pipeline.Snapshot) -> View:
+def build_view(settings: Settings, snap: Snapshot) -> View:
     """Index a snapshot for the pages."""
     parsed = {p.message_key: p for p in snap.parsed}
     by_request: dict[str, list[StatusRow]] = defaultdict(list)
@@ -181,14 +185,14 @@ class Workspace:
     def view(self, now: datetime | None = None) -> View:
         """The current view, computed again only when something it shows has changed."""
         settings = self.settings
-        now = now or pipeline.current_time()
+        now = now or current_time()
         with self.store() as store:
-            key = pipeline.outputs_key(settings, store, now)
+            key = outputs_key(settings, store, now)
             with self._lock:
                 if self._view is not None and key == self._view_key:
                     return self._view
                 version = store.data_version()
-                snap = pipeline.snapshot(settings, store, now)
+                snap = snapshot(settings, store, now)
                 self._view = build_view(settings, snap)
                 self._view_key = key
                 self._view_version = version
@@ -209,11 +213,11 @@ class Workspace:
             if self._view is None or self._view_version != before or \
                     store.data_version() != before + 1:
                 return
-            now = pipeline.current_time()
+            now = current_time()
             old = self._view.snap
-            rows = pipeline.status_all(settings, store, old.parsed, old.placements,
-                                       old.evidence, now)
-            snap = pipeline.Snapshot(old.parsed, old.placements, old.evidence, rows, now)
+            rows = status_all(settings, in_effect(store.decisions()), old.parsed,
+                              old.placements, old.evidence, now)
+            snap = Snapshot(old.parsed, old.placements, old.evidence, rows, now)
             self._view = build_view(settings, snap)
-            self._view_key = pipeline.outputs_key(settings, store, now)
+            self._view_key = outputs_key(settings, store, now)
             self._view_version = before + 1

@@ -24,8 +24,9 @@ from flask import (
 )
 from werkzeug.wrappers.response import Response as BaseResponse
 
-import pipeline
+from app.caches import parsed_message
 from ingest.accounts import verify_login
+from ingest.decisions import in_effect
 from web import actions
 from web.editing import read_requests, read_roster
 from web.files import KEY_PATTERN, download_headers, inside
@@ -137,7 +138,8 @@ def register(app: Flask, ws: Workspace) -> None:
         if u is None:
             abort(404)
         with ws.store() as store:
-            learned = sorted(a for a, c in store.learned().items() if c == code)
+            learned = sorted(a for a, c in in_effect(store.decisions()).learned.items()
+                             if c == code)
         record = []
         for r in v.rows_by_unit.get(code, []):
             record.append({"row": r, "request": v.requests[r.request_id],
@@ -234,7 +236,7 @@ def register(app: Flask, ws: Workspace) -> None:
         if not KEY_PATTERN.match(key):
             abort(404)
         with ws.store() as store:
-            parsed = pipeline.parsed_message(store, key, limits=ws.settings.limits) \
+            parsed = parsed_message(store, key, limits=ws.settings.limits) \
                 if store.message(key) else None
         if parsed is None or not 0 <= n < len(parsed.attachments):
             abort(404)

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-import pipeline
+from app.runner import rebuild_if_free
 from config.model import Settings
 from ingest.errors import StorageError
 
@@ -51,12 +51,12 @@ class Rebuilder:
                 return
             self._wanted.clear()
             try:
-                pipeline.run(self._settings(), poll=False)
-                self.done += 1
-            except pipeline.LockBusyError:
-                log.info("event=rebuild_later reason=run_in_progress")
-                if not self._stopped.wait(self._retry):
-                    self._wanted.set()
+                if rebuild_if_free(self._settings()):
+                    self.done += 1
+                else:
+                    log.info("event=rebuild_later reason=run_in_progress")
+                    if not self._stopped.wait(self._retry):
+                        self._wanted.set()
             except StorageError as exc:
                 log.error("event=rebuild_failed reason=%s", exc)
             except Exception:  # a failed rebuild must not end the thread: the next change retries

@@ -33,8 +33,8 @@ from eml_builders import build_message, docx, jpg, pdf
 from harness import PASSWORD_ENV, REPO_ROOT, REQUEST_ID, RunMailtally, WriteConfig
 from servers.dovecot import DovecotServer, ImapUser
 
+from app.workers import START_AFTER_NEW_ENV
 from ingest.store import message_key_for
-from parse_pool import START_AFTER_NEW_ENV
 
 pytestmark = pytest.mark.integration
 

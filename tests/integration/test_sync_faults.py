@@ -297,8 +297,10 @@ def test_second_run_while_the_data_dir_is_held_writes_nothing(
     data, out_dir = config.parent / "data", config.parent / "out"
 
     def busy_run() -> str:
-        code, out, err = run_mailtally(config, "once", password=imap_user.password, timeout=60)
-        assert code == 0, f"exit {code}\nstdout:\n{out}\nstderr:\n{err}"
+        # Every command waits for a busy data dir (here 1 s instead of a minute), then gives up.
+        code, out, err = run_mailtally(config, "once", password=imap_user.password, timeout=60,
+                                       env={"MAILTALLY_LOCK_WAIT_SECONDS": "1"})
+        assert code == 1, f"exit {code}\nstdout:\n{out}\nstderr:\n{err}"
         text = out + err
         # A clear message, in Vietnamese by default, naming the data dir.
         assert "thư mục dữ liệu" in text, text

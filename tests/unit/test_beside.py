@@ -1,4 +1,4 @@
-"""pipeline.beside: the tables are written by a forked copy while the page is rendered; a
+"""app.publish.beside: the tables are written by a forked copy while the page is rendered; a
 failure there is not lost, and with another thread running nothing is forked."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.publish import beside
 from ingest.errors import StorageError
-from pipeline import beside
 
 
 def _write_pid(target: Path) -> None:

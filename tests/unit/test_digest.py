@@ -17,15 +17,14 @@ from matching.placement import MatchKind, Placement, Reason
 from outputs.digest import (
     Digest,
     build_digest,
-    cmd_digest,
     digest_message,
     digest_subject,
     parse_day,
     render_digest,
 )
+from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, Status, compute_status
 from parsers.records import ParsedMessage
-from pipeline import Snapshot
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HOSTILE = "<script>alert('x')</script> Báo cáo & hình ảnh"
@@ -263,24 +262,37 @@ def test_parse_day_defaults_to_today_in_the_timezone() -> None:
     assert parse_day("2023-08-11", late_utc, TZ) == date(2023, 8, 11)
 
 
-def test_cmd_digest_bad_date_exits_2_in_vietnamese(
+def _demo_config(tmp_path: Path) -> Path:
+    import shutil
+
+    import run
+
+    shutil.copytree(run.demo_settings_path().parent, tmp_path / "cfg")
+    return tmp_path / "cfg" / "settings.toml"
+
+
+def test_digest_command_refuses_a_bad_date_with_exit_2_in_vietnamese(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cmd_digest(make_settings(tmp_path), "11/08/2023", send=False, now=NOW) == 2
+    import run
+
+    config = _demo_config(tmp_path)
+    assert run.main(["--config", str(config), "digest", "--date", "11/08/2023"]) == 2
     err = capsys.readouterr().err
     assert "Ngày không hợp lệ: 11/08/2023" in err and "YYYY-MM-DD" in err
-    assert not (tmp_path / "data").exists()
+    assert not (config.parent / "data").exists()
 
 
-def test_cmd_digest_gives_up_on_a_busy_data_dir(
+def test_digest_command_gives_up_on_a_busy_data_dir_with_exit_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import outputs.digest
-    from pipeline import data_dir_lock
+    import run
+    from app.lock import LOCK_WAIT_ENV, data_dir_lock
 
-    monkeypatch.setattr(outputs.digest, "LOCK_WAIT_SECONDS", 0)
-    settings = make_settings(tmp_path)
-    with data_dir_lock(settings.data_dir):
-        assert cmd_digest(settings, "2023-08-11", send=False, now=NOW) == 1
-    assert "đang dùng thư mục dữ liệu" in capsys.readouterr().err
-    assert not (settings.output_dir / "digest-2023-08-11.html").exists()
+    monkeypatch.setenv(LOCK_WAIT_ENV, "0.3")
+    config = _demo_config(tmp_path)
+    with data_dir_lock(config.parent / "data"):
+        assert run.main(["--config", str(config), "digest", "--date", "2023-08-11"]) == 1
+    err = capsys.readouterr().err
+    assert "đang dùng thư mục dữ liệu" in err and str(config.parent / "data") in err
+    assert not (config.parent / "out" / "digest-2023-08-11.html").exists()

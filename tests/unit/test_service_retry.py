@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-import pipeline
-import service
+import app.runner
+from app import service
 from config import load_config
 from ingest.errors import StorageError
 
@@ -28,7 +28,7 @@ def _serve_for(seconds: float, failure: Exception, monkeypatch: pytest.MonkeyPat
         calls.append(0.0)
         raise failure
 
-    monkeypatch.setattr(pipeline, "run", failing_run)
+    monkeypatch.setattr(app.runner, "run", failing_run)
     loop = service.Service(settings)
     stopper = threading.Timer(seconds, loop.stop)
     stopper.start()

@@ -198,7 +198,7 @@ def test_a_post_without_token_is_refused_and_a_viewer_cannot_change(settings: Se
                                             "unit": "STC", "request_id": "178-TB/ĐTN"})
     assert refused.status_code == 403
     store = Store(settings.data_dir)
-    assert store.excuses() == {}
+    assert store.decisions() == []
     store.close()
 
 
@@ -321,7 +321,8 @@ def test_a_decision_made_while_a_run_holds_the_data_dir_is_kept(settings: Settin
     loses the decision; the report shows it once the run is over."""
     import csv
 
-    from pipeline import data_dir_lock, run
+    from app.lock import data_dir_lock
+    from app.runner import run
 
     run(settings, poll=False)
     _client(settings)  # the account
@@ -336,7 +337,8 @@ def test_a_decision_made_while_a_run_holds_the_data_dir_is_kept(settings: Settin
                                               "reason": "sáp nhập"})
         assert answer.status_code == 302
         store = Store(settings.data_dir)
-        assert store.excuses() == {("STC", "178-TB/ĐTN"): "sáp nhập"}
+        assert [(d.kind, d.unit_codes, d.reason, d.author) for d in store.decisions()] == [
+            ("excuse", ("STC",), "sáp nhập", "lan")]
         store.close()
         assert "excused" in client.get("/notice/178-TB/ĐTN").get_data(as_text=True)
     deadline = time.monotonic() + 20

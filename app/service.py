@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 
+from app.lock import LockBusyError, command_wait
 from config.model import Settings, SourceConfig
 from ingest.errors import SourceError, StorageError
 
@@ -159,7 +160,7 @@ class Service:
         self.stopping.set()
 
     def poll(self) -> None:
-        from pipeline import LockBusyError, run
+        from app.runner import run
 
         try:
             result = run(self.settings, stop=self.stopping.is_set)
@@ -184,13 +185,16 @@ class Service:
             self.next_poll = time.monotonic() + self.settings.schedule.poll_minutes * 60
 
     def digest(self) -> None:
-        """The digest at a `digest_times` entry: a morning digest tells about the day before."""
-        from outputs.digest import cmd_digest
+        """The digest at a `digest_times` entry: a morning digest tells about the day before.
+        Written, and sent when `[digest]` is set; a failure is logged by `guarded`."""
+        from app.digest import send, write_day
 
         now = datetime.now(UTC)
         local = now.astimezone(self.settings.timezone)
         day = local.date() - timedelta(days=1) if local.hour < 12 else local.date()
-        cmd_digest(self.settings, day.isoformat(), send=self.settings.digest is not None, now=now)
+        digest, _ = write_day(self.settings, day, now, wait=command_wait())
+        if self.settings.digest is not None:
+            send(self.settings, digest, now=now)
 
     def run(self) -> int:
         import schedule

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from ingest.store import NewMessage, Store, attachment_path, parse_cache_texts, write_atomic
+from ingest.files import write_atomic
+from ingest.store import NewMessage, Store, attachment_path, parse_cache_texts
 from matching.context import MatchContext
 from parsers.limits import Limits, cache_version
 from parsers.records import to_json
@@ -94,8 +95,8 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) 
     (flushed later by the parent, before it records them), place, and draw the thumbnails of
     placed mail (the page shows photos of placed mail only). Returns, per message, the record
     as JSON and the placement; the attachment files written; the thumbnails."""
+    from app.caches import parse_one, place_for_cache, placement_stamp
     from outputs.html import draw_thumbnail, thumbnails_to_draw
-    from pipeline import parse_one, place_for_cache, placement_stamp
 
     assert _placing is not None, "the worker was started without its placing context"
     ctx, basis = _placing

@@ -1,0 +1,196 @@
+"""The parse and placement caches: a message is parsed again only when the parser (or its limits)
+changed or its receipt time moved, and placed again only when what its placement depends on
+changed (roster, requests, learned addresses, the office's decision for it, its parse).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from config.model import Settings
+from ingest.decisions import InEffect
+from ingest.errors import StorageError
+from ingest.store import Store, StoredMessage
+from matching.evidence import evidence_kinds
+from matching.placement import MatchContext, Override, Placement, place_message
+from matching.records import placement_from_json, placement_to_json
+from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
+from parsers.message import parse_message
+from parsers.records import ParsedMessage, from_json, to_json
+
+log = logging.getLogger("mailtally")
+
+PARSE_CHUNK = 100
+
+AttachmentSaver = Callable[[str, int, str, bytes], str]
+
+
+def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, message_id: str,
+              received_at: datetime, *, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
+    """Parse one stored message under `limits` and keep its attachments. Never raises for a bad
+    message: a crash becomes reason `unparseable` with a one-line detail (traceback in the log).
+    An attachment over `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
+    save = store.save_attachment if isinstance(store, Store) else store
+    try:
+        parsed, payloads = parse_message(raw, stored_key, message_id, received_at, limits=limits)
+        stored = []
+        for i, (attachment, data) in enumerate(zip(parsed.attachments, payloads, strict=True)):
+            if data is None:
+                stored.append(attachment)
+                continue
+            path = save(stored_key, i, attachment.filename, data)
+            stored.append(replace(attachment, stored_path=path))
+        return replace(parsed, attachments=tuple(stored))
+    except StorageError:
+        raise
+    except Exception as exc:  # the one boundary per message (STYLE §4)
+        log.error("message_key=%s event=parse_crashed error=%s\n%s", stored_key,
+                  type(exc).__name__, traceback.format_exc())
+        return ParsedMessage(message_key=stored_key, message_id=message_id,
+                             received_at=received_at,
+                             problem=f"{type(exc).__name__}: {exc}"[:300])
+
+
+def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
+                 keep: Callable[[ParsedMessage], ParsedMessage] | None = None,
+                 known: Callable[[StoredMessage], bool] | None = None) -> list[ParsedMessage]:
+    """store → parse, with the parse cache: a message is parsed again only when the parser
+    version or the limits changed, or its receipt time moved (an earlier copy arrived).
+
+    `keep`, when given, sees each full record as it is read and returns what to keep of it, so
+    that thousands of full records never have to be held at once. `known`, when given, says for
+    a message whether the caller already has all it needs from the full record (its placements,
+    from their cache): the light record is then enough and the full one is not read at all.
+    """
+    keep = keep or (lambda p: p)
+    version = cache_version(limits)
+    light = store.cached_light_parses(version) if known is not None else {}
+    out: list[ParsedMessage] = []
+    todo = []
+    for stored in store.messages():
+        light_json = light.get(stored.message_key)
+        if light_json is not None and known is not None:
+            record = from_json(json.loads(light_json))
+            if record.received_at == stored.received_at and known(stored):
+                out.append(record)
+                continue
+        data = store.cached_parse(stored.message_key, version)
+        if data is not None:
+            parsed = from_json(data)
+            if parsed.received_at == stored.received_at:
+                out.append(keep(parsed))
+                continue
+        todo.append(stored)
+    # One transaction (and one flush of attachment files) per chunk, not per message.
+    for start in range(0, len(todo), PARSE_CHUNK):
+        with store.transaction():
+            for stored in todo[start:start + PARSE_CHUNK]:
+                raw = store.read_raw(stored)
+                parsed = parse_one(store, stored.message_key, raw, stored.message_id,
+                                   stored.received_at, limits=limits)
+                store.cache_parse(stored.message_key, version, to_json(parsed))
+                out.append(keep(parsed))
+    if todo:
+        log.info("event=parsed messages=%d", len(todo))
+    out.sort(key=lambda p: (p.received_at, p.message_key))
+    return out
+
+
+def parsed_message(store: Store, key: str, *, limits: Limits = DEFAULT_LIMITS
+                   ) -> ParsedMessage | None:
+    """One stored message's record, from the parse cache when it is there."""
+    stored = store.message(key)
+    if stored is None:
+        return None
+    data = store.cached_parse(key, cache_version(limits))
+    if data is not None:
+        return from_json(data)
+    return parse_one(store, key, store.read_raw(stored), stored.message_id, stored.received_at,
+                     limits=limits)
+
+
+def match_context(settings: Settings, effect: InEffect) -> MatchContext:
+    """What placement depends on: the roster, the requests, and the office's decisions."""
+    overrides = {key: Override(d.unit_codes[0] if d.unit_codes else None, d.request_id,
+                               ignore=d.ignore, more_units=d.unit_codes[1:])
+                 for key, d in effect.messages.items()}
+    return MatchContext(
+        units=settings.units, requests=settings.requests,
+        own_addresses=settings.own_addresses, overrides=overrides, learned=effect.learned,
+        abbreviations=settings.abbreviations,
+    )
+
+
+PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is then redone
+
+
+def placement_basis(settings: Settings, ctx: MatchContext) -> str:
+    """A fingerprint of what every placement depends on besides the message itself."""
+    basis = (settings.units, settings.requests, sorted(settings.own_addresses),
+             sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
+             cache_version(settings.limits), PLACEMENT_VERSION)
+    return hashlib.sha256(repr(basis).encode()).hexdigest()
+
+
+def placement_stamp(basis: str, ctx: MatchContext, key: str, received_at: datetime) -> str:
+    """What one message's cached placement was computed from: the basis, its receipt time and
+    the office's override for it."""
+    return f"{basis}|{received_at.isoformat()}|{ctx.overrides.get(key)!r}"
+
+
+def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
+                    ) -> tuple[list[Placement], tuple[str, ...], str]:
+    """Place one message (pure): its placements, its evidence kinds, and both as the JSON the
+    placement cache keeps."""
+    placed = list(place_message(parsed, ctx))
+    kinds = evidence_kinds(parsed)
+    record = json.dumps({"p": [placement_to_json(p) for p in placed], "e": list(kinds)})
+    return placed, kinds, record
+
+
+class Placer:
+    """parse → match, with the placement cache: a message is placed again only when what its
+    placement depends on changed (roster, requests, learned addresses, its override, its parse).
+    """
+
+    def __init__(self, settings: Settings, store: Store, ctx: MatchContext):
+        self.ctx = ctx
+        self.cache = store.cached_placements()
+        self.basis = placement_basis(settings, ctx)
+        self.fresh: list[tuple[str, str, str]] = []
+
+    def cached(self, key: str, received_at: datetime
+               ) -> tuple[list[Placement], tuple[str, ...]] | None:
+        """The cached placements and evidence of a message, if still valid."""
+        hit = self.cache.get(key)
+        if hit is None or hit[0] != placement_stamp(self.basis, self.ctx, key, received_at):
+            return None
+        data = json.loads(hit[1])
+        return [placement_from_json(d) for d in data["p"]], tuple(data["e"])
+
+    def place(self, parsed: ParsedMessage) -> tuple[list[Placement], tuple[str, ...]]:
+        """Every message gets at least one Placement (placed, or with a reason), and its
+        evidence kinds."""
+        key = parsed.message_key
+        hit = self.cached(key, parsed.received_at)
+        if hit is not None:
+            return hit
+        placed, kinds, record = place_for_cache(parsed, self.ctx)
+        self.fresh.append(
+            (key, placement_stamp(self.basis, self.ctx, key, parsed.received_at), record))
+        return placed, kinds
+
+
+def lighten(parsed: ParsedMessage) -> ParsedMessage:
+    """The record without the long texts that only placement reads (memory, for 20,000 mails)."""
+    forwarded = parsed.forwarded
+    return replace(
+        parsed, own_text="",
+        attachments=tuple(replace(a, text="") if a.text else a for a in parsed.attachments),
+        forwarded=replace(forwarded, text="") if forwarded is not None else None)
