@@ -16,7 +16,7 @@ from datetime import datetime
 from config.model import Settings
 from ingest.decisions import InEffect
 from ingest.errors import StorageError
-from ingest.store import Store, StoredMessage
+from ingest.store import Store
 from matching.evidence import evidence_kinds
 from matching.placement import MatchContext, Override, Placement, place_message
 from matching.records import placement_from_json, placement_to_json
@@ -59,14 +59,15 @@ def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, messa
 
 def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
                  keep: Callable[[ParsedMessage], ParsedMessage] | None = None,
-                 known: Callable[[StoredMessage], bool] | None = None) -> list[ParsedMessage]:
+                 known: Callable[[ParsedMessage], bool] | None = None) -> list[ParsedMessage]:
     """store → parse, with the parse cache: a message is parsed again only when the parser
     version or the limits changed, or its receipt time moved (an earlier copy arrived).
 
     `keep`, when given, sees each full record as it is read and returns what to keep of it, so
     that thousands of full records never have to be held at once. `known`, when given, says for
-    a message whether the caller already has all it needs from the full record (its placements,
-    from their cache): the light record is then enough and the full one is not read at all.
+    a message (from its light record) whether the caller already has all it needs from the full
+    record (its placements, from their cache): the light record is then enough and the full
+    one is not read at all.
     """
     keep = keep or (lambda p: p)
     version = cache_version(limits)
@@ -77,7 +78,7 @@ def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
         light_json = light.get(stored.message_key)
         if light_json is not None and known is not None:
             record = from_json(json.loads(light_json))
-            if record.received_at == stored.received_at and known(stored):
+            if record.received_at == stored.received_at and known(record):
                 out.append(record)
                 continue
         data = store.cached_parse(stored.message_key, version)
@@ -133,15 +134,20 @@ PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is t
 def placement_basis(settings: Settings, ctx: MatchContext) -> str:
     """A fingerprint of what every placement depends on besides the message itself."""
     basis = (settings.units, settings.requests, sorted(settings.own_addresses),
-             sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
-             cache_version(settings.limits), PLACEMENT_VERSION)
+             sorted(settings.abbreviations.items()), cache_version(settings.limits),
+             PLACEMENT_VERSION)
     return hashlib.sha256(repr(basis).encode()).hexdigest()
 
 
-def placement_stamp(basis: str, ctx: MatchContext, key: str, received_at: datetime) -> str:
-    """What one message's cached placement was computed from: the basis, its receipt time and
-    the office's override for it."""
-    return f"{basis}|{received_at.isoformat()}|{ctx.overrides.get(key)!r}"
+def placement_stamp(basis: str, ctx: MatchContext, parsed: ParsedMessage) -> str:
+    """What one message's cached placement was computed from: the basis, its receipt time, the
+    office's override for it, and what `assign` taught about its own senders' addresses (the
+    only learned addresses its placement can depend on: an assign re-places that sender's mail,
+    not all 20,000 messages)."""
+    key = parsed.message_key
+    senders = (parsed.sender, parsed.forwarded.sender if parsed.forwarded else "")
+    learned = ",".join(ctx.learned.get(a, "") for a in senders)
+    return f"{basis}|{parsed.received_at.isoformat()}|{ctx.overrides.get(key)!r}|{learned}"
 
 
 def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
@@ -165,11 +171,11 @@ class Placer:
         self.basis = placement_basis(settings, ctx)
         self.fresh: list[tuple[str, str, str]] = []
 
-    def cached(self, key: str, received_at: datetime
-               ) -> tuple[list[Placement], tuple[str, ...]] | None:
-        """The cached placements and evidence of a message, if still valid."""
-        hit = self.cache.get(key)
-        if hit is None or hit[0] != placement_stamp(self.basis, self.ctx, key, received_at):
+    def cached(self, parsed: ParsedMessage) -> tuple[list[Placement], tuple[str, ...]] | None:
+        """The cached placements and evidence of a message (its light record is enough), if
+        still valid."""
+        hit = self.cache.get(parsed.message_key)
+        if hit is None or hit[0] != placement_stamp(self.basis, self.ctx, parsed):
             return None
         data = json.loads(hit[1])
         return [placement_from_json(d) for d in data["p"]], tuple(data["e"])
@@ -178,12 +184,11 @@ class Placer:
         """Every message gets at least one Placement (placed, or with a reason), and its
         evidence kinds."""
         key = parsed.message_key
-        hit = self.cached(key, parsed.received_at)
+        hit = self.cached(parsed)
         if hit is not None:
             return hit
         placed, kinds, record = place_for_cache(parsed, self.ctx)
-        self.fresh.append(
-            (key, placement_stamp(self.basis, self.ctx, key, parsed.received_at), record))
+        self.fresh.append((key, placement_stamp(self.basis, self.ctx, parsed), record))
         return placed, kinds
 
 

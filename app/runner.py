@@ -23,7 +23,7 @@ from config.model import Settings
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import Store, StoredMessage
+from ingest.store import Store
 from matching.placement import NEEDS_PERSON, MatchContext, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, StatusRow, compute_status
@@ -140,12 +140,12 @@ def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
         placements.extend(placed)
         return lighten(parsed)
 
-    def known(stored: StoredMessage) -> bool:
-        hit = placer.cached(stored.message_key, stored.received_at)
+    def known(light: ParsedMessage) -> bool:
+        hit = placer.cached(light)
         if hit is None:
             return False
         placements.extend(hit[0])
-        evidence[stored.message_key] = hit[1]
+        evidence[light.message_key] = hit[1]
         return True
 
     parsed = parse_stored(store, limits=settings.limits, keep=place_and_lighten, known=known)
