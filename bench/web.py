@@ -106,15 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     figures.append(Figure("  first notice page after it, showing it",
                           f"{after_ms:.0f} ms"))
     if key is not None:
-        # An assign to one unit also learns the sender's address: every placement depends on
-        # the learned addresses, so the next view places every message again.
+        # An assign to one unit also learns the sender's address: that sender's mail is placed
+        # again, and the whole view computed again.
         started = time.perf_counter()
         client.post(f"/needs/{key.group(1)}/assign", data={
             "csrf_token": token.group(1), "unit": settings.units[1].code})
         assign_ms = (time.perf_counter() - started) * 1000
         after_assign_ms, _, _ = ask("/needs")
         figures.append(Figure("POST an assign (the decision stored)", f"{assign_ms:.0f} ms"))
-        figures.append(Figure("  first needs page after it (every message placed again)",
+        figures.append(Figure("  first needs page after it (view computed again)",
                               f"{after_assign_ms:.0f} ms"))
     figures.append(Figure("first page after the workspace starts (view computed)",
                           f"{cold_ms:.0f} ms"))
