@@ -6,7 +6,6 @@ Handlers only read: they take the current view (web/model.py) and render a templ
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +26,8 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from app.caches import parsed_message
 from ingest.accounts import verify_login
 from ingest.decisions import in_effect
+from outputs.html import can_draw, draw_thumbnail
+from outputs.i18n import DECISION_LABELS, pick
 from web import actions
 from web.editing import read_requests, read_roster
 from web.files import KEY_PATTERN, download_headers, inside
@@ -36,7 +37,6 @@ from web.throttle import LoginThrottle
 
 FILTERS = ("all", "owes", "late", "incomplete")
 NEEDS_PER_PAGE = 50  # a phone shows a page of them; the rest are a link away
-_SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _safe_next(target: str | None) -> str:
@@ -123,8 +123,12 @@ def register(app: Flask, ws: Workspace) -> None:
             files: list[dict[str, Any]] = []
             for m in messages:
                 ph, fi = photos_and_files(m.attachments)
-                photos += [{"key": m.message_key, "n": n, "a": a} for n, a in ph]
+                # a photo Pillow cannot draw (HEIC, a zip of photos) is named, not shown
+                photos += [{"key": m.message_key, "n": n, "a": a} for n, a in ph
+                           if can_draw(a.filename)]
                 files += [{"key": m.message_key, "n": n, "a": a} for n, a in fi]
+                files += [{"key": m.message_key, "n": n, "a": a} for n, a in ph
+                          if not can_draw(a.filename)]
             units.append({"row": r, "messages": messages, "photos": photos[:4],
                           "more_photos": photos[4:], "files": files})
         return render_template("notice.html", req=req, counts=v.counts(req.id), show=show,
@@ -176,8 +180,10 @@ def register(app: Flask, ws: Workspace) -> None:
 
     @app.route("/decisions")
     def decisions() -> str:
+        lang = ws.settings.language
         return render_template("decisions.html",
-                               decisions=actions.list_decisions(ws.settings))
+                               decisions=actions.list_decisions(ws.settings)[::-1],
+                               kinds={k: pick(DECISION_LABELS, k, lang) for k in DECISION_LABELS})
 
     @app.route("/roster")
     def roster() -> str:
@@ -246,12 +252,24 @@ def register(app: Flask, ws: Workspace) -> None:
             abort(404)
         return Response(path.read_bytes(), headers=download_headers(a.filename))
 
-    @app.route("/thumb/<sha>.jpg")
-    def thumbnail(sha: str) -> Response:
-        if not _SHA.match(sha):
+    @app.route("/message/<key>/thumb/<int:n>.jpg")
+    def thumbnail(key: str, n: int) -> Response:
+        """A photo's thumbnail, as the report shows it: kept in the store, or drawn now (and
+        kept) when no run has drawn it yet."""
+        if not KEY_PATTERN.match(key):
             abort(404)
         with ws.store() as store:
-            jpeg = store.thumbnails([sha]).get(sha)
+            parsed = parsed_message(store, key, limits=ws.settings.limits) \
+                if store.message(key) else None
+            if parsed is None or not 0 <= n < len(parsed.attachments):
+                abort(404)
+            a = parsed.attachments[n]
+            jpeg = store.thumbnails([a.sha256]).get(a.sha256)
+            if jpeg is None and a.stored_path and can_draw(a.filename):
+                path = inside(ws.settings.data_dir, a.stored_path)
+                jpeg = draw_thumbnail(path) if path is not None else b""
+                with store.transaction():
+                    store.keep_thumbnails([(a.sha256, jpeg)])
         if not jpeg:
             abort(404)
         return Response(jpeg, mimetype="image/jpeg",

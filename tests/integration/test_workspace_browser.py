@@ -221,6 +221,25 @@ def test_every_page_needs_a_login(browser: HeadlessChromium, workspace: Workspac
         assert "default-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+def test_a_notice_shows_its_units_with_thumbnails(clerk: WebDriver, workspace: Workspace) -> None:
+    clerk.get(workspace.url + "/notice/" + urllib.parse.quote(NOTICE))
+    rows = clerk.find_elements(By.CSS_SELECTOR, "li.unit-row")
+    assert len(rows) == 14, "one per unit of the demo's roster"
+    thumbs = clerk.find_elements(By.CSS_SELECTOR, "li.unit-row .thumbs img")
+    assert thumbs, "the demo's photos"
+    opener = _opener(clerk)
+    for img in thumbs:  # (loaded lazily by the browser: asked here one by one)
+        src = img.get_attribute("src")
+        assert src is not None
+        with opener.open(src) as answer:
+            assert answer.headers["Content-Type"] == "image/jpeg", img.get_attribute("alt")
+            assert answer.read(3) == b"\xff\xd8\xff"
+    clerk.get(workspace.url + "/notice/" + urllib.parse.quote(NOTICE) + "?show=owes")
+    owing = {r.get_attribute("data-status") for r in clerk.find_elements(
+        By.CSS_SELECTOR, "li.unit-row")}
+    assert owing and owing <= {"missing", "pending", "incomplete"}
+
+
 def test_fix_a_message_by_typing_part_of_a_units_name(clerk: WebDriver,
                                                      workspace: Workspace) -> None:
     clerk.get(workspace.url + "/needs")

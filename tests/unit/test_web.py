@@ -348,3 +348,16 @@ def test_a_decision_made_while_a_run_holds_the_data_dir_is_kept(settings: Settin
     with (settings.output_dir / "report.csv").open(encoding="utf-8-sig") as fh:
         rows = {(r["request_id"], r["unit_code"]): r["status"] for r in csv.DictReader(fh)}
     assert rows[("178-TB/ĐTN", "STC")] == "excused"
+
+
+def test_a_removed_account_is_logged_out_at_once(settings: Settings) -> None:
+    from ingest.accounts import remove_account
+
+    client = _client(settings)
+    assert _login(client) == 302
+    assert client.get("/").status_code == 200
+    store = Store(settings.data_dir)
+    assert remove_account(store, "lan")
+    store.close()
+    answer = client.get("/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
