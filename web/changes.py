@@ -28,7 +28,7 @@ from web.editing import (
     save_unit,
 )
 from web.i18n import words
-from web.model import Workspace
+from web.model import Workspace, local_path
 from web.rebuild import Rebuilder
 
 _VN_TIME = re.compile(r"^(\d{1,2})\s*[gh:]\s*(\d{2})?$")
@@ -97,9 +97,7 @@ def register(app: Flask, ws: Workspace) -> None:
         flash(text, "error")
 
     def back(default: str) -> BaseResponse:
-        target = request.form.get("back", "")
-        ok = target.startswith("/") and not target.startswith("//")
-        return redirect(target if ok else default)
+        return redirect(local_path(request.form.get("back")) or default)
 
     @app.route("/logout", methods=["POST"])
     def logout() -> BaseResponse:

@@ -107,6 +107,16 @@ def search_units(view: View, query: str, limit: int = 20) -> list[Unit]:
     return [u for _, _, u in sorted(ranked, key=lambda x: (x[0], x[1]))[:limit]]
 
 
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this site ('/unit/STC'), else None: never another host,
+    however written ('//evil.example', '/\\evil.example', 'https://…', control characters)."""
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target[1:2] in ("/", "\\") or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
 def photos_and_files(attachments: Sequence[Attachment]) -> tuple[list[tuple[int, Attachment]],
                                                                    list[tuple[int, Attachment]]]:
     """(photos, other files) of one message, each with its number in the message (what the

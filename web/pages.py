@@ -7,7 +7,6 @@ Handlers only read: they take the current view (web/model.py) and render a templ
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -32,7 +31,7 @@ from web import actions
 from web.editing import read_requests, read_roster
 from web.files import KEY_PATTERN, download_headers, inside
 from web.i18n import words
-from web.model import OWES, View, Workspace, photos_and_files, search_units
+from web.model import OWES, View, Workspace, local_path, photos_and_files, search_units
 from web.throttle import LoginThrottle
 
 FILTERS = ("all", "owes", "late", "incomplete")
@@ -41,10 +40,7 @@ NEEDS_PER_PAGE = 50  # a phone shows a page of them; the rest are a link away
 
 def _safe_next(target: str | None) -> str:
     """Where to go after logging in: a path of this site only, never another host."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return url_for("notices")
-    parts = urlsplit(target)
-    return url_for("notices") if parts.scheme or parts.netloc else target
+    return local_path(target) or url_for("notices")
 
 
 def _row_filter(name: str, status: str) -> bool:

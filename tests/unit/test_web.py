@@ -31,7 +31,7 @@ from web.editing import (
     save_unit,
 )
 from web.files import download_headers
-from web.model import Workspace, search_units
+from web.model import Workspace, local_path, search_units
 from web.throttle import FREE_FAILURES, LoginThrottle
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -361,3 +361,28 @@ def test_a_removed_account_is_logged_out_at_once(settings: Settings) -> None:
     store.close()
     answer = client.get("/")
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+
+
+def test_redirects_stay_on_this_site() -> None:
+    assert local_path("/unit/STC?x=1") == "/unit/STC?x=1"
+    for target in ("//evil.example/", "/\\evil.example", "/\\/evil.example", "https://evil.example",
+                   "evil", "", None, "/\r\nLocation: x", "/a\\b"):
+        assert local_path(target) is None, target
+
+
+def test_a_unit_and_a_notice_are_added_at_the_end(settings: Settings) -> None:
+    assert settings.units_path is not None and settings.requests_path is not None
+    save_unit(settings, read_roster(settings.units_path).version, None,
+              {"code": "SNV", "name": "Đoàn Sở Nội vụ", "emails": "snv@example.vn",
+               "aliases": "", "group": ""})
+    text = settings.units_path.read_bytes().decode("utf-8")
+    assert text.endswith("\r\nSNV,Đoàn Sở Nội vụ,snv@example.vn,,\r\n"), "last, CRLF kept"
+    loaded = load_config(settings.config_path)
+    save_request(loaded, read_requests(settings.requests_path).version, None, {
+        "id": "190-TB/ĐTN", "title": "Mới", "issued": datetime(2023, 9, 1),
+        "deadline": datetime(2023, 9, 10, 17, 0), "grace_minutes": 0, "units": ["SNV"],
+        "requires": ["report"], "keywords": [], "notice_message_id": ""})
+    again = load_config(settings.config_path)
+    assert [r.id for r in again.requests] == ["178-TB/ĐTN", "185-TB/ĐTN", "190-TB/ĐTN"]
+    assert again.requests[2].units == ("SNV",) and again.requests[2].requires == ("report",)
+    assert "# văn bản thứ hai" in settings.requests_path.read_text(encoding="utf-8")
