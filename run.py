@@ -297,6 +297,18 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def cmd_request(settings: Settings, args: argparse.Namespace) -> int:
+    """`request from-notice FILE_OR_MESSAGE_KEY`: print the [[request]] table a notice implies."""
+    from app.notices import NoticeInputError, request_from_notice
+
+    try:
+        _out(request_from_notice(settings, args.source).rstrip("\n"))
+    except NoticeInputError as exc:
+        _err(exc.text(settings.language))
+        return EXIT_CONFIG
+    return EXIT_OK
+
+
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     from app.backup import backup
 
@@ -434,6 +446,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--active", action="store_true", help="bỏ qua các quyết định đã hoàn tác")
     p = command("undo", cmd_undo, "hoàn tác một quyết định")
     p.add_argument("decision_id", type=int)
+    p = command("request", cmd_request, "văn bản (thông báo) được theo dõi")
+    request_sub = p.add_subparsers(dest="request_command", required=True)
+    p = request_sub.add_parser("from-notice", help="đọc một văn bản (pdf, docx, txt, eml hoặc mã "
+                               "thư đã lưu) và in bảng [[request]] tương ứng")
+    p.add_argument("source", metavar="FILE_OR_MESSAGE_KEY")
     command("check", cmd_check, "kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
     p = command("backup", cmd_backup, "sao lưu thư mục dữ liệu (chỉ chép phần mới)")
     p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the system packages the tests need when they are missing: Dovecot (a real IMAP server),
-# Chromium and its driver (the report in a real browser), openssl (test certificates).
+# Chromium and its driver (the report in a real browser), openssl (test certificates), the
+# DejaVu fonts (PDF notices written for the tests).
 # Only as root with apt-get; elsewhere it says what is missing and leaves it to the administrator
 # (the tests that need a missing server then skip, or fail under CI=true).
 set -eu
@@ -10,6 +11,8 @@ command -v doveadm >/dev/null 2>&1 || missing="$missing dovecot-core"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+# DejaVu Sans: every Vietnamese letter, for the PDF notices tools/make_notices.py writes.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing:$missing"
