@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
         SESSION_COOKIE_SECURE=bool(web and web.secure),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        MAX_CONTENT_LENGTH=1 << 20,
+        MAX_CONTENT_LENGTH=32 << 20,  # a notice uploaded as a PDF
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     if web is not None and web.proxy_hops:

@@ -190,6 +190,26 @@ def register(app: Flask, ws: Workspace) -> None:
         changed()
         return redirect(url_for("roster"))
 
+    @app.route("/requests/from-notice", methods=["POST"])
+    def request_from_notice() -> str | tuple[str, int] | BaseResponse:
+        """A new notice's form, filled in from the notice uploaded (pdf, docx, odt, txt, eml)
+        as `request from-notice` reads it; the clerk checks it and saves it as any other."""
+        from app.notices import NoticeInputError, read_notice_bytes
+
+        settings = ws.settings
+        assert settings.requests_path is not None
+        upload = request.files.get("notice")
+        if upload is None or not upload.filename:
+            return redirect(url_for("requests_page"))
+        try:
+            proposal = read_notice_bytes(settings, upload.filename, upload.read())
+        except NoticeInputError as exc:
+            flash(exc.text(settings.language), "error")
+            return redirect(url_for("requests_page"))
+        values, notes = proposal_form(proposal, settings.language)
+        return render_template("request_edit.html", file=read_requests(settings.requests_path),
+                               n=None, values=values, problems=[], notes=notes)
+
     @app.route("/requests/save", methods=["POST"])
     def request_save() -> str | tuple[str, int] | BaseResponse:
         form = request.form
@@ -217,7 +237,7 @@ def register(app: Flask, ws: Workspace) -> None:
 
         def again(found: list[Any]) -> tuple[str, int]:
             return render_template("request_edit.html", file=read_requests(
-                settings.requests_path), n=n, values=texts, problems=found), 422  # type: ignore[arg-type]
+                settings.requests_path), n=n, values=texts, problems=found, notes=[]), 422  # type: ignore[arg-type]
 
         if problems:
             return again([_TextProblem(p, settings.language) for p in problems])
@@ -234,6 +254,33 @@ def register(app: Flask, ws: Workspace) -> None:
         ws.reload()
         changed()
         return redirect(url_for("requests_page"))
+
+
+def proposal_form(proposal: Any, language: str) -> tuple[dict[str, str], list[str]]:
+    """A request proposed from a notice (matching.notice.Proposal) as the edit form's fields,
+    and what the office should check, field by field."""
+    reading = proposal.reading
+    i = 1 if language == "en" else 0
+    issued = reading.issued.value
+    deadline = reading.deadline.value
+    values = {
+        "id": reading.request_id.value or "", "title": reading.title.value or "",
+        "issued": issued.strftime("%d/%m/%Y 00:00") if issued else "",
+        "deadline": deadline.strftime("%d/%m/%Y %H:%M") if deadline else "",
+        "grace_minutes": "0",
+        "units": "; ".join(proposal.units.value or ("*",)),
+        "requires": "; ".join(reading.requires.value or ("report", "images")),
+        "keywords": "; ".join(reading.keywords.value or ()),
+        "notice_message_id": proposal.notice_message_id or "",
+    }
+    notes = []
+    for name, field in (("id", reading.request_id), ("title", reading.title),
+                        ("issued", reading.issued), ("deadline", reading.deadline),
+                        ("units", proposal.units), ("requires", reading.requires),
+                        ("keywords", reading.keywords)):
+        if field.note is not None:
+            notes.append(f"{name}: {field.note[i]}")
+    return values, notes
 
 
 class _TextProblem:

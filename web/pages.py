@@ -216,7 +216,7 @@ def register(app: Flask, ws: Workspace) -> None:
             abort(404)
         table = file.tables[index] if index is not None else {}
         return render_template("request_edit.html", file=file, n=index,
-                               values=form_values(table), problems=[])
+                               values=form_values(table), problems=[], notes=[])
 
     @app.route("/reminders")
     def reminders() -> str:

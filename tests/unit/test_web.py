@@ -386,3 +386,26 @@ def test_a_unit_and_a_notice_are_added_at_the_end(settings: Settings) -> None:
     assert [r.id for r in again.requests] == ["178-TB/ĐTN", "185-TB/ĐTN", "190-TB/ĐTN"]
     assert again.requests[2].units == ("SNV",) and again.requests[2].requires == ("report",)
     assert "# văn bản thứ hai" in settings.requests_path.read_text(encoding="utf-8")
+
+
+def test_a_new_notice_is_started_from_an_uploaded_notice(settings: Settings) -> None:
+    import io
+
+    notice = Path(__file__).parents[1] / "notices" / "cong_van_dich_vu_cong.txt"
+    client = _client(settings)
+    _login(client)
+    token = _token(client, "/requests")
+    answer = client.post("/requests/from-notice", data={
+        "csrf_token": token, "notice": (io.BytesIO(notice.read_bytes()), notice.name)},
+        content_type="multipart/form-data")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert 'value="312/CV-ĐTN"' in page and 'value="20/09/2024 17:00"' in page
+    assert "dịch vụ công trực tuyến" in page
+    assert settings.requests_path is not None
+    assert "312/CV" not in settings.requests_path.read_text(encoding="utf-8"), "not saved yet"
+    refused = client.post("/requests/from-notice", data={
+        "csrf_token": token, "notice": (io.BytesIO(b"\x00\x01"), "x.exe")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 302
+    assert "Không đọc được văn bản x.exe" in client.get("/requests").get_data(as_text=True)
