@@ -27,6 +27,7 @@ from web.editing import (
     save_request,
     save_unit,
 )
+from web.files import KEY_PATTERN
 from web.i18n import words
 from web.model import Workspace, local_path
 from web.rebuild import Rebuilder
@@ -194,15 +195,19 @@ def register(app: Flask, ws: Workspace) -> None:
     def request_from_notice() -> str | tuple[str, int] | BaseResponse:
         """A new notice's form, filled in from the notice uploaded (pdf, docx, odt, txt, eml)
         as `request from-notice` reads it; the clerk checks it and saves it as any other."""
-        from app.notices import NoticeInputError, read_notice_bytes
+        from app.notices import NoticeInputError, read_notice_bytes, read_notice_source
 
         settings = ws.settings
         assert settings.requests_path is not None
         upload = request.files.get("notice")
-        if upload is None or not upload.filename:
+        key = request.form.get("message_key", "")
+        if (upload is None or not upload.filename) and not KEY_PATTERN.match(key):
             return redirect(url_for("requests_page"))
         try:
-            proposal = read_notice_bytes(settings, upload.filename, upload.read())
+            if upload is not None and upload.filename:
+                proposal = read_notice_bytes(settings, upload.filename, upload.read())
+            else:
+                proposal = read_notice_source(settings, key)  # a stored mail of the office's
         except NoticeInputError as exc:
             flash(exc.text(settings.language), "error")
             return redirect(url_for("requests_page"))

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.clock import current_time
+from app.notices import notices_found
 from app.publish import outputs_key
 from app.runner import snapshot, status_all
 from config import ConfigError, load_config
@@ -25,6 +26,7 @@ from config.model import Request, Settings, Unit
 from ingest.decisions import in_effect
 from ingest.store import Store
 from matching.fold import Folder
+from matching.notice import FoundNotice
 from matching.placement import NEEDS_PERSON, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import StatusRow
@@ -140,6 +142,8 @@ class Workspace:
         self._view: View | None = None
         self._view_key = ""
         self._view_version = -1  # the store's data version the view was computed at
+        self._found: list[FoundNotice] = []
+        self._found_key = ""
         self._lock = threading.Lock()
         self._local = threading.local()
         self.config_problem = ""  # why the last reading of an edited file failed, if it did
@@ -207,6 +211,17 @@ class Workspace:
                 self._view_key = key
                 self._view_version = version
                 return self._view
+
+    def found_notices(self) -> list[FoundNotice]:
+        """The office's own stored mail carrying a notice no request tracks yet (app.notices),
+        looked for again only when the store or the configuration changed."""
+        settings = self.settings
+        with self.store() as store:
+            key = f"{store.data_version()}|{hash(repr(settings.requests))}"
+            if self._found_key != key:
+                self._found = notices_found(settings, store)
+                self._found_key = key
+        return self._found
 
     def data_version(self) -> int:
         with self.store() as store:

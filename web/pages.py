@@ -204,7 +204,8 @@ def register(app: Flask, ws: Workspace) -> None:
         path = ws.settings.requests_path
         assert path is not None
         file = read_requests(path)
-        return render_template("requests.html", items=[form_values(t) for t in file.tables])
+        return render_template("requests.html", items=[form_values(t) for t in file.tables],
+                               found=ws.found_notices())
 
     @app.route("/requests/edit")
     def request_edit() -> str:
