@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -56,3 +57,5 @@ def test_serve_with_web_serves_the_workspace_and_stops_on_sigterm(tmp_path: Path
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, log.read_text()
+    with pytest.raises(OSError):  # the workspace stopped with the service
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
