@@ -368,12 +368,20 @@ def _workspace_argv(settings: Settings, args: argparse.Namespace) -> list[str]:
     return [*argv, "--verbose"] if args.verbose else argv
 
 
+def _workspace_env() -> dict[str, str]:
+    """This process's environment, with this program's folder first on PYTHONPATH, so that
+    `-m web` finds the same code from any working directory."""
+    here = str(Path(__file__).resolve().parent)
+    rest = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + rest if rest else "")}
+
+
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
     """`web`: the office's workspace in this process's place, until SIGTERM."""
     argv = _workspace_argv(settings, args)
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(argv[0], argv)  # returns only by raising OSError
+    os.execve(argv[0], argv, _workspace_env())  # returns only by raising OSError
 
 
 def cmd_serve_with_web(settings: Settings, args: argparse.Namespace) -> int:
@@ -381,7 +389,7 @@ def cmd_serve_with_web(settings: Settings, args: argparse.Namespace) -> int:
     it (one service for the administrator)."""
     import subprocess
 
-    workspace = subprocess.Popen(_workspace_argv(settings, args))
+    workspace = subprocess.Popen(_workspace_argv(settings, args), env=_workspace_env())
     try:
         return cmd_serve(settings, args)
     finally:

@@ -86,6 +86,7 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
     app.jinja_env.lstrip_blocks = True
     CSRFProtect(app)
 
+    secure = bool(web and web.secure)
     workspace = Workspace(settings)
     app.extensions["mailtally"] = workspace
     app.extensions["mailtally_throttle"] = LoginThrottle()
@@ -132,6 +133,8 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "private, no-store")
+        if secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     def error_page(status: int) -> Response:

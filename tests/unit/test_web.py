@@ -179,6 +179,7 @@ def test_cookie_is_secure_when_base_url_is_https(tmp_path: Path) -> None:
     assert _login(client) == 302
     cookie = client.get_cookie("mailtally_session")
     assert cookie is not None and cookie.secure
+    assert "max-age" in client.get("/").headers["Strict-Transport-Security"]
 
 
 def test_a_post_without_token_is_refused_and_a_viewer_cannot_change(settings: Settings) -> None:
