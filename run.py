@@ -404,6 +404,21 @@ def cmd_serve_with_web(settings: Settings, args: argparse.Namespace) -> int:
 # -- the parser -------------------------------------------------------------------------------
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version from the package's metadata, read only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from app.clock import program_version
+
+        print(f"mailtally {program_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailtally", description=(
         "Theo dõi thư báo cáo của các đơn vị: đúng hạn, trễ hạn, chưa nộp."))
@@ -411,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="settings.toml (mặc định: $MAILTALLY_CONFIG, "
                              "rồi config/settings.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="ghi log chi tiết")
+    parser.add_argument("--version", action=_VersionAction, help="in phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:

@@ -175,11 +175,13 @@ def excuse(settings: Settings, unit_code: str, request_id: str, *, author: str,
 
 def extend(settings: Settings, unit_code: str, request_id: str, until: datetime, *,
            author: str, reason: str = "") -> Decision:
-    """A later deadline (`until`, aware) for this unit alone.
+    """A later deadline for this unit alone (`until` without a zone is in the office's).
 
     Raises:
         DecisionError: an unknown unit or request.
     """
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=settings.timezone)
     return _for_unit(settings, DecisionKind.EXTEND, unit_code, request_id, author=author,
                      reason=reason, until=until)
 

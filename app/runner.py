@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.caches import Placer, lighten, match_context, parse_stored, placement_basis
 from app.clock import current_time
@@ -23,12 +24,15 @@ from config.model import Settings
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import Store
+from ingest.store import NewMessage, Store
 from matching.placement import NEEDS_PERSON, MatchContext, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, StatusRow, compute_status
 from outputs.tables import counted_files
 from parsers.records import ParsedMessage
+
+if TYPE_CHECKING:
+    from app.workers import ParsePool
 
 log = logging.getLogger("mailtally")
 
@@ -72,21 +76,31 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
 def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
                       ) -> tuple[list[PollResult], list[SourceError]]:
     """source → store, with parsing (and placing) in other processes when many messages arrive
-    at once."""
-    from app.workers import ParsePool
+    at once. The workers' module (multiprocessing and all) is loaded only once a poll stores a
+    new message: a poll with nothing new does not pay for it."""
+    pools: list[ParsePool] = []
 
     def placing() -> tuple[MatchContext, str]:
         ctx = match_context(settings, in_effect(store.decisions()))
         return ctx, placement_basis(settings, ctx)
 
-    pool = ParsePool(store, settings.limits, placing)
-    store.on_commit = pool.submit
+    def submit(new: list[NewMessage]) -> None:
+        if not pools:
+            from app.workers import ParsePool
+
+            pools.append(ParsePool(store, settings.limits, placing))
+        pools[0].submit(new)
+
+    store.on_commit = submit
     try:
         results = poll_sources(settings, store, stop)
     finally:
         store.on_commit = None
-        if stop():
-            pool.close()
+        if stop() and pools:
+            pools[0].close()
+    if not pools:
+        return results
+    pool = pools[0]
     parsed = pool.collect()
     if parsed:
         log.info("event=parsed_while_fetching messages=%d", parsed)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import StorageError, storage_reason
+from ingest.files import atomic_path
 from ingest.store import Store
 
 log = logging.getLogger("mailtally")
@@ -50,10 +51,8 @@ def _copy_new_files(data_dir: Path, dest: Path) -> tuple[int, int, int]:
                 if target.exists() and target.stat().st_size == size:
                     kept += 1
                     continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.tmp")
-                shutil.copyfile(source, tmp)
-                tmp.replace(target)
+                with atomic_path(target, sync=False) as tmp:  # flushed once, at the end
+                    shutil.copyfile(source, tmp)
                 copied += 1
                 copied_bytes += size
     return copied, copied_bytes, kept
@@ -62,21 +61,22 @@ def _copy_new_files(data_dir: Path, dest: Path) -> tuple[int, int, int]:
 def _copy_database(data_dir: Path, dest: Path) -> int:
     """SQLite's online backup into DEST/mailtally.db (under a temporary name until it is
     whole); return how many messages it holds."""
-    tmp = dest / f".{DATABASE}.tmp"
-    tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(data_dir / DATABASE)
-    try:
-        target = sqlite3.connect(tmp)
+    def drop_stale() -> None:  # of an older copy: they must not be applied to this one
+        for stale in ("-wal", "-shm"):
+            (dest / f"{DATABASE}{stale}").unlink(missing_ok=True)
+
+    with atomic_path(dest / DATABASE, sync=False, before_rename=drop_stale) as tmp:
+        tmp.unlink(missing_ok=True)  # left by a backup that was killed
+        source = sqlite3.connect(data_dir / DATABASE)
         try:
-            source.backup(target)
-            messages = int(target.execute("SELECT count(*) FROM messages").fetchone()[0])
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target)
+                messages = int(target.execute("SELECT count(*) FROM messages").fetchone()[0])
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
-    for stale in ("-wal", "-shm"):  # of an older copy: they must not be applied to this one
-        (dest / f"{DATABASE}{stale}").unlink(missing_ok=True)
-    tmp.replace(dest / DATABASE)
+            source.close()
     return messages
 
 

@@ -209,3 +209,27 @@ def test_a_data_dir_of_an_earlier_version_keeps_its_decisions(
     # A second open migrates nothing again.
     assert cli(office, capsys, "report")[0] == 0
     assert len(decision_rows(office)) == 4
+
+
+def test_the_sentences_are_english_with_language_en(
+        office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = office.read_text(encoding="utf-8")
+    office.write_text(settings.replace('language = "vi"', 'language = "en"'), encoding="utf-8")
+    assert 'language = "en"' in office.read_text(encoding="utf-8")
+    code, out, _ = cli(office, capsys, "excuse", "STNMT", R178, "--reason", "merged")
+    assert code == 0 and f"Saved (decision 1): STNMT is excused from {R178}." in out
+    code, out, _ = cli(office, capsys, "decisions")
+    assert out.splitlines()[0].startswith("ID | Kind | What")
+    assert out.splitlines()[1].split(" | ")[1] == "excuse"
+    code, _, err = cli(office, capsys, "undo", "9")
+    assert code == 2 and "There is no decision 9." in err and "Nothing was changed." in err
+
+
+def test_the_version_is_the_one_pyproject_states(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((Path(run.__file__).parent / "pyproject.toml").read_text("utf-8"))
+    with pytest.raises(SystemExit) as stopped:
+        run.main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"mailtally {pyproject['project']['version']}\n"

@@ -12,32 +12,28 @@ Usage: python tools/make_demo_inbox.py [--out DIR]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import logging
 import random
 import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from email import policy
-from email.generator import BytesGenerator
 from email.header import Header
-from email.message import EmailMessage, Message
+from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
 from pathlib import Path
 
 import docx
+import mailkit
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from mailkit import ICT, POLICY, at, digest, make_zip, unaccent
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 log = logging.getLogger("make_demo_inbox")
 
-POLICY = policy.default
-ICT = timezone(timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh has no DST
 PDT = timezone(timedelta(hours=-7))
 
 OFFICE = "doankhoi@doankhoi.example.vn"
@@ -63,23 +59,7 @@ MIME_BY_SUFFIX: dict[str, tuple[str, str]] = {
 }
 
 
-def at(month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
-    """A local (UTC+7) time in 2023."""
-    return datetime(2023, month, day, hour, minute, second, tzinfo=ICT)
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
-
-
 # --------------------------------------------------------------------------- attachments
-
-
-def unaccent(text: str) -> str:
-    """Vietnamese text without diacritics ("Đoàn Sở" -> "Doan So")."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def make_photo(seed: int, caption: str, stamp: str) -> bytes:
@@ -218,18 +198,6 @@ def make_pdf(lines: Sequence[str], when: datetime) -> bytes:
     return bytes(out)
 
 
-def make_zip(files: Sequence[tuple[str, bytes]], when: datetime) -> bytes:
-    """A zip of already-compressed files (stored), with a fixed timestamp."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in files:
-            entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-            entry.create_system = 0
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, data)
-    return out.getvalue()
-
-
 # --------------------------------------------------------------------------- messages
 
 
@@ -278,7 +246,7 @@ def new_mail(
     address = sender.rsplit("<", 1)[-1].rstrip(">")
     msg["Return-Path"] = f"<{address}>"
     for index, hop in enumerate(hops):
-        msg["Received"] = received_line(hop, OFFICE, _digest(key, index)[:11].upper())
+        msg["Received"] = received_line(hop, OFFICE, digest(key, index)[:11].upper())
     msg["From"] = sender
     msg["To"] = to
     if cc:
@@ -307,26 +275,13 @@ def html_of(text: str) -> str:
     return '<div dir="ltr">\n' + "\n".join(paragraphs) + "\n</div>\n"
 
 
-def _tidy(part: Message, count: list[int], key: str, *, is_message: bool) -> None:
-    """Fix the boundaries below `part`; drop the MIME-Version the email package puts on parts."""
-    if not is_message:
-        del part["MIME-Version"]
-    if part.get_content_maintype() == "multipart":
-        part.set_boundary(f"00000000{_digest(key, 'boundary', count[0])[:20]}")
-        count[0] += 1
-    if part.is_multipart():
-        nested = part.get_content_type() == "message/rfc822"
-        for child in part.get_payload():
-            if isinstance(child, Message):
-                _tidy(child, count, key, is_message=nested)
+def _boundary(key: str, n: int) -> str:
+    return f"00000000{digest(key, 'boundary', n)[:20]}"
 
 
 def serialise(key: str, msg: EmailMessage) -> bytes:
     """Fix every multipart boundary (derived from the file key), then write the bytes."""
-    _tidy(msg, [0], key, is_message=True)
-    out = io.BytesIO()
-    BytesGenerator(out, mangle_from_=False, policy=POLICY).flatten(msg)
-    return _exact_subject(out.getvalue(), str(msg["Subject"]))
+    return _exact_subject(mailkit.serialise(key, msg, _boundary), str(msg["Subject"]))
 
 
 _SUBJECT_BLOCK = re.compile(rb"^Subject:.*\n(?:[ \t].*\n)*", re.MULTILINE)
@@ -1321,7 +1276,7 @@ def build_inbox() -> dict[str, bytes]:
 
 def bounce_message(key: str) -> bytes:
     """A Postfix-style delivery status notification (multipart/report), written out by hand."""
-    boundary = f"00000000{_digest(key, 'boundary', 0)[:20]}"
+    boundary = f"00000000{digest(key, 'boundary', 0)[:20]}"
     encoded_name = Header("Văn phòng Đoàn Khối", "utf-8").encode()
     encoded_subject = Header(NOTICE_178_SUBJECT, "utf-8").encode(linesep="\n")
     body = f"""\

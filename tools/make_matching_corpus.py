@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
-import hashlib
 import html
 import io
 import random
@@ -35,20 +34,18 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from email import policy
-from email.generator import BytesGenerator
 from email.message import EmailMessage, Message
 from email.utils import format_datetime
 from pathlib import Path
 
 import docx
+import mailkit
 import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from mailkit import ICT, POLICY, at, digest, make_zip, unaccent
 from PIL import Image, ImageDraw, ImageOps
 
 SEED = 20230803
-POLICY = policy.default
-ICT = timezone(timedelta(hours=7))
 PDT = timezone(timedelta(hours=-7))
 MAX_MESSAGE_BYTES = 60_000
 MAX_CORPUS_BYTES = 6_000_000
@@ -62,24 +59,9 @@ MX = f"mx.{OFFICE_DOMAIN}"
 UNITS_LIST = f"Các cơ sở Đoàn trực thuộc <cosodoan@{OFFICE_DOMAIN}>"
 
 
-def at(month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
-    """A local (UTC+7) time in 2023."""
-    return datetime(2023, month, day, hour, minute, second, tzinfo=ICT)
-
-
-def digest(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
-
-
 # --------------------------------------------------------------------------- text forms
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def unaccent(text: str) -> str:
-    """Vietnamese without diacritics ("Đoàn Sở" -> "Doan So")."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def swap_tone(text: str) -> str:
@@ -1391,17 +1373,6 @@ def make_scan_pdf(seed: int, when: datetime) -> bytes:
     return bytes(out)
 
 
-def make_zip(files: Sequence[tuple[str, bytes]], when: datetime) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in files:
-            entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-            entry.create_system = 0
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, data)
-    return out.getvalue()
-
-
 MIME_BY_SUFFIX: dict[str, tuple[str, str]] = {
     ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -1667,25 +1638,12 @@ def html_of(text: str, *, nbsp_names: Sequence[str] = ()) -> str:
     return f'<div dir="ltr">\n{body}\n</div>\n'
 
 
-def _tidy(part: Message, count: list[int], key: str, *, is_message: bool) -> None:
-    """Fixed boundaries below `part`; no MIME-Version on body parts."""
-    if not is_message:
-        del part["MIME-Version"]
-    if part.get_content_maintype() == "multipart":
-        part.set_boundary(f"000000000000{digest(key, 'boundary', count[0])[:16]}")
-        count[0] += 1
-    if part.is_multipart():
-        nested = part.get_content_type() == "message/rfc822"
-        for child in part.get_payload():
-            if isinstance(child, Message):
-                _tidy(child, count, key, is_message=nested)
+def _boundary(key: str, n: int) -> str:
+    return f"000000000000{digest(key, 'boundary', n)[:16]}"
 
 
 def serialise(key: str, msg: EmailMessage) -> bytes:
-    _tidy(msg, [0], key, is_message=True)
-    out = io.BytesIO()
-    BytesGenerator(out, mangle_from_=False, policy=POLICY).flatten(msg)
-    return out.getvalue()
+    return mailkit.serialise(key, msg, _boundary)
 
 
 # --------------------------------------------------------------------------- quoting, forwarding

@@ -478,7 +478,7 @@ def kill_points() -> list[Kill]:
 
 
 # Where the messages are parsed: worker processes (as in a first sync of thousands), or the
-# run's own process (as in a poll with fewer than parse_pool.START_AFTER_NEW new messages).
+# run's own process (as in a poll with fewer than app.workers.START_AFTER_NEW new messages).
 @pytest.mark.parametrize("workers_from", ["50", str(10**9)],
                          ids=["worker processes", "in the run's process"])
 def test_once_killed_at_six_points_ends_as_if_never_interrupted(
