@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 
 from app.clock import current_time
-from app.notices import notices_found
 from app.publish import outputs_key
 from app.runner import snapshot, status_all
 from config import ConfigError, load_config
@@ -26,12 +25,13 @@ from config.model import Request, Settings, Unit
 from ingest.decisions import in_effect
 from ingest.store import Store
 from matching.fold import Folder
-from matching.notice import FoundNotice
+from matching.notice import FoundNotice, found_notices
 from matching.placement import NEEDS_PERSON, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import StatusRow
 from outputs.tables import counted_files
-from parsers.records import Attachment, ParsedMessage
+from parsers.limits import cache_version
+from parsers.records import Attachment, ParsedMessage, from_json
 
 log = logging.getLogger("mailtally.web")
 
@@ -213,14 +213,23 @@ class Workspace:
                 return self._view
 
     def found_notices(self) -> list[FoundNotice]:
-        """The office's own stored mail carrying a notice no request tracks yet (app.notices),
-        looked for again only when the store or the configuration changed."""
-        settings = self.settings
+        """The office's own stored mail carrying a notice no request tracks yet, as
+        app.notices.notices_found finds it, but picking the office's mail from the view's
+        records (already read) instead of reading every message's record again (1.8 s for
+        20,000 messages); looked for again only when the view changed."""
+        view = self.view()
+        settings = view.settings
+        if self._found_key == self._view_key:
+            return self._found
+        own = settings.own_addresses
+        keys = sorted(k for k, p in view.parsed.items() if p.sender.lower() in own)
+        version = cache_version(settings.limits)
         with self.store() as store:
-            key = f"{store.data_version()}|{hash(repr(settings.requests))}"
-            if self._found_key != key:
-                self._found = notices_found(settings, store)
-                self._found_key = key
+            records = [store.cached_parse(k, version) for k in keys]
+        self._found = found_notices([from_json(r) for r in records if r is not None], own,
+                                    settings.units, settings.requests, settings.abbreviations,
+                                    settings.timezone)
+        self._found_key = self._view_key
         return self._found
 
     def data_version(self) -> int:
