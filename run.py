@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,14 +77,15 @@ def _local(value: datetime, settings: Settings) -> str:
 
 
 def parse_local_datetime(value: str, tz: object) -> datetime:
-    """An ISO date-time typed by the office; without an offset it is in the configured zone."""
-    dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        from zoneinfo import ZoneInfo
+    """A date and time typed by the office, as written in Vietnam or ISO 8601 (see
+    matching.lookup.parse_when); a date alone is the end of that day; without an offset it is in
+    the configured zone."""
+    from zoneinfo import ZoneInfo
 
-        assert isinstance(tz, ZoneInfo)
-        dt = dt.replace(tzinfo=tz)
-    return dt
+    from matching.lookup import parse_when
+
+    assert isinstance(tz, ZoneInfo)
+    return parse_when(value, tz, end_of_day=True)
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def cmd_once(settings: Settings, args: argparse.Namespace) -> int:
     result = run(settings, poll=poll, force=not poll, wait=_lock_wait())
     lang = settings.language
     for error in result.errors:
-        _err(say("source_failed", lang, source=error.source, reason=error.reason))
+        _err(say("source_failed", lang, source=error.source, reason=error.text(lang)))
     _out(say("done", lang, messages=result.messages, placed=result.placed,
              needs=result.needs_person))
     _out(say("report_at", lang, path=settings.output_dir / "report.html"))
@@ -133,11 +133,17 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    """`once` on the bundled sample, then the digest of the deadline day of its first notice
-    (the sample's mail is from 2023: a digest for today would have nothing to tell)."""
+    """`once` on the bundled sample, the sample office's decisions (config/sample.py), then
+    the digest of the deadline day of its first notice, which rebuilds the outputs (the sample's
+    mail is from 2023: a digest for today would have nothing to tell)."""
+    from app.decisions import ensure_accepted
+    from config.sample import DEMO_ACCEPTS
+
     status = cmd_once(settings, args)
     if status != EXIT_OK or not settings.requests:
         return status
+    for unit, rid, why in DEMO_ACCEPTS:  # shown once the digest rebuilds the outputs
+        ensure_accepted(settings, unit, rid, author="demo", reason=why)
     day = settings.requests[0].deadline.astimezone(settings.timezone).date()
     return _digest(settings, day.isoformat(), send=False)
 
@@ -155,7 +161,9 @@ def _decided(settings: Settings, text: str, decision: Decision) -> int:
 
     lang = settings.language
     _out(text)
-    _out(say("undo_hint", lang, id=decision.id))
+    from outputs.tables import command_for
+
+    _out(say("undo_hint", lang, id=decision.id, command=command_for(settings.config_path)))
     if not rebuild_if_free(settings):
         _out(say("outputs_later", lang))
     return EXIT_OK
@@ -441,7 +449,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("serve", cmd_serve, "chạy liên tục: đọc thư định kỳ, gửi bản tóm tắt hằng ngày")
     command("report", cmd_once, "dựng lại báo cáo từ dữ liệu đã lưu, không đọc thư")
     p = command("digest", cmd_digest, "viết bản tóm tắt trong ngày")
-    p.add_argument("--date", help="YYYY-MM-DD (mặc định: hôm nay)")
+    p.add_argument("--date", help="YYYY-MM-DD, yesterday hoặc today (mặc định: trước 12 giờ "
+                                  "là hôm qua, từ 12 giờ là hôm nay, theo múi giờ cấu hình)")
     p.add_argument("--send", action="store_true", help="gửi qua email")
     p = command("assign", cmd_assign, "chỉ định đơn vị (và văn bản) cho một thư")
     p.add_argument("message_key")
@@ -460,7 +469,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("extend", cmd_extend, "gia hạn cho một đơn vị")
     p.add_argument("unit_code")
     p.add_argument("request_id")
-    p.add_argument("--until", required=True, help="ví dụ 2023-08-12T17:00")
+    p.add_argument("--until", required=True,
+                   help="ví dụ 14/08/2023 17:00, 17g00 14/8/2023, hoặc 14/08/2023 (hết ngày đó)")
     reason(p)
     p = command("accept", cmd_accept, "coi bài một đơn vị đã gửi là đủ")
     p.add_argument("unit_code")
@@ -491,12 +501,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(*, verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+# The office's decisions: a confirmation in words is the whole answer (no log lines after it).
+QUIET_COMMANDS = frozenset({"assign", "unlearn", "excuse", "extend", "accept", "undo"})
+
+
+def _setup_logging(*, verbose: bool, quiet: bool = False) -> None:
+    from config.logs import ZoneFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ZoneFormatter())  # in the office's zone once the config is read
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, handlers=[handler])
     for noisy in ("imapclient", "imaplib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -511,37 +526,43 @@ def _load(args: argparse.Namespace) -> Settings:
     from config import default_config_path, load_config
 
     if args.command == "demo":
-        settings = load_config(demo_settings_path())
-        base = Path.cwd() / "demo"
-        return replace(settings, data_dir=base / "data", output_dir=base / "out")
+        from config.sample import write_demo_settings
+
+        return load_config(write_demo_settings(Path.cwd() / "demo"))
     return load_config(args.config or default_config_path())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status. Every error family becomes one sentence for
     the office here, and nowhere else."""
-    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError
+    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError, RefusedError
     from app.lock import LockBusyError
-    from config import ConfigError
+    from config import AccessError, ConfigError
+    from config.logs import use_zone
     from ingest.errors import SourceError, StorageError
     from outputs.errors import DigestSendError
 
     args = build_parser().parse_args(argv)
-    _setup_logging(verbose=args.verbose)
+    _setup_logging(verbose=args.verbose, quiet=args.command in QUIET_COMMANDS)
     lang = _language()
     try:
         settings = _load(args)
         lang = _language(settings)
+        use_zone(settings.timezone)
         handler: Handler = args.handler
         if handler is cmd_serve and settings.web is not None:
             handler = cmd_serve_with_web
         return handler(settings, args)
     except ConfigError as exc:
+        lang = exc.language or lang  # settings.toml's, when that much could be read
         _err(say("config_invalid", lang))
         _err(exc.render(lang))
         return EXIT_CONFIG
     except UsageError as exc:
         _err(say(exc.name, lang, **exc.values))
+        return EXIT_CONFIG
+    except RefusedError as exc:
+        _err(say(exc.sentence, lang, **exc.values))
         return EXIT_CONFIG
     except DecisionError as exc:
         kind = ("ambiguous" if isinstance(exc, AmbiguousKeyError)
@@ -555,10 +576,13 @@ def main(argv: list[str] | None = None) -> int:
         _err(say("busy", lang, path=exc.data_dir, seconds=f"{exc.waited:.0f}"))
         return EXIT_FAILED
     except SourceError as exc:
-        _err(say("source_failed", lang, source=exc.source, reason=exc.reason))
+        _err(say("source_failed", lang, source=exc.source, reason=exc.text(lang)))
         return EXIT_FAILED
     except StorageError as exc:
-        _err(say("storage_failed", lang, reason=exc))
+        _err(say("storage_failed", lang, reason=exc.text(lang)))
+        return EXIT_FAILED
+    except AccessError as exc:  # a config the service user may not read: the path and the fix
+        _err(exc.text(lang))
         return EXIT_FAILED
     except DigestSendError as exc:
         reason = say(exc.kind, lang, detail=exc.detail)

@@ -128,7 +128,7 @@ def match_context(settings: Settings, effect: InEffect) -> MatchContext:
     )
 
 
-PLACEMENT_VERSION = 3  # bump when matching changes: every cached placement is then redone
+PLACEMENT_VERSION = 4  # bump when matching changes: every cached placement is then redone
 
 
 def placement_basis(settings: Settings, ctx: MatchContext) -> str:

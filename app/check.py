@@ -61,8 +61,9 @@ class CheckReport:
 
 
 def try_source(settings: Settings, index: int) -> str | None:
-    """None when the source can be read, else the reason it cannot."""
-    from ingest.sources import connect_imap, read_password
+    """None when the source can be read, else the reason it cannot (in `language`, with the
+    fix where the mistake is a usual one)."""
+    from ingest.connect import connect_imap, folders_missing, read_password
 
     source = settings.sources[index]
     if source.kind != "imap":
@@ -70,15 +71,17 @@ def try_source(settings: Settings, index: int) -> str | None:
     try:
         client = connect_imap(source, read_password(source))
     except SourceError as exc:
-        return exc.reason
+        return exc.text(settings.language)
     try:
         missing = [f for f in source.folders if not client.folder_exists(f)]
+        if missing:
+            return folders_missing(source, client, missing).text(settings.language)
     finally:
         try:
             client.logout()
         except Exception:  # already gone; nothing to learn from it
             log.debug("logout failed", exc_info=True)
-    return ("folders not found: " + ", ".join(missing)) if missing else None
+    return None
 
 
 def check(settings: Settings) -> CheckReport:

@@ -20,12 +20,14 @@ from app.caches import parsed_message
 from config.model import Settings
 from ingest.decisions import Decision, DecisionKind, in_effect
 from ingest.store import Store
-from matching.fold import fold
+from matching.lookup import find_request, find_unit
+from outputs.tables import local_short
 
 __all__ = [
     "AlreadyUndoneError", "AmbiguousKeyError", "Decision", "DecisionError", "DecisionKind",
-    "UnknownError", "accept", "assign", "excuse", "extend", "ignore", "list_decisions",
-    "undo", "unlearn",
+    "RefusedError", "UnknownError", "accept", "assign", "ensure_accepted", "excuse", "extend",
+    "ignore",
+    "list_decisions", "undo", "unlearn",
 ]
 
 CLOSEST = 3
@@ -57,6 +59,17 @@ class AlreadyUndoneError(DecisionError):
     """The decision was undone already."""
 
 
+class RefusedError(DecisionError):
+    """A decision that would make no sense, said as the sentence `sentence` (outputs/i18n.py)
+    filled with `values`: no store under this config, an extension that is not later than the
+    notice's deadline, an excuse or extension for a unit the notice does not expect."""
+
+    def __init__(self, sentence: str, **values: object):
+        super().__init__(sentence, str(values))
+        self.sentence = sentence
+        self.values = values
+
+
 def _closest(value: str, known: Sequence[str]) -> list[str]:
     import difflib  # only when something is refused
 
@@ -77,33 +90,40 @@ def _message_key(store: Store, key: str) -> str:
 
 
 def _unit_code(settings: Settings, code: str) -> str:
-    codes = [u.code for u in settings.units]
-    if code in codes:
-        return code
-    same = [c for c in codes if c.casefold() == code.strip().casefold()]
-    if len(same) == 1:
-        return same[0]
-    upper = {c.upper(): c for c in codes}
-    raise UnknownError("unit", code, [upper[c] for c in _closest(code.upper(), list(upper))])
+    """A unit's code as configured, from the code as typed (any case), or its name or alias
+    (matching/lookup.py); refused with the closest codes, each with its unit's name."""
+    found = find_unit(code, settings.units)
+    if found.value is not None:
+        return found.value
+    names = {u.code: u.name for u in settings.units}
+    shown = [f"{c} ({names[c]})" for c in found.closest]
+    raise (AmbiguousKeyError if found.ambiguous else UnknownError)("unit", code, shown)
 
 
 def _request_id(settings: Settings, request_id: str) -> str:
     """A request's id as configured, from the id as typed: exactly, without diacritics, case
-    or punctuation, or by its number alone when that fits one request."""
-    ids = [r.id for r in settings.requests]
-    if request_id in ids:
-        return request_id
-    typed = fold(request_id)
-    for candidates in ([i for i in ids if fold(i) == typed],
-                       [i for i in ids if typed.isdigit() and fold(i).split()[:1] == [typed]]):
-        if len(candidates) == 1:
-            return candidates[0]
-    folded = {fold(i): i for i in ids}
-    raise UnknownError("request", request_id, [folded[f] for f in _closest(typed, list(folded))])
+    or punctuation, or by its number alone when that fits one request (matching/lookup.py)."""
+    found = find_request(request_id, settings.requests)
+    if found.value is not None:
+        return found.value
+    raise (AmbiguousKeyError if found.ambiguous else UnknownError)("request", request_id,
+                                                                   found.closest)
 
 
 def _open(settings: Settings) -> Store:
+    """The store a run made. A decision under a wrong --config must not create an empty one."""
+    if not (settings.data_dir / "mailtally.db").is_file():
+        raise RefusedError("refused_no_store", path=settings.data_dir,
+                           config=settings.config_path)
     return Store(settings.data_dir)
+
+
+def _expected(settings: Settings, unit_code: str, request_id: str) -> None:
+    """An excuse or an extension is for a unit the request expects a report from."""
+    request = next(r for r in settings.requests if r.id == request_id)
+    unit = next(u for u in settings.units if u.code == unit_code)
+    if not request.expects(unit):
+        raise RefusedError("refused_not_expected", rid=request_id, unit=unit_code)
 
 
 def assign(settings: Settings, message_key: str, unit_codes: Sequence[str],
@@ -154,6 +174,13 @@ def _for_unit(settings: Settings, kind: DecisionKind, unit_code: str, request_id
               author: str, reason: str, until: datetime | None = None) -> Decision:
     unit = _unit_code(settings, unit_code)
     rid = _request_id(settings, request_id)
+    _expected(settings, unit, rid)
+    if until is not None:
+        deadline = next(r.deadline for r in settings.requests if r.id == rid)
+        if until <= deadline:
+            tz = settings.timezone
+            raise RefusedError("refused_not_later", until=local_short(until, tz), rid=rid,
+                               deadline=local_short(deadline, tz))
     store = _open(settings)
     try:
         return store.add_decision(kind, author=author, unit_codes=(unit,), request_id=rid,
@@ -178,7 +205,8 @@ def extend(settings: Settings, unit_code: str, request_id: str, until: datetime,
     """A later deadline for this unit alone (`until` without a zone is in the office's).
 
     Raises:
-        DecisionError: an unknown unit or request.
+        DecisionError: an unknown unit or request; RefusedError: `until` is not later than the
+            request's deadline, or the request does not expect the unit.
     """
     if until.tzinfo is None:
         until = until.replace(tzinfo=settings.timezone)
@@ -196,6 +224,20 @@ def accept(settings: Settings, unit_code: str, request_id: str, *, author: str,
     """
     return _for_unit(settings, DecisionKind.ACCEPT, unit_code, request_id, author=author,
                      reason=reason)
+
+
+def ensure_accepted(settings: Settings, unit_code: str, request_id: str, *, author: str,
+                    reason: str = "") -> Decision | None:
+    """`accept`, unless that acceptance is in effect already (the demo, run again in the same
+    folder); None then."""
+    unit, rid = _unit_code(settings, unit_code), _request_id(settings, request_id)
+    store = _open(settings)
+    try:
+        if (unit, rid) in in_effect(store.decisions()).accepted:
+            return None
+    finally:
+        store.close()
+    return accept(settings, unit, rid, author=author, reason=reason)
 
 
 def unlearn(settings: Settings, address: str, *, author: str, reason: str = "") -> Decision:

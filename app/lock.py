@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ingest.datadir import lock_failed, open_lock
+
 log = logging.getLogger("mailtally")
 
 LOCK_WAIT_SECONDS = 60.0
@@ -46,8 +48,7 @@ def command_wait() -> float:
 def data_dir_lock(data_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
     """Hold the data dir's lock for the block; wait up to `wait` seconds for another process
     that holds it, then raise LockBusyError."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    fh = (data_dir / ".lock").open("a+")
+    fh = open_lock(data_dir)  # a folder the user may not write: a sentence, not a traceback
     try:
         give_up = time.monotonic() + wait
         logged = False
@@ -62,6 +63,8 @@ def data_dir_lock(data_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
                     log.info("event=waiting_for_lock path=%s seconds=%.0f", data_dir, wait)
                     logged = True
                 time.sleep(RETRY_SECONDS)
+            except OSError as exc:  # a file system without locks, say
+                raise lock_failed(data_dir, exc) from exc
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

@@ -1,5 +1,5 @@
-"""Publishing: status → outputs (report.csv, messages.csv, report.xlsx, report.html), and the
-fingerprint that says whether the outputs on disk are already right.
+"""Publishing: status → outputs (report.csv, messages.csv, scorecard.csv, report.xlsx,
+report.html), and the fingerprint that says whether the outputs on disk are already right.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from app.caches import PLACEMENT_VERSION
 from app.clock import program_version
 from config.model import Settings
+from ingest.datadir import prepare_dir
 from ingest.decisions import in_effect
 from ingest.errors import StorageError
 from ingest.store import Store
@@ -27,30 +28,27 @@ from parsers.records import PARSER_VERSION
 
 log = logging.getLogger("mailtally")
 
-OUTPUT_NAMES = ("report.csv", "messages.csv", "report.xlsx", "report.html")
+OUTPUT_NAMES = ("report.csv", "messages.csv", "scorecard.csv", "report.xlsx", "report.html")
 
 
 def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Path, ...]:
-    """status → outputs: report.csv, messages.csv, report.xlsx, report.html."""
+    """status → outputs: report.csv, messages.csv, scorecard.csv, report.xlsx, report.html."""
     from outputs.html import PageInputs, write_report_html
-    from outputs.summary import summary_rows
-    from outputs.tables import message_rows, report_rows
-    from outputs.writers import write_messages_csv, write_report_csv, write_xlsx
+    from outputs.tables import command_for
+    from outputs.writers import TableInputs, write_tables
 
     tz = settings.timezone
     out = settings.output_dir
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_dir(out)  # created if needed; one that may not be written: the path and the fix
     now, rows, placements = snap.now, snap.rows, snap.placements
     by_key = {p.message_key: p for p in snap.parsed}
     ledger = [LedgerRow(by_key[pl.message_key], pl, snap.evidence[pl.message_key])
               for pl in placements]
-    report = report_rows(rows, tz)
-    summary_columns, summary = summary_rows(settings.requests, rows, settings.language)
+    command = command_for(settings.config_path)
 
     def tables() -> None:
-        write_report_csv(out / "report.csv", report)
-        write_messages_csv(out / "messages.csv", message_rows(ledger, tz))
-        write_xlsx(out / "report.xlsx", report, summary, summary_columns)
+        write_tables(out, TableInputs(settings.language, tz, settings.requests, settings.units,
+                                      rows, ledger, command))
 
     thumbnails = Thumbnails(store)
     placed_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -63,8 +61,9 @@ def write_outputs(settings: Settings, store: Store, snap: Snapshot) -> tuple[Pat
         data_dir=settings.data_dir, output_dir=out, generated_at=now, polls=store.polls(),
         warnings=[w.text(settings.language) for w in warnings_now(settings, store, now)],
         roster={u.code: u.emails for u in settings.units}, thumbnail=thumbnails,
+        command=command,
     )
-    wait = beside(tables, "report.csv, messages.csv, report.xlsx")
+    wait = beside(tables, "report.csv, messages.csv, scorecard.csv, report.xlsx")
     try:
         write_report_html(out / "report.html", page, before_rename=wait)
     finally:
@@ -168,6 +167,9 @@ def outputs_key(settings: Settings, store: Store, now: datetime) -> str:
                   for (_, rid), until in in_effect(store.decisions()).extensions.items()]
     passed = sum(1 for d in deadlines if d < now)
     warnings = ",".join(w.code for w in warnings_now(settings, store, now))
+    # A source's health as the page shows it (failures in a row): `check` reads the same count.
+    health = ",".join(f"{name}:{info['failures']}" for name, info in sorted(store.polls().items()))
     text = "|".join((repr(settings), str(store.data_version()), str(PARSER_VERSION),
-                     str(PLACEMENT_VERSION), known_version(store), str(passed), warnings))
+                     str(PLACEMENT_VERSION), known_version(store), str(passed), warnings,
+                     health))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -25,9 +25,9 @@ from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import NewMessage, Store
-from matching.placement import NEEDS_PERSON, MatchContext, Placement
+from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, MatchContext, Placement
 from outputs.snapshot import Snapshot
-from outputs.status import PlacedMessage, StatusRow, compute_status
+from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
 from outputs.tables import counted_files
 from parsers.records import ParsedMessage
 
@@ -67,7 +67,9 @@ def poll_sources(settings: Settings, store: Store, stop: StopCheck = never
             store.record_poll(source.name, exc.reason)
             errors.append(exc)
             continue
-        store.record_poll(source.name)
+        failed_before = store.record_poll(source.name)
+        if failed_before:
+            log.info("source=%s event=recovered failures=%d", source.name, failed_before)
         log.info("source=%s event=polled seen=%d new=%d", result.source, result.seen, result.new)
         results.append(result)
     return results, errors
@@ -111,7 +113,7 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
                placements: list[Placement], evidence: dict[str, tuple[str, ...]],
                now: datetime) -> list[StatusRow]:
     """match → status: one row per (request, expected unit), with the office's excuses,
-    extensions and acceptances."""
+    extensions and acceptances, and the bounces of the notice from each unit's address."""
     by_key = {p.message_key: p for p in parsed}
     placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
     for pl in placements:
@@ -123,6 +125,7 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
             attachment_hashes=tuple(a.sha256 for a in counted_files(p.attachments)),
             sender=p.author, subject=p.subject, match=pl.match.value if pl.match else "",
         ))
+    bounced = unit_bounces(placements, by_key)
     rows = []
     for request in settings.requests:
         for unit in settings.units:
@@ -134,6 +137,8 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
                 excuse=effect.excuses.get(pair),
                 extended_until=effect.extensions.get(pair),
                 accepted=effect.accepted.get(pair),
+                extension_reason=effect.extension_reasons.get(pair, ""),
+                bounces=bounces_for(request, bounced.get(unit.code, ()), OPEN_AFTER_DEADLINE),
             ))
     return rows
 

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
@@ -82,7 +82,7 @@ class IdleWatcher:
         return self.client is not None or time.monotonic() >= self.retry_at
 
     def _open(self) -> None:
-        from ingest.sources import connect_imap, read_password
+        from ingest.connect import connect_imap, read_password
 
         client = connect_imap(self.source, read_password(self.source))
         if not client.has_capability("IDLE"):
@@ -185,13 +185,14 @@ class Service:
             self.next_poll = time.monotonic() + self.settings.schedule.poll_minutes * 60
 
     def digest(self) -> None:
-        """The digest at a `digest_times` entry: a morning digest tells about the day before.
-        Written, and sent when `[digest]` is set; a failure is logged by `guarded`."""
+        """The digest at a `digest_times` entry, for the same day as `digest` without --date:
+        before noon the day before (`default_digest_day`). Written, and sent when `[digest]` is
+        set; a failure is logged by `guarded`."""
         from app.digest import send, write_day
+        from outputs.digest import default_digest_day
 
         now = datetime.now(UTC)
-        local = now.astimezone(self.settings.timezone)
-        day = local.date() - timedelta(days=1) if local.hour < 12 else local.date()
+        day = default_digest_day(now, self.settings.timezone)
         digest, _ = write_day(self.settings, day, now, wait=command_wait())
         if self.settings.digest is not None:
             send(self.settings, digest, now=now)

@@ -777,7 +777,7 @@ PROFILE_FOCUS = (
     ("app/runner.py", "status_all", "status: status_all"),
     ("app/publish.py", "write_outputs", "outputs: write_outputs"),
     ("outputs/writers.py", "write_csv", "  CSV files"),
-    ("outputs/writers.py", "write_xlsx", "  report.xlsx (openpyxl)"),
+    ("outputs/workbook.py", "write_workbook", "  report.xlsx (openpyxl)"),
     ("outputs/html.py", "write_report_html", "  report.html"),
     ("outputs/html.py", "thumbnail_uri", "    thumbnails (Pillow)"),
 )

@@ -4,6 +4,7 @@
 `ConfigError` listing them, before anything connects anywhere.
 """
 
+from config.access import AccessError
 from config.loader import default_config_path, load_config
 from config.model import (
     ConfigError,
@@ -17,6 +18,7 @@ from config.model import (
 )
 
 __all__ = [
+    "AccessError",
     "ConfigError",
     "DigestConfig",
     "Problem",

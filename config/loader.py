@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import ipaddress
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.access import read_problem
 from config.model import (
     EVIDENCE_KINDS,
     LANGUAGES,
@@ -146,6 +148,8 @@ def _read_toml(path: Path, c: _Collector) -> dict[str, Any] | None:
             return tomllib.load(fh)
     except FileNotFoundError:
         c.add("", ("tệp tồn tại", "the file to exist"), str(path))
+    except PermissionError as exc:  # the right file, the wrong owner: exit 1, with the fix
+        raise read_problem(path, exc) from exc
     except tomllib.TOMLDecodeError as exc:
         c.add("", ("TOML hợp lệ", "valid TOML"), str(exc))
     except OSError as exc:
@@ -280,6 +284,11 @@ def _load_limits(c: _Collector, raw: Any) -> Limits:
     return Limits(**values)
 
 
+SAVE_AS_CSV_UTF8 = ("trong Excel: Tệp > Lưu thành > CSV UTF-8 (Comma delimited) (*.csv)",
+                    "in Excel: File > Save As > CSV UTF-8 (Comma delimited) (*.csv)")
+UNIT_DELIMITERS = (",", ";")  # "CSV UTF-8" from a Vietnamese Excel separates with ";"
+
+
 def _load_web(c: _Collector, raw: Any) -> WebConfig | None:
     """The [web] table: where the workspace listens (loopback unless said otherwise)."""
     if raw is None:
@@ -304,30 +313,79 @@ def _load_web(c: _Collector, raw: Any) -> WebConfig | None:
     return WebConfig(host=host, port=port, base_url=base_url, proxy_hops=hops)
 
 
-def _load_units(path: Path) -> tuple[list[Unit], list[Problem]]:
+def _decode_units(data: bytes) -> tuple[str | None, str]:
+    """The roster's text, or None and what its bytes look like instead.
+
+    UTF-8 (with or without the BOM Excel writes) and UTF-16 with a BOM are read. Anything else
+    is refused rather than guessed: a roster read in the wrong code page would silently stop
+    placing mail by unit name.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None, "UTF-16"
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1258")
+    except UnicodeDecodeError:
+        return None, "?"
+    return None, "cp1258"
+
+
+def _split_header(text: str) -> tuple[str, list[str]]:
+    """The delimiter (`,` or `;`) whose split of the first line names the required columns,
+    and that header; `,` when neither does (the problem is then the header itself)."""
+    first = text.split("\n", 1)[0].strip("\r")
+    for delimiter in UNIT_DELIMITERS:
+        header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+        if all(col in header for col in UNIT_COLUMNS):
+            return delimiter, header
+    return ",", [h.strip() for h in next(csv.reader([first]), [])]
+
+
+def _load_units(path: Path) -> tuple[list[Unit], list[Problem], bool]:
+    """The roster, its problems, and whether the file itself could be read (when it could not,
+    nothing that refers to it is checked: one root cause is reported once)."""
     c = _Collector(path.name)
     units: list[Unit] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         c.add("", ("tệp tồn tại", "the file to exist"), str(path))
-        return units, c.problems
-    except (OSError, UnicodeDecodeError) as exc:
-        c.add("", ("tệp UTF-8 đọc được", "a readable UTF-8 file"), str(exc),
-              ("trong Excel, chọn Lưu thành CSV UTF-8", "in Excel, save as CSV UTF-8"))
-        return units, c.problems
+        return units, c.problems, False
+    except PermissionError as exc:
+        raise read_problem(path, exc) from exc
+    except OSError as exc:
+        c.add("", ("tệp đọc được", "a readable file"), str(exc))
+        return units, c.problems, False
+    text, encoding = _decode_units(data)
+    if text is None:
+        looks = {"cp1258": ("bảng mã Windows tiếng Việt (cp1258, \"CSV (Comma delimited)\")",
+                            "the Windows Vietnamese code page (cp1258, \"CSV (Comma delimited)\")"),
+                 "UTF-16": ("UTF-16 hỏng", "broken UTF-16")}.get(
+                     encoding, ("một bảng mã không nhận ra được", "an unknown encoding"))
+        c.add("", ("tệp CSV UTF-8", "a CSV UTF-8 file"),
+              hint=(f"tệp đang ở {looks[0]}; {SAVE_AS_CSV_UTF8[0]}",
+                    f"the file is in {looks[1]}; {SAVE_AS_CSV_UTF8[1]}"))
+        return units, c.problems, False
     return _parse_units(text, c)
 
 
-def _parse_units(text: str, c: _Collector) -> tuple[list[Unit], list[Problem]]:
+def _parse_units(text: str, c: _Collector) -> tuple[list[Unit], list[Problem], bool]:
     units: list[Unit] = []
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    delimiter, header = _split_header(text)
     missing = [col for col in UNIT_COLUMNS if col not in header]
     if missing:
-        c.add("header", ("các cột " + ",".join(UNIT_COLUMNS) + "[,group]",
-                         "columns " + ",".join(UNIT_COLUMNS) + "[,group]"), ",".join(header))
-        return units, c.problems
+        c.add("header", ("các cột " + ",".join(UNIT_COLUMNS) + "[,group], phân cách bằng , "
+                         "hoặc ;",
+                         "columns " + ",".join(UNIT_COLUMNS) + "[,group], separated by , or ;"),
+              ",".join(header))
+        return units, c.problems, False
+    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
     seen: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
@@ -350,7 +408,7 @@ def _parse_units(text: str, c: _Collector) -> tuple[list[Unit], list[Problem]]:
             aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
             group=row.get("group", ""),
         ))
-    return units, c.problems
+    return units, c.problems, True
 
 
 def _datetime(c: _Collector, raw: dict[str, Any], key: str, where: str,
@@ -366,8 +424,10 @@ def _datetime(c: _Collector, raw: dict[str, Any], key: str, where: str,
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
 
-def _load_requests(path: Path, tz: ZoneInfo, unit_codes: set[str],
-                   groups: set[str]) -> tuple[list[Request], list[Problem]]:
+def _load_requests(path: Path, tz: ZoneInfo, unit_codes: set[str] | None,
+                   groups: set[str] | None) -> tuple[list[Request], list[Problem]]:
+    """The requests and their problems. `unit_codes` and `groups` are None when units.csv could
+    not be read: its problem is reported once, not again for every request that names a unit."""
     c = _Collector(path.name)
     data = _read_toml(path, c)
     if data is None:
@@ -375,8 +435,9 @@ def _load_requests(path: Path, tz: ZoneInfo, unit_codes: set[str],
     return _parse_requests(data, c, tz, unit_codes, groups)
 
 
-def _parse_requests(data: dict[str, Any], c: _Collector, tz: ZoneInfo, unit_codes: set[str],
-                    groups: set[str]) -> tuple[list[Request], list[Problem]]:
+def _parse_requests(data: dict[str, Any], c: _Collector, tz: ZoneInfo,
+                    unit_codes: set[str] | None, groups: set[str] | None
+                    ) -> tuple[list[Request], list[Problem]]:
     out: list[Request] = []
     _unknown(c, data, {"request"}, "")
     raw_list = data.get("request", [])
@@ -400,7 +461,7 @@ def _parse_requests(data: dict[str, Any], c: _Collector, tz: ZoneInfo, unit_code
                   deadline.isoformat())
         units = _str_list(c, raw, "units", where) or ("*",)
         for spec in units:
-            if spec == "*":
+            if spec == "*" or unit_codes is None or groups is None:
                 continue
             if spec.startswith("group:"):
                 if spec[6:] not in groups:
@@ -497,15 +558,16 @@ def load_config(path: Path) -> Settings:
 
     problems = list(c.problems)
     units_path = _path(base, _str(c, data, "units_file", "", "units.csv"))
-    units, unit_problems = _load_units(units_path)
+    units, unit_problems, roster_read = _load_units(units_path)
     problems += unit_problems
     requests_path = _path(base, _str(c, data, "requests_file", "", "requests.toml"))
     requests, request_problems = _load_requests(
-        requests_path, tz, {u.code for u in units}, {u.group for u in units if u.group})
+        requests_path, tz, {u.code for u in units} if roster_read else None,
+        {u.group for u in units if u.group} if roster_read else None)
     problems += request_problems
     problems += [p for p in c.problems if p not in problems]
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(problems, language if language in LANGUAGES else None)
     return Settings(
         config_path=path,
         timezone=tz,
@@ -529,7 +591,8 @@ def load_config(path: Path) -> Settings:
 def check_units_text(text: str, name: str = "units.csv") -> tuple[list[Unit], list[Problem]]:
     """The roster that `text` (units.csv's content, BOM allowed) holds, and what is wrong with
     it, exactly as `load_config` would say: for an edit made in the workspace."""
-    return _parse_units(text.removeprefix("\ufeff"), _Collector(name))
+    units, problems, _ = _parse_units(text.removeprefix("\ufeff"), _Collector(name))
+    return units, problems
 
 
 def check_requests_text(text: str, tz: ZoneInfo, units: list[Unit] | tuple[Unit, ...],
@@ -544,3 +607,14 @@ def check_requests_text(text: str, tz: ZoneInfo, units: list[Unit] | tuple[Unit,
         return [], c.problems
     return _parse_requests(data, c, tz, {u.code for u in units},
                            {u.group for u in units if u.group})
+
+
+def roster_layout(data: bytes) -> tuple[str, str, list[str]] | None:
+    """How units.csv's bytes are written, as the loader reads them: (text, delimiter, header),
+    or None when the loader would refuse the encoding. For the workspace, which rewrites one
+    row in the same layout."""
+    text, _ = _decode_units(data)
+    if text is None:
+        return None
+    delimiter, header = _split_header(text)
+    return text, delimiter, header

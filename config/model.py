@@ -34,7 +34,8 @@ class Problem:
         i = 0 if language == "vi" else 1
         want = ("cần", "expected")[i]
         got = ("nhận được", "got")[i]
-        line = f"{self.file}, {self.key}: {want} {self.expected[i]}"
+        where = f"{self.file}, {self.key}" if self.key else self.file
+        line = f"{where}: {want} {self.expected[i]}"
         if self.got is not None:
             line += f"; {got} {self.got}"
         if self.hint is not None:
@@ -45,9 +46,10 @@ class Problem:
 class ConfigError(Exception):
     """The configuration is invalid (exit status 2). Holds every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], language: str | None = None):
         super().__init__("; ".join(p.render("en") for p in problems))
         self.problems = problems
+        self.language = language  # settings.toml's, when it could be read: the office's
 
     def render(self, language: str = "vi") -> str:
         return "\n".join(p.render(language) for p in self.problems)

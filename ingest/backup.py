@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import StorageError, storage_reason
+from ingest.datadir import prepare_dir
+from ingest.errors import StorageError, storage_reason, unwritable
 from ingest.files import atomic_path
 from ingest.store import Store
 
@@ -91,12 +92,14 @@ def backup(data_dir: Path, dest: Path) -> BackupResult:
     if dest.resolve() == data_dir.resolve() or dest.resolve().is_relative_to(data_dir.resolve()):
         raise StorageError(f"{dest}: nơi sao lưu phải nằm ngoài thư mục dữ liệu "
                            "(the backup must be outside the data dir)")
+    prepare_dir(dest)
     try:
-        dest.mkdir(parents=True, exist_ok=True)
         copied, copied_bytes, kept = _copy_new_files(data_dir, dest)
         messages = _copy_database(data_dir, dest)
         os.sync()
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
+        raise unwritable(Path(exc.filename) if exc.filename else dest, exc, dest) from exc
+    except sqlite3.Error as exc:
         raise StorageError(f"{dest}: {storage_reason(exc)}") from exc
     log.info("event=backup_done dest=%s messages=%d copied=%d bytes=%d kept=%d", dest, messages,
              copied, copied_bytes, kept)

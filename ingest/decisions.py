@@ -70,6 +70,7 @@ class InEffect:
     excuses: dict[tuple[str, str], str] = field(default_factory=dict)  # (unit, request) -> reason
     extensions: dict[tuple[str, str], datetime] = field(default_factory=dict)
     accepted: dict[tuple[str, str], str] = field(default_factory=dict)  # -> reason
+    extension_reasons: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def in_effect(decisions: list[Decision]) -> InEffect:
@@ -95,6 +96,7 @@ def in_effect(decisions: list[Decision]) -> InEffect:
             out.excuses[pair] = d.reason
         elif d.kind == DecisionKind.EXTEND and d.until is not None:
             out.extensions[pair] = d.until
+            out.extension_reasons[pair] = d.reason
         elif d.kind == DecisionKind.ACCEPT:
             out.accepted[pair] = d.reason
     for address, (at, unit) in learned_at.items():

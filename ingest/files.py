@@ -3,7 +3,7 @@
 Used for the store's raw messages and attachments and for every output (tables, page, digest).
 The data is written under a temporary name in the same folder, flushed, and renamed; a crash
 leaves the old file or the new one, never half of one. An OSError (a full disk, say) becomes a
-StorageError naming the file, and the temporary file is removed.
+StorageError naming the file and the fix, and the temporary file is removed.
 
 The temporary name is always the same for one file (`.NAME.tmp`): one writer per data dir (its
 lock) means no two processes write one file at once, and a temporary file that a killed run
@@ -12,12 +12,13 @@ left behind is taken over, and so removed, by the next write of that file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.errors import StorageError, storage_reason
+from ingest.errors import unwritable
 
 
 @contextmanager
@@ -32,9 +33,9 @@ def atomic_path(path: Path, *, sync: bool = True,
     Raises:
         StorageError: the file could not be written (the temporary file is gone).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         yield tmp
         if sync:
             with tmp.open("rb") as fh:
@@ -49,10 +50,12 @@ def atomic_path(path: Path, *, sync: bool = True,
             finally:
                 os.close(dir_fd)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path.name}: {storage_reason(exc)}") from exc
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise unwritable(path, exc) from exc  # the path, why, and the fix
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise
 
 

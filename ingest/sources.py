@@ -7,11 +7,9 @@ and fetched in batches. The receipt time is the server's INTERNALDATE for IMAP, 
 
 from __future__ import annotations
 
-import functools
 import logging
 import mailbox
 import queue
-import ssl
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from config.model import SourceConfig
-from config.secrets import SecretError, read_secret
-from ingest.errors import SourceError
+from ingest.connect import connect_imap, folders_missing, read_password
+from ingest.errors import SourceError, source_error
 from ingest.progress import Progress
 from ingest.store import Store
 
@@ -55,23 +53,6 @@ class PollResult:
     source: str
     seen: int  # messages read from the source
     new: int  # of which were not in the store yet
-
-
-def read_password(cfg: SourceConfig) -> str:
-    """The source's password (`config.secrets.read_secret`); never logged.
-
-    Raises:
-        SourceError: it cannot be read, naming the source and why.
-    """
-    try:
-        return read_secret(cfg.password_env, cfg.password_file)
-    except SecretError as exc:
-        if exc.kind == "env_unset":
-            raise SourceError(cfg.name, f"biến môi trường {exc.detail} chưa được đặt "
-                                        f"(environment variable {exc.detail} is not set)") from exc
-        if exc.kind == "file_unreadable":
-            raise SourceError(cfg.name, f"không đọc được password_file: {exc.detail}") from exc
-        raise SourceError(cfg.name, "no password_env or password_file") from exc
 
 
 def receipt_time_from_headers(raw: bytes) -> datetime | None:
@@ -174,45 +155,6 @@ def _poll_mbox(cfg: SourceConfig, store: Store, path: Path, stop: StopCheck) -> 
 
 
 # -- IMAP ---------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _ssl_context(ca_file: Path | None) -> ssl.SSLContext:
-    """A verifying context (certificate and host name), built once per process: loading the
-    system's CA list costs about 30 ms, most of a poll with nothing new."""
-    ctx = ssl.create_default_context()
-    if ca_file is not None:
-        ctx.load_verify_locations(cafile=str(ca_file))
-    return ctx
-
-
-def connect_imap(cfg: SourceConfig, password: str) -> Any:
-    """Log in to an IMAP source. Raises SourceError with a plain reason."""
-    from imapclient import IMAPClient
-    from imapclient.exceptions import IMAPClientError, LoginError
-    from imapclient.imapclient import SocketTimeout
-
-    ctx = _ssl_context(cfg.ca_file) if cfg.security != "none" else None
-    try:
-        client = IMAPClient(cfg.host, port=cfg.port, ssl=cfg.security == "ssl",
-                            ssl_context=ctx, timeout=SocketTimeout(connect=15, read=120))
-        # imapclient turns imaplib's trace on; imaplib then builds a repr() of every response,
-        # message bodies included, even when nothing is logged. Measured: 4x slower fetches.
-        client._imap.debug = 0
-        client.normalise_times = False
-        if cfg.security == "starttls":
-            client.starttls(ctx)
-        client.login(cfg.username, password)
-    except LoginError as exc:
-        raise SourceError(cfg.name, "đăng nhập bị từ chối: sai tên đăng nhập hoặc mật khẩu "
-                                    "(login refused: wrong username or password)") from exc
-    except ssl.SSLCertVerificationError as exc:
-        raise SourceError(cfg.name, f"chứng chỉ máy chủ không hợp lệ (certificate not "
-                                    f"trusted): {exc.verify_message}") from exc
-    except (OSError, IMAPClientError) as exc:
-        raise SourceError(cfg.name, f"không kết nối được {cfg.host}:{cfg.port} "
-                                    f"(cannot connect): {exc}") from exc
-    return client
 
 
 def _batches(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
@@ -363,6 +305,7 @@ def _poll_imap(cfg: SourceConfig, store: Store, stop: StopCheck) -> PollResult:
     client = connect_imap(cfg, read_password(cfg))
     seen = new = 0
     failed: list[str] = []
+    missing: SourceError | None = None
     try:
         for folder in cfg.folders:
             try:
@@ -381,16 +324,19 @@ def _poll_imap(cfg: SourceConfig, store: Store, stop: StopCheck) -> PollResult:
             if s:
                 log.info("source=%s folder=%s event=fetched messages=%d new=%d",
                          cfg.name, folder, s, n)
+        if failed:
+            absent = [f for f in failed if not client.folder_exists(f)]
+            missing = folders_missing(cfg, client, absent) if absent else None
     except (OSError, IMAPClientError) as exc:
-        raise SourceError(cfg.name, f"mất kết nối (connection lost): {exc}") from exc
+        raise source_error(cfg.name, f"mất kết nối: {exc}", f"connection lost: {exc}") from exc
     finally:
         try:
             client.logout()
         except Exception:  # the connection may already be gone; nothing to keep from it
             log.debug("logout failed", exc_info=True)
     if failed:
-        raise SourceError(cfg.name, "không mở được thư mục (cannot open folder): "
-                                    + ", ".join(failed))
+        raise missing or SourceError(cfg.name, "không mở được thư mục (cannot open folder): "
+                                     + ", ".join(failed))
     return PollResult(cfg.name, seen, new)
 
 

@@ -343,13 +343,15 @@ class Store:
     """The data dir: `mailtally.db`, `raw/` (one .eml per message), `files/` (attachments)."""
 
     def __init__(self, data_dir: Path):
+        from ingest.datadir import check_store
+
         self.data_dir = data_dir
+        check_store(data_dir)  # a folder left to another user: a sentence with the fix
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(data_dir / "mailtally.db", isolation_level=None,
                                       factory=_Connection)
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"cannot open the store in {data_dir}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StorageError(f"{data_dir / 'mailtally.db'}: {storage_reason(exc)}") from exc
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -503,10 +505,13 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO files_seen VALUES (?,?,?,?)",
                         (source, name, size, mtime_ns))
 
-    def record_poll(self, source: str, error: str | None = None) -> None:
-        """Remember the outcome of polling `source` now (error=None means success)."""
+    def record_poll(self, source: str, error: str | None = None) -> int:
+        """Remember the outcome of polling `source` now (error=None means success); return how
+        many polls in a row had failed before this one."""
         now = _now()
         self.db.execute("INSERT OR IGNORE INTO polls (source, failures) VALUES (?, 0)", (source,))
+        before = int(self.db.execute("SELECT failures FROM polls WHERE source=?",
+                                     (source,)).fetchone()[0])
         if error is None:
             self.db.execute("UPDATE polls SET last_ok=?, failures=0 WHERE source=?",
                             (now, source))
@@ -514,6 +519,7 @@ class Store:
             self.db.execute(
                 "UPDATE polls SET last_error=?, last_error_at=?, failures=failures+1 "
                 "WHERE source=?", (error, now, source))
+        return before
 
     def polls(self) -> dict[str, dict[str, Any]]:
         rows = self.db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from parsers.records import ParsedMessage
@@ -15,15 +16,31 @@ SHARING_HOSTS = (
     "1drv.ms", "sharepoint.com", "dropbox.com", "db.tt",
     "icloud.com", "fshare.vn", "mega.nz", "mediafire.com", "wetransfer.com", "we.tl",
     "box.com", "flickr.com", "flic.kr", "imgur.com", "terabox.com", "drive.proton.me",
+    # Zalo: photo and file links (its media servers); zalo.me itself is judged by its path.
+    "photo.zalo.me", "zdn.vn", "zadn.vn",
 )
+ZALO_HOSTS = ("zalo.me", "zaloapp.com")
+# zalo.me links that are not photos: a person's or page's chat (zalo.me/0903123456,
+# zalo.me/tendoan), a group invitation (zalo.me/g/...), an official account (zalo.me/s/...).
+_ZALO_NOT_PHOTOS = re.compile(r"^/*(?:[^/]+|g/.*|s/.*)/*$")
+
+
+def _zalo_photos(path: str) -> bool:
+    """A Zalo album or photo shared as a link (zalo.me/album/..., zalo.me/l/..., photo links);
+    a bare chat link or a group invitation is not one."""
+    return bool(path.strip("/")) and not _ZALO_NOT_PHOTOS.match(path)
 
 
 def is_sharing_link(url: str) -> bool:
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
     except ValueError:
         return False
-    return any(host == h or host.endswith("." + h) for h in SHARING_HOSTS)
+    if any(host == h or host.endswith("." + h) for h in SHARING_HOSTS):
+        return True
+    return any(host == h or host.endswith("." + h) for h in ZALO_HOSTS) and _zalo_photos(
+        parts.path)
 
 
 def own_words(parsed: ParsedMessage) -> str:

@@ -43,7 +43,9 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
         if parsed.sender in ctx.own_addresses:
             return unplaced(Reason.OWN_ADDRESS)
         if parsed.bounce:
-            return unplaced(Reason.BOUNCE)
+            # A notice that never arrived: the bounce carries the unit whose address failed.
+            units = [ctx.by_address[a] for a in parsed.failed_recipients if a in ctx.by_address]
+            return unplaced(Reason.BOUNCE, units[0] if units else None)
         if parsed.auto_reply or _AUTO_TEXT.search(parsed.own_text[:AUTO_TEXT_CHARS]):
             return unplaced(Reason.AUTO_REPLY)
     texts = fields(parsed, ctx)  # folded once, read by both searches

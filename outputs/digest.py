@@ -28,8 +28,8 @@ from outputs.errors import DigestSendError
 from outputs.i18n import LABELS, REASON_LABELS, STATUS_LABELS, pick
 from outputs.mail import deliver
 from outputs.snapshot import Snapshot
-from outputs.status import Status, StatusRow
-from outputs.tables import assign_commands, local_iso
+from outputs.status import OWING, STATUS_ORDER, Status, StatusRow
+from outputs.tables import assign_commands, command_for, local_short
 from outputs.templating import environment
 
 log = logging.getLogger("mailtally.digest")
@@ -47,7 +47,7 @@ class NewReport:
     request_id: str
     unit_code: str
     unit_name: str
-    status: Status  # on_time or late
+    status: Status  # as of the end of the day: on_time, late or incomplete
     received_at: datetime
     minutes_late: int
     sender: str
@@ -56,9 +56,10 @@ class NewReport:
 
 @dataclass(frozen=True, slots=True)
 class Overdue:
-    """A unit whose deadline (plus grace) passed that day with no submission by then.
+    """A unit whose deadline (plus grace) passed that day without a complete submission by then.
 
-    `status` is as of the end of the day: missing, or late when it reported later that day."""
+    `status` is as of the end of the day: missing or incomplete, or late when it completed its
+    report later that day."""
 
     request_id: str
     unit_code: str
@@ -69,13 +70,16 @@ class Overdue:
 
 @dataclass(frozen=True, slots=True)
 class Outstanding:
-    """A unit that has not reported for an open request: pending, or missing after the deadline."""
+    """A unit that still owes something for an open request: pending, incomplete, or missing
+    after the deadline; with its addresses, for the clerk who chases it."""
 
     request_id: str
     unit_code: str
     unit_name: str
     status: Status
     deadline: datetime  # the unit's own, after any extension
+    missing_evidence: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,7 @@ class RequestCounts:
     missing: int
     pending: int
     excused: int
+    incomplete: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +157,13 @@ def _window(day: date, tz: ZoneInfo, now: datetime) -> _Window:
 
 
 def status_as_of(row: StatusRow, grace: timedelta, w: _Window) -> Status:
-    """The row's status at the end of the day: a later submission does not count yet."""
+    """The row's status at the end of the day: later mail does not count yet."""
     if row.status == Status.EXCUSED:
         return Status.EXCUSED
-    if row.received_at is not None and w.by(row.received_at):
+    if row.complete_at is not None and w.by(row.complete_at):
         return row.status
+    if row.received_at is not None and w.by(row.received_at):
+        return Status.INCOMPLETE
     return Status.MISSING if row.deadline + grace < w.as_of else Status.PENDING
 
 
@@ -165,13 +172,13 @@ def _is_open(request: Request, w: _Window) -> bool:
     return w.by(request.issued) and w.as_of <= request.deadline + OPEN_AFTER_DEADLINE
 
 
-def _new_report(row: StatusRow) -> NewReport:
+def _new_report(row: StatusRow, grace: timedelta, w: _Window) -> NewReport:
     assert row.received_at is not None
     return NewReport(
         row.request_id,
         row.unit_code,
         row.unit_name,
-        row.status,
+        status_as_of(row, grace, w),
         row.received_at,
         row.minutes_late or 0,
         row.sender,
@@ -183,19 +190,21 @@ def _overdue(row: StatusRow, grace: timedelta, w: _Window) -> Overdue | None:
     closes_at = row.deadline + grace
     if row.status == Status.EXCUSED or not w.holds(closes_at) or closes_at >= w.as_of:
         return None
-    if row.received_at is not None and row.received_at <= closes_at:
+    if row.complete_at is not None and row.complete_at <= closes_at:
         return None
     return Overdue(
         row.request_id, row.unit_code, row.unit_name, closes_at, status_as_of(row, grace, w)
     )
 
 
-def _outstanding(rows: list[StatusRow], grace: timedelta, w: _Window) -> list[Outstanding]:
+def _outstanding(rows: list[StatusRow], grace: timedelta, w: _Window,
+                 emails: dict[str, tuple[str, ...]]) -> list[Outstanding]:
     out = []
     for r in rows:
         status = status_as_of(r, grace, w)
-        if status in (Status.PENDING, Status.MISSING):
-            out.append(Outstanding(r.request_id, r.unit_code, r.unit_name, status, r.deadline))
+        if status in OWING:
+            out.append(Outstanding(r.request_id, r.unit_code, r.unit_name, status, r.deadline,
+                                   r.missing_evidence, emails.get(r.unit_code, ())))
     return out
 
 
@@ -215,6 +224,7 @@ def _counts(request: Request, rows: list[StatusRow], received: int, w: _Window) 
         n[Status.MISSING],
         n[Status.PENDING],
         n[Status.EXCUSED],
+        n[Status.INCOMPLETE],
     )
 
 
@@ -245,10 +255,11 @@ def build_digest(settings: Settings, snap: Snapshot, day: date) -> Digest:
     """What changed on `day` in settings.timezone, from a snapshot taken at `snap.now`.
 
     Lists the submissions received that day, the units whose deadline plus grace passed that
-    day without a submission, the units still to report for each open request (issued, deadline
-    not more than 30 days ago), and the messages that need a person.
+    day without a complete submission, the units still owing something for each open request
+    (issued, deadline not more than 30 days ago), and the messages that need a person.
     """
     w = _window(day, settings.timezone, snap.now)
+    emails = {u.code: u.emails for u in settings.units}
     new: list[NewReport] = []
     overdue: list[Overdue] = []
     outstanding: list[Outstanding] = []
@@ -259,16 +270,15 @@ def build_digest(settings: Settings, snap: Snapshot, day: date) -> Digest:
         )
         grace = timedelta(minutes=request.grace_minutes)
         received = [
-            _new_report(r)
+            _new_report(r, grace, w)
             for r in rows
-            if r.status in (Status.ON_TIME, Status.LATE)
-            and r.received_at is not None
+            if r.status != Status.EXCUSED and r.received_at is not None
             and w.holds(r.received_at)
         ]
         late = [o for o in (_overdue(r, grace, w) for r in rows) if o is not None]
         is_open = _is_open(request, w)
         if is_open:
-            outstanding += _outstanding(rows, grace, w)
+            outstanding += _outstanding(rows, grace, w, emails)
         if is_open or received or late:
             counts.append(_counts(request, rows, len(received), w))
         new += received
@@ -307,9 +317,9 @@ def _shown_as_of(digest: Digest, tz: ZoneInfo) -> datetime:
 
 
 def _counts_view(r: RequestCounts, tz: ZoneInfo) -> dict[str, Any]:
-    counts = {"on_time": r.on_time, "late": r.late, "missing": r.missing,
-              "pending": r.pending, "excused": r.excused}  # fmt: skip
-    return {"id": r.request_id, "title": r.title, "deadline": local_iso(r.deadline, tz),
+    counts = {"on_time": r.on_time, "late": r.late, "incomplete": r.incomplete,
+              "missing": r.missing, "pending": r.pending, "excused": r.excused}  # fmt: skip
+    return {"id": r.request_id, "title": r.title, "deadline": local_short(r.deadline, tz),
             "expected": r.expected, "received": r.received, "counts": counts}  # fmt: skip
 
 
@@ -319,39 +329,42 @@ def _new_view(n: NewReport, lang: str, tz: ZoneInfo) -> dict[str, str]:
     )
     return {"request_id": n.request_id, "code": n.unit_code, "name": n.unit_name,
             "status": n.status.value, "status_label": pick(STATUS_LABELS, n.status.value, lang),
-            "late_by": late_by, "received_at": local_iso(n.received_at, tz),
+            "late_by": late_by, "received_at": local_short(n.received_at, tz),
             "sender": n.sender, "subject": n.subject}  # fmt: skip
 
 
 def _overdue_view(o: Overdue, lang: str, tz: ZoneInfo) -> dict[str, str]:
     return {"request_id": o.request_id, "code": o.unit_code, "name": o.unit_name,
-            "closes_at": local_iso(o.closes_at, tz), "status": o.status.value,
+            "closes_at": local_short(o.closes_at, tz), "status": o.status.value,
             "status_label": pick(STATUS_LABELS, o.status.value, lang)}  # fmt: skip
 
 
 def _outstanding_view(digest: Digest, lang: str, tz: ZoneInfo) -> list[dict[str, Any]]:
     """The units still to report, grouped by request: [{"id", "title", "units": [...]}]."""
     titles = {r.request_id: r.title for r in digest.requests}
-    groups: dict[str, list[dict[str, str]]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for o in digest.outstanding:
         groups.setdefault(o.request_id, []).append({
             "code": o.unit_code, "name": o.unit_name, "status": o.status.value,
             "status_label": pick(STATUS_LABELS, o.status.value, lang),
-            "deadline": local_iso(o.deadline, tz)})  # fmt: skip
+            "missing": ", ".join(pick(LABELS, k, lang) for k in o.missing_evidence)
+            if o.status == Status.INCOMPLETE else "",
+            "emails": list(o.emails),
+            "deadline": local_short(o.deadline, tz)})  # fmt: skip
     return [{"id": rid, "title": titles.get(rid, ""), "units": units}
             for rid, units in groups.items()]  # fmt: skip
 
 
-def _waiting_view(m: WaitingMessage, lang: str, tz: ZoneInfo) -> dict[str, Any]:
-    return {"key": m.message_key, "received_at": local_iso(m.received_at, tz),
+def _waiting_view(m: WaitingMessage, lang: str, tz: ZoneInfo, command: str) -> dict[str, Any]:
+    fixes = assign_commands(m.message_key, m.reason, m.unit_code or None, m.candidates, command)
+    return {"key": m.message_key, "received_at": local_short(m.received_at, tz),
             "sender": m.sender, "subject": m.subject, "reason": m.reason.value,
             "reason_label": pick(REASON_LABELS, m.reason.value, lang),
-            "candidates": ", ".join(m.candidates),
-            "fixes": assign_commands(m.message_key, m.reason, m.unit_code, m.candidates),
-            "new": m.new}  # fmt: skip
+            "candidates": ", ".join(m.candidates), "fixes": fixes, "new": m.new}  # fmt: skip
 
 
-def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
+def digest_view(digest: Digest, language: str, tz: ZoneInfo,
+                command: str = "mailtally") -> dict[str, Any]:
     """The templates' context: plain strings and numbers, times in `tz`, labels in `language`."""
     lang = language
     return {
@@ -359,18 +372,20 @@ def digest_view(digest: Digest, language: str, tz: ZoneInfo) -> dict[str, Any]:
         "title": digest_subject(digest.day, lang),
         "L": {k: pick(LABELS, k, lang) for k in LABELS},
         "status_labels": {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS},
-        "as_of": local_iso(_shown_as_of(digest, tz), tz),
+        "as_of": local_short(_shown_as_of(digest, tz), tz),
+        "statuses": [s.value for s in STATUS_ORDER],
         "requests": [_counts_view(r, tz) for r in digest.requests],
         "new_reports": [_new_view(n, lang, tz) for n in digest.new_reports],
         "overdue": [_overdue_view(o, lang, tz) for o in digest.overdue],
         "outstanding": _outstanding_view(digest, lang, tz),
-        "needs": [_waiting_view(m, lang, tz) for m in digest.waiting],
+        "needs": [_waiting_view(m, lang, tz, command) for m in digest.waiting],
     }
 
 
-def render_digest(digest: Digest, language: str, tz: ZoneInfo) -> tuple[str, str]:
+def render_digest(digest: Digest, language: str, tz: ZoneInfo,
+                  command: str = "mailtally") -> tuple[str, str]:
     """The digest as (HTML page, plain text)."""
-    view = digest_view(digest, language, tz)
+    view = digest_view(digest, language, tz, command)
     env = environment()
     return (
         env.get_template("digest.html.j2").render(**view),
@@ -387,7 +402,8 @@ def write_digest(settings: Settings, digest: Digest) -> Path:
     Raises:
         StorageError: the file could not be written.
     """
-    html, _ = render_digest(digest, settings.language, settings.timezone)
+    html, _ = render_digest(digest, settings.language, settings.timezone,
+                            command_for(settings.config_path))
     path = settings.output_dir / f"digest-{digest.day.isoformat()}.html"
     write_atomic(path, html.encode("utf-8"))
     log.info(
@@ -404,8 +420,10 @@ def write_digest(settings: Settings, digest: Digest) -> Path:
 def digest_message(
     settings: Settings, cfg: DigestConfig, digest: Digest, now: datetime
 ) -> EmailMessage:
-    """The email: HTML and plain-text alternatives, plus output_dir/report.csv when present."""
-    html, plain = render_digest(digest, settings.language, settings.timezone)
+    """The email: HTML and plain-text alternatives, plus output_dir/report.xlsx when present
+    (a Vietnamese Excel may not split a comma CSV into columns)."""
+    html, plain = render_digest(digest, settings.language, settings.timezone,
+                                command_for(settings.config_path))
     domain = parseaddr(cfg.sender)[1].rpartition("@")[2] or "mailtally.invalid"
     msg = EmailMessage()
     msg["Subject"] = digest_subject(digest.day, settings.language)
@@ -417,14 +435,13 @@ def digest_message(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(plain)
     msg.add_alternative(html, subtype="html")
-    report = settings.output_dir / "report.csv"
+    report = settings.output_dir / "report.xlsx"
     if report.is_file():
         msg.add_attachment(
             report.read_bytes(),
-            maintype="text",
-            subtype="csv",
-            filename="report.csv",
-            params={"charset": "utf-8"},
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename="report.xlsx",
         )
     return msg
 
@@ -443,10 +460,30 @@ def send_digest(settings: Settings, digest: Digest, *, now: datetime) -> None:
 # -- the command ------------------------------------------------------------------------------
 
 
+DIGEST_NOON = 12  # a digest made before this hour tells about the day before
+
+
+def default_digest_day(now: datetime, tz: ZoneInfo) -> date:
+    """The day a digest is about when none is named, for `digest` (cron) and `serve` alike: made
+    before noon in the office's zone, yesterday (a morning digest reports the whole day before);
+    from noon on, today."""
+    local = now.astimezone(tz)
+    return local.date() - timedelta(days=1) if local.hour < DIGEST_NOON else local.date()
+
+
+# `--date` words, as the office or a crontab writes them.
+_DAY_WORDS = {"yesterday": -1, "hôm qua": -1, "hom qua": -1, "today": 0, "hôm nay": 0,
+              "hom nay": 0}
+
+
 def parse_day(value: str | None, now: datetime, tz: ZoneInfo) -> date | None:
-    """The `--date` value as a date (default: today in `tz`); None when it is not YYYY-MM-DD."""
+    """The `--date` value as a date: YYYY-MM-DD, `yesterday` or `today` (in `tz`); without one,
+    `default_digest_day`. None when it is none of these."""
     if value is None:
-        return now.astimezone(tz).date()
+        return default_digest_day(now, tz)
+    word = _DAY_WORDS.get(" ".join(value.strip().lower().split()))
+    if word is not None:
+        return now.astimezone(tz).date() + timedelta(days=word)
     if not _DATE_RE.fullmatch(value.strip()):
         return None
     try:

@@ -23,8 +23,15 @@ from zoneinfo import ZoneInfo
 from config.model import Request
 from matching.placement import NEEDS_PERSON
 from outputs.i18n import LABELS, MATCH_LABELS, REASON_LABELS, STATUS_LABELS, pick
-from outputs.status import StatusRow
-from outputs.tables import LedgerRow, assign_commands, counted_files, local_iso
+from outputs.status import OWING, STATUS_ORDER, StatusRow
+from outputs.tables import (
+    LedgerRow,
+    assign_commands,
+    counted_files,
+    local_iso,
+    local_short,
+    row_notes,
+)
 from parsers.records import Attachment, ParsedMessage
 
 log = logging.getLogger("mailtally.outputs")
@@ -32,7 +39,8 @@ log = logging.getLogger("mailtally.outputs")
 THUMB_PX = 160
 MAX_THUMB_SOURCE_PIXELS = 64_000_000  # bigger photos are named, not drawn (memory)
 THUMBS_PER_UNIT = 4  # drawn per unit and request; the others are listed by name (page size)
-_THUMB_EXT = {"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"}
+SHARED = ("on_time", "late", "incomplete", "missing", "pending")  # the shares (excused left out)
+_THUMB_EXT = {"jpg", "jpeg", "jfif", "png", "gif", "webp", "bmp", "tif", "tiff"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,13 +174,16 @@ def _duration(seconds: float, lang: str) -> str:
 def build_view(inputs: PageInputs) -> dict[str, Any]:
     """The template's context: plain values only, times already in the configured zone."""
     lang, tz = inputs.language, inputs.tz
-    requests_view = []
+
+    def when(value: datetime) -> str:
+        return local_short(value, tz)
+
+    requests_view: list[dict[str, Any]] = []
     for req in inputs.requests:
         rows = sorted((r for r in inputs.rows if r.request_id == req.id), key=lambda r: r.unit_code)
         counts = Counter(r.status.value for r in rows)
-        counted = sum(counts[s] for s in ("on_time", "late", "missing", "pending"))
-        shares = {s: (100.0 * counts[s] / counted if counted else 0.0)
-                  for s in ("on_time", "late", "missing", "pending")}
+        counted = sum(counts[s] for s in SHARED)
+        shares = {s: (100.0 * counts[s] / counted if counted else 0.0) for s in SHARED}
         left = (req.deadline - inputs.generated_at).total_seconds()
         units = []
         for r in rows:
@@ -185,28 +196,30 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 code=r.unit_code, name=r.unit_name, status=r.status.value,
                 status_label=pick(STATUS_LABELS, r.status.value, lang),
                 received_at=local_iso(r.received_at, tz),
-                received_short=_short(r.received_at, tz),
+                received_short=local_short(r.received_at, tz),
                 minutes_late="" if r.minutes_late is None else str(r.minutes_late),
                 evidence=", ".join(pick(LABELS, k, lang) for k in r.evidence),
                 missing_evidence=", ".join(pick(LABELS, k, lang) for k in r.missing_evidence),
                 complete_at=local_iso(r.complete_at, tz),
-                complete_short=_short(r.complete_at, tz),
+                complete_short=local_short(r.complete_at, tz),
                 messages=r.messages, sender=r.sender, subject=r.subject,
                 match=pick(MATCH_LABELS, r.match, lang) if r.match else "",
                 photos=photos, files=files,
                 eml=_eml_href(inputs, r.submission_key) if submission else "",
                 all_eml=[_eml_href(inputs, k) for k in keys],
-                deadline=local_iso(r.deadline, tz) if r.deadline != req.deadline else "",
+                row_notes=row_notes(r, lang, when),
                 notes=_unit_notes(inputs, r.unit_code, keys),
-                excuse=r.excuse_reason,
+                emails=inputs.roster.get(r.unit_code, ()),
             ))
         requests_view.append({
-            "id": req.id, "title": req.title,
-            "deadline": local_iso(req.deadline, tz), "issued": local_iso(req.issued, tz),
+            "id": req.id, "title": req.title, "anchor": f"req-{len(requests_view) + 1}",
+            "deadline": local_short(req.deadline, tz), "deadline_iso": local_iso(req.deadline, tz),
+            "issued": local_short(req.issued, tz),
             "overdue": left < 0, "time": _duration(left, lang),
             "requires": ", ".join(pick(LABELS, k, lang) for k in req.requires),
             "expected": len(rows), "counts": {s: counts[s] for s in STATUS_LABELS},
             "shares": shares, "units": units,
+            "owing": [u for u in units if u.status in OWING],
         })
     needs: list[dict[str, Any]] = []
     aside: list[dict[str, Any]] = []
@@ -215,10 +228,10 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
         if pl.reason is None:
             continue
         entry = {
-            "key": p.message_key, "received_at": local_iso(p.received_at, tz),
+            "key": p.message_key, "received_at": local_short(p.received_at, tz),
             "sender": p.author, "subject": p.subject, "reason": pl.reason.value,
             "reason_label": pick(REASON_LABELS, pl.reason.value, lang),
-            "candidates": ", ".join(pl.candidates),
+            "candidates": ", ".join(pl.candidates), "unit": pl.unit_code or "",
             "detail": "; ".join(filter(None, [
                 p.problem, *p.notes,
                 pick(LABELS, "unverified", lang) if p.auth == "fail" else ""])),
@@ -227,13 +240,14 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                                      inputs.command),
         }
         (needs if pl.reason in NEEDS_PERSON else aside).append(entry)
-    sources = [{"name": name, "last_ok": _iso_local(info["last_ok"], tz),
+    sources = [{"name": name, "last_ok": _short_of(info["last_ok"], tz),
                 "last_error": info["last_error"] or "", "failures": info["failures"]}
                for name, info in sorted(inputs.polls.items())]
     return {
         "lang": lang, "L": {k: pick(LABELS, k, lang) for k in LABELS},
         "status_labels": {k: pick(STATUS_LABELS, k, lang) for k in STATUS_LABELS},
-        "generated_at": local_iso(inputs.generated_at, tz),
+        "generated_at": local_short(inputs.generated_at, tz),
+        "statuses": [s.value for s in STATUS_ORDER], "shared": list(SHARED),
         "requests": requests_view, "needs": needs, "aside": aside, "sources": sources,
         "warnings": inputs.warnings,
         "countdown_words": {k: pick(LABELS, k, lang)
@@ -241,13 +255,8 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
     }
 
 
-def _iso_local(value: str | None, tz: ZoneInfo) -> str:
-    return local_iso(datetime.fromisoformat(value), tz) if value else ""
-
-
-def _short(value: datetime | None, tz: ZoneInfo) -> str:
-    """'11/08/2023 10:42:07': a time as the office reads it, in its zone ('' for None)."""
-    return value.astimezone(tz).strftime("%d/%m/%Y %H:%M:%S") if value is not None else ""
+def _short_of(value: str | None, tz: ZoneInfo) -> str:
+    return local_short(datetime.fromisoformat(value), tz) if value else ""
 
 
 def _template() -> Any:

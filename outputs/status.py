@@ -1,25 +1,38 @@
-"""Status rules: on time, late, pending, missing or excused for one unit and one request.
+"""Status rules: on time, late, incomplete, pending, missing or excused for one unit and one
+request.
 
-Pure: the placed messages, the office's excuses and extensions, and `now` are parameters.
-Contract, "Rules": submission, on time / late, evidence, complete_at.
+Pure: the placed messages, the office's decisions (excuse, extension, acceptance), the bounces of
+the notice and `now` are parameters. Contract, "Rules": what counts, status, a notice that never
+arrived, evidence, complete_at.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from config.model import EVIDENCE_KINDS, Request, Unit
+from matching.records import Placement, Reason
+from parsers.records import ParsedMessage
 
 
 class Status(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
+    INCOMPLETE = "incomplete"
     PENDING = "pending"
     MISSING = "missing"
     EXCUSED = "excused"
+
+
+# The order the office reads them in: counts, tables, the scorecard.
+STATUS_ORDER = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE, Status.MISSING, Status.PENDING,
+                Status.EXCUSED)
+# Statuses of a unit that still owes something (the digest's and the page's chase list).
+OWING = (Status.INCOMPLETE, Status.MISSING, Status.PENDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +49,22 @@ class PlacedMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class Bounce:
+    """A delivery failure whose failed recipient is one of a unit's addresses."""
+
+    message_key: str
+    received_at: datetime
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
 class StatusRow:
-    """One row of report.csv, before formatting."""
+    """One row of report.csv, before formatting.
+
+    Besides the contract's columns it keeps what the `notes` column is written from: the
+    office's decisions and their reasons, the notice's bounces, and how many placed messages
+    carried no evidence.
+    """
 
     request_id: str
     unit_code: str
@@ -56,6 +83,13 @@ class StatusRow:
     deadline: datetime  # the unit's own, after any extension
     submission_key: str = ""
     excuse_reason: str = ""
+    excused: bool = False
+    extended: bool = False
+    extension_reason: str = ""
+    accepted: bool = False
+    accept_reason: str = ""
+    bounces: tuple[Bounce, ...] = ()
+    without_evidence: int = 0  # placed messages that carry no evidence (questions, requests)
 
 
 def minutes_late(received_at: datetime, deadline: datetime) -> int:
@@ -64,6 +98,19 @@ def minutes_late(received_at: datetime, deadline: datetime) -> int:
     0 when not after the deadline."""
     seconds = (received_at - deadline).total_seconds()
     return max(0, math.ceil(seconds / 60))
+
+
+def _complete_at(request: Request, ordered: list[PlacedMessage]) -> datetime | None:
+    """The receipt time at which every required kind was present; with nothing required, the
+    first placed message's."""
+    if not request.requires:
+        return ordered[0].received_at if ordered else None
+    have: set[str] = set()
+    for m in ordered:
+        have.update(m.evidence)
+        if m.evidence and all(k in have for k in request.requires):
+            return m.received_at
+    return None
 
 
 def compute_status(
@@ -75,46 +122,54 @@ def compute_status(
     excuse: str | None = None,
     extended_until: datetime | None = None,
     accepted: str | None = None,
+    extension_reason: str = "",
+    bounces: Sequence[Bounce] = (),
 ) -> StatusRow:
     """The status of one unit for one request.
 
     Args:
         placed: the unit's messages placed under this request, in any order.
-        now: the instant the report is about (a missing unit is pending until the deadline).
+        now: the instant the report is about (a unit without evidence is pending until the
+            deadline plus grace).
         excuse: the office's reason when it excused the unit, else None.
         extended_until: the unit's own deadline when the office extended it.
-        accepted: the office's reason when it accepted what the unit sent as complete ("" for
-            none given), else None. What the unit sent is then complete at its latest
-            evidence's receipt time, unless it was complete before.
+        accepted: the office's reason when it accepted what the unit sent as complete (may be
+            ""), else None. What was sent is then complete at its latest evidence's receipt
+            time (a submission already complete stays complete when it was).
+        extension_reason: the reason the office gave for the extension.
+        bounces: the notice's delivery failures to this unit's addresses.
+
+    The submission starts with the first message that carries evidence; the status is judged on
+    `complete_at`: on time or late once complete, incomplete while a required kind is missing.
     """
     deadline = extended_until or request.deadline
     closes_at = deadline + timedelta(minutes=request.grace_minutes)
     ordered = sorted(placed, key=lambda m: (m.received_at, m.message_key))
-    submission = next((m for m in ordered if m.evidence), None)
+    with_evidence = [m for m in ordered if m.evidence]
+    submission = with_evidence[0] if with_evidence else (
+        ordered[0] if ordered and not request.requires else None)
 
-    have: set[str] = set()
-    complete_at: datetime | None = None
-    for m in ordered:
-        have.update(m.evidence)
-        if complete_at is None and m.evidence and all(k in have for k in request.requires):
-            complete_at = m.received_at
-    if complete_at is None and accepted is not None:
-        complete_at = max((m.received_at for m in ordered if m.evidence), default=None)
+    have = {k for m in ordered for k in m.evidence}
     evidence = tuple(k for k in EVIDENCE_KINDS if k in have)
     missing = tuple(k for k in request.requires if k not in have)
+    complete_at = _complete_at(request, ordered)
+    if accepted is not None and complete_at is None:
+        sent = with_evidence or ordered
+        complete_at = sent[-1].received_at if sent else None
+    if complete_at is not None or excuse is not None:
+        missing = ()  # nothing more is asked of the unit
     hashes = {h for m in ordered for h in m.attachment_hashes}
 
+    late: int | None = None
     if excuse is not None:
         status = Status.EXCUSED
-    elif submission is None:
-        status = Status.PENDING if now <= closes_at else Status.MISSING
-    elif submission.received_at <= closes_at:
-        status = Status.ON_TIME
+    elif complete_at is not None:
+        status = Status.ON_TIME if complete_at <= closes_at else Status.LATE
+        late = minutes_late(complete_at, deadline) if status == Status.LATE else 0
+    elif submission is not None:
+        status = Status.INCOMPLETE
     else:
-        status = Status.LATE
-    late: int | None = None
-    if submission is not None:
-        late = minutes_late(submission.received_at, deadline) if status == Status.LATE else 0
+        status = Status.PENDING if now <= closes_at else Status.MISSING
     return StatusRow(
         request_id=request.id,
         unit_code=unit.code,
@@ -133,4 +188,34 @@ def compute_status(
         deadline=deadline,
         submission_key=submission.message_key if submission else "",
         excuse_reason=excuse or "",
+        excused=excuse is not None,
+        extended=extended_until is not None,
+        extension_reason=extension_reason,
+        accepted=accepted is not None,
+        accept_reason=accepted or "",
+        bounces=tuple(sorted(bounces, key=lambda b: (b.received_at, b.message_key))),
+        without_evidence=sum(1 for m in ordered if not m.evidence),
     )
+
+
+def bounces_for(request: Request, unit_bounces: Sequence[Bounce],
+                open_after_deadline: timedelta) -> tuple[Bounce, ...]:
+    """The bounces of a unit that concern `request`: those that arrived while it was open
+    (issued, and not more than `open_after_deadline` past its deadline), when the office was
+    sending its notice and reminders."""
+    return tuple(b for b in unit_bounces
+                 if request.issued <= b.received_at <= request.deadline + open_after_deadline)
+
+
+def unit_bounces(placements: Sequence[Placement], parsed: dict[str, ParsedMessage]
+                 ) -> dict[str, list[Bounce]]:
+    """unit code -> the bounces whose failed recipient is one of that unit's addresses (placement
+    keeps the unit on a message set aside with reason `bounce`)."""
+    out: dict[str, list[Bounce]] = {}
+    for pl in placements:
+        if pl.reason != Reason.BOUNCE or not pl.unit_code:
+            continue
+        p = parsed[pl.message_key]
+        address = p.failed_recipients[0] if p.failed_recipients else ""
+        out.setdefault(pl.unit_code, []).append(Bounce(p.message_key, p.received_at, address))
+    return out

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from matching.placement import Placement, Reason
+from outputs.i18n import LABELS as _LABELS
+from outputs.i18n import pick
 from outputs.status import StatusRow
 from parsers.records import Attachment, ParsedMessage
 
 REPORT_COLUMNS = [
     "request_id", "unit_code", "unit_name", "status", "received_at", "minutes_late", "evidence",
     "missing_evidence", "complete_at", "messages", "attachments", "sender", "subject", "match",
+    "notes",
 ]
 MESSAGE_COLUMNS = [
     "message_key", "message_id", "received_at", "sender", "subject", "unit_code", "request_id",
@@ -33,6 +37,36 @@ def local_iso(value: datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).isoformat(timespec="seconds") if value is not None else ""
 
 
+def local_short(value: datetime | None, tz: ZoneInfo) -> str:
+    """'11/08/2023 10:42': a time as people in Vietnam write it, in the configured zone ('' for
+    None). Used everywhere a person reads a time, except the CSV files (ISO 8601)."""
+    return value.astimezone(tz).strftime("%d/%m/%Y %H:%M") if value is not None else ""
+
+
+def row_notes(row: StatusRow, language: str, when: Callable[[datetime], str]) -> list[str]:
+    """What the office should know about a row, in `language`: an excuse, extension or
+    acceptance and its reason; the notice bounced from the unit's address; messages from the
+    unit that carry no evidence. `when` writes a time (ISO in the CSV, dd/mm/yyyy hh:mm for
+    people)."""
+
+    def said(key: str, reason: str = "", **values: object) -> str:
+        text = pick(_LABELS, key, language).format(**values)
+        return f"{text}: {reason}" if reason else text
+
+    notes = []
+    if row.excused:
+        notes.append(said("note_excused", row.excuse_reason))
+    if row.extended:
+        notes.append(said("note_extended", row.extension_reason, until=when(row.deadline)))
+    if row.accepted:
+        notes.append(said("note_accepted", row.accept_reason))
+    for b in row.bounces:
+        notes.append(said("note_bounced", address=b.address or "?", at=when(b.received_at)))
+    if row.without_evidence:
+        notes.append(said("note_no_evidence", count=row.without_evidence))
+    return notes
+
+
 def counted_files(attachments: Sequence[Attachment]) -> list[Attachment]:
     """Attachments that are files a person sent: small inline logos are left out."""
     return [a for a in attachments if a.kinds or not a.inline]
@@ -45,9 +79,14 @@ class LedgerRow:
     evidence: tuple[str, ...]
 
 
-def report_rows(rows: Sequence[StatusRow], tz: ZoneInfo) -> list[list[str]]:
+def report_rows(rows: Sequence[StatusRow], tz: ZoneInfo, language: str = "vi"
+                ) -> list[list[str]]:
     """report.csv cells in contract order, sorted by request then unit code."""
     out = []
+
+    def iso(value: datetime) -> str:
+        return local_iso(value, tz)
+
     for r in sorted(rows, key=lambda r: (r.request_id, r.unit_code)):
         out.append([defuse(c) for c in (
             r.request_id, r.unit_code, r.unit_name, r.status.value,
@@ -55,6 +94,7 @@ def report_rows(rows: Sequence[StatusRow], tz: ZoneInfo) -> list[list[str]]:
             "" if r.minutes_late is None else str(r.minutes_late),
             ";".join(r.evidence), ";".join(r.missing_evidence), local_iso(r.complete_at, tz),
             str(r.messages), str(r.attachments), r.sender, r.subject, r.match,
+            "; ".join(row_notes(r, language, iso)),
         )])
     return out
 
@@ -83,3 +123,22 @@ def assign_commands(key: str, reason: Reason | None, unit: str | None,
     if reason == Reason.NO_REQUEST and unit:
         return [f"{command} assign {key} {unit} MÃ_VĂN_BẢN"]
     return [f"{command} assign {key} MÃ_ĐƠN_VỊ", f"{command} assign {key} --ignore"]
+
+
+def office_command(config_path: Path, default_path: Path) -> str:
+    """'mailtally', or 'mailtally --config /abs/settings.toml' when `config_path` is not the
+    default one. Absolute, so that the command works from wherever the office runs it (cron
+    may have written the page from another directory); quoted for a shell when needed."""
+    import shlex
+
+    if config_path.resolve() == default_path.resolve():
+        return "mailtally"
+    return f"mailtally --config {shlex.quote(config_path.resolve().as_posix())}"
+
+
+def command_for(config_path: Path) -> str:
+    """How the office calls mailtally for the config at `config_path` (office_command against
+    the default config of the current directory)."""
+    from config.loader import default_config_path
+
+    return office_command(config_path, default_config_path())

@@ -15,8 +15,9 @@ from pathlib import PurePosixPath
 from parsers.text import clean_line
 
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "txt"})
-IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif",
-                              "tiff"})
+# .jfif is what Windows names many JPEGs saved from a browser or Zalo. A video is never `images`.
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "jfif", "png", "gif", "webp", "heic", "heif", "bmp",
+                              "tif", "tiff"})
 ARCHIVE_EXTENSIONS = frozenset({"zip"})
 SMALL_INLINE_BYTES = 10 * 1024  # an inline image under this is a logo or a signature icon
 MAX_ZIP_NAMES = 1000  # names kept from one archive's listing
@@ -33,6 +34,7 @@ _TYPE_EXTENSIONS = {
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
     "text/plain": "txt",
     "image/jpeg": "jpg",
+    "image/pjpeg": "jpg",
     "image/png": "png",
     "image/gif": "gif",
     "image/webp": "webp",

@@ -48,6 +48,7 @@ from parsers.text import (
     html_to_text,
     split_inline_forward,
 )
+from parsers.tnef import is_tnef, tnef_files
 
 log = logging.getLogger("mailtally.parse")
 
@@ -114,6 +115,7 @@ class _Walk:
     files: list[tuple[Attachment, bytes | None]] = field(default_factory=list)
     originals: list[Original] = field(default_factory=list)
     report_type: str = ""
+    failed: list[str] = field(default_factory=list)  # failed recipients in a delivery report
 
 
 def _body_text(walk: _Walk) -> str:
@@ -182,14 +184,27 @@ def _read_text(part: Message, walk: _Walk, *, html: bool) -> None:
 
 
 def _add_file(part: Message, walk: _Walk, ctype: str, disposition: str, filename: str) -> None:
-    budget = walk.budget
-    limits = budget.limits
     data = _payload(part)
     inline = disposition == "inline" or (disposition != "attachment" and not filename)
     if not filename:
         cid = clean_line(raw_header(part.get("Content-ID")), 200).strip("<> ")
         ext = extension("", ctype)
         filename = clean_line(f"{cid or 'part'}{'.' + ext if ext else ''}", FILENAME_CHARS)
+    if is_tnef(filename, ctype):
+        inner = tnef_files(data, walk.budget.limits.max_parts)
+        if inner is not None:
+            # Outlook's winmail.dat: the files inside are the message's own (contract).
+            for name, content in inner:
+                _add_bytes(walk, content, "application/octet-stream",
+                           clean_line(name, FILENAME_CHARS) or "winmail-part", inline=False)
+            return
+        walk.budget.note(f"attachment {filename}: an Outlook TNEF file that could not be read")
+    _add_bytes(walk, data, ctype, filename, inline=inline)
+
+
+def _add_bytes(walk: _Walk, data: bytes, ctype: str, filename: str, *, inline: bool) -> None:
+    budget = walk.budget
+    limits = budget.limits
     ext = extension(filename, ctype)
     inner_names = zip_names(data) if ext == "zip" else ()
     kinds = attachment_kinds(filename, ctype, len(data), inline=inline, inner_names=inner_names)
@@ -244,6 +259,8 @@ def _read_part(part: Message, walk: _Walk, depth: int) -> None:
     ctype = clean_line(part.get_content_type(), 200).lower()
     if ctype == "multipart/report":
         walk.report_type = clean_line(str(part.get_param("report-type", "") or ""), 100).lower()
+    if ctype == "message/delivery-status":
+        _read_delivery_status(part, walk)
     if ctype in _REPORT_PARTS:
         return
     # get_payload() only where the payload is a list: on a leaf, compat32 would decode it with
@@ -298,6 +315,47 @@ def _is_auto_reply(msg: Message, subject: str) -> bool:
     if precedence in ("bulk", "auto_reply", "junk"):
         return True
     return bool(_AUTO_SUBJECT.search(subject))
+
+
+MAX_FAILED_RECIPIENTS = 20
+_RECIPIENT_FIELD = re.compile(r"^(?:final|original)-recipient$", re.IGNORECASE)
+# A text bounce (qmail, Postfix, Exim): "<someone@example.vn>:" at the start of a line.
+_TEXT_FAILED = re.compile(r"^\s*<([^<>\s@]{1,64}@[^<>\s@]{1,255})>:", re.MULTILINE)
+
+
+def _add_failed(walk: _Walk, value: str) -> None:
+    addr = value.rpartition(";")[2].strip().strip("<>").strip().lower()
+    if "@" in addr and addr not in walk.failed and len(walk.failed) < MAX_FAILED_RECIPIENTS:
+        walk.failed.append(clean_line(addr, 320))
+
+
+def _read_delivery_status(part: Message, walk: _Walk) -> None:
+    """The recipients a delivery report says failed (RFC 3464: Final-Recipient, else
+    Original-Recipient, of each block whose Action is failed)."""
+    blocks = part.get_payload() if part.is_multipart() else None
+    if not isinstance(blocks, list):
+        return
+    for block in blocks[:MAX_FAILED_RECIPIENTS + 1]:
+        if not isinstance(block, Message):
+            continue
+        action = raw_header(block.get("Action")).strip().lower()
+        if action and action != "failed":
+            continue
+        found = [raw_header(v) for k, v in block.items() if _RECIPIENT_FIELD.match(k)]
+        if found:
+            _add_failed(walk, found[0])
+
+
+def failed_recipients(msg: Message, walk: _Walk, body: str) -> tuple[str, ...]:
+    """Who a bounce could not reach: its delivery report, else X-Failed-Recipients, else the
+    addresses a text bounce names at the start of a line."""
+    if not walk.failed:
+        for value in (raw_header(msg.get("X-Failed-Recipients")) or "").split(","):
+            _add_failed(walk, value)
+    if not walk.failed:
+        for addr in _TEXT_FAILED.findall(body[:20_000]):
+            _add_failed(walk, addr)
+    return tuple(walk.failed)
 
 
 def _is_bounce(msg: Message, walk: _Walk, sender: str, subject: str) -> bool:
@@ -383,6 +441,7 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
         date = header_date(msg.get("Date"))
         auto_reply = _is_auto_reply(msg, subject)
         bounce = _is_bounce(msg, walk, sender, subject)
+        failed = failed_recipients(msg, walk, body) if bounce else ()
         auth = authentication_verdict(msg.get("Authentication-Results"))
     except _READ_ERRORS as exc:
         log.debug("message %s not read", message_key, exc_info=True)
@@ -412,6 +471,7 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
         references=references,
         auto_reply=auto_reply,
         bounce=bounce,
+        failed_recipients=failed,
         auth=auth,
         defects=defects,
         notes=notes,

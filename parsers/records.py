@@ -8,7 +8,7 @@ from typing import Any
 
 # Bump when parsing improves: stored messages are then parsed again on the next run
 # (contract: "a newer version of the program re-reads stored messages").
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,7 @@ class ParsedMessage:
     references: tuple[str, ...] = ()
     auto_reply: bool = False
     bounce: bool = False
+    failed_recipients: tuple[str, ...] = ()  # a bounce's recipients that could not be reached
     auth: str = ""  # "pass", "fail" or "" (no verdict) from the receiving server's checks
     defects: tuple[str, ...] = ()
     problem: str = ""
@@ -130,6 +131,7 @@ def from_json(data: dict[str, Any]) -> ParsedMessage:
         references=tuple(data["references"]),
         auto_reply=data["auto_reply"],
         bounce=data["bounce"],
+        failed_recipients=tuple(data.get("failed_recipients", ())),
         auth=data.get("auth", ""),
         defects=tuple(data["defects"]),
         problem=data["problem"],

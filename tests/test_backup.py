@@ -57,8 +57,8 @@ def test_a_backup_is_a_data_dir_and_the_next_one_copies_only_what_is_new(tmp_pat
     first = _mailtally(config, "backup", str(dest))
     assert first.returncode == 0, first.stderr
     checked = _mailtally(config, "check").stdout
-    assert "Sao lưu gần nhất: " in checked and f"24 thư, vào {dest}" in checked
-    assert "Đã sao lưu 24 thư" in first.stdout
+    assert "Sao lưu gần nhất: " in checked and f"25 thư, vào {dest}" in checked
+    assert "Đã sao lưu 25 thư" in first.stdout
     assert _files(dest) == _files(data)
     copied = len(_files(data))
     assert f"{copied} tệp mới" in first.stdout

@@ -51,3 +51,29 @@ def test_demo_messages_set_aside_with_their_reasons(demo_out: Path) -> None:
                    if line.lower().startswith(b"message-id:"))
         rows = [r for r in ledger if r["message_id"] == mid]
         assert [r["reason"] for r in rows] == [e["reason"]], e["file"]
+
+
+def test_demo_shows_incomplete_late_completion_accepted_and_a_bounced_notice(
+        demo_out: Path) -> None:
+    report = {(r["request_id"], r["unit_code"]): r for r in read_csv(demo_out / "report.csv")}
+    # Photos only: incomplete, never counted on time.
+    assert report[("178-TB/ĐTN", "SYT")]["status"] == "incomplete"
+    # A report on time, the photos 40 minutes after the deadline: late, from complete_at.
+    bhxh = report[("178-TB/ĐTN", "BHXH")]
+    assert (bhxh["status"], bhxh["minutes_late"]) == ("late", "40")
+    assert bhxh["received_at"] < bhxh["complete_at"]
+    # The notice bounced from STNMT's mailbox: its row says so, the ledger carries its code.
+    assert "doanthanhnien@stnmt.example.gov.vn" in report[("178-TB/ĐTN", "STNMT")]["notes"]
+    bounces = [r for r in read_csv(demo_out / "messages.csv") if r["reason"] == "bounce"]
+    assert [r["unit_code"] for r in bounces] == ["STNMT"]
+    # The office accepted SCT's report without photos (they went to its Zalo group): complete
+    # at the report's receipt, on time, and the row says why.
+    sct = report[("178-TB/ĐTN", "SCT")]
+    assert (sct["status"], sct["evidence"], sct["complete_at"]) == (
+        "on_time", "report", sct["received_at"])
+    assert sct["notes"] == ("Văn phòng chấp nhận phần đã gửi là đủ: Ảnh hoạt động đã gửi trong "
+                            "nhóm Zalo của Đoàn Khối")
+    # A question for more time is counted, submits nothing, and is noted.
+    vpub = report[("178-TB/ĐTN", "VPUB")]
+    assert (vpub["status"], vpub["messages"]) == ("missing", "1")
+    assert vpub["notes"].startswith("1 thư không kèm báo cáo")

@@ -107,6 +107,9 @@ def test_labels_are_complete_and_consistent() -> None:
             assert row["unit_code"] and row["request_ids"], name
         elif reason == "no_request":
             assert row["unit_code"] and not row["request_ids"], name
+        elif reason == "bounce":
+            # A bounce carries the unit whose roster address failed (contract), if any.
+            assert not row["request_ids"], name
         else:
             assert not row["unit_code"] and not row["request_ids"], name
         assert (len(candidates) >= 2) == (reason == "ambiguous_unit"), name

@@ -1271,6 +1271,38 @@ def build_inbox() -> dict[str, bytes]:
     )
     add(key, msg)
 
+    # 24 - Sở Công Thương: the report on time, no photos: they were posted in the office's
+    # Zalo group, which mailtally cannot see. Incomplete until the office accepts it (the
+    # `demo` command records that acceptance, config/sample.py).
+    key = "24_sct_report_only_photos_in_zalo_group.eml"
+    unit = "Đoàn Sở Công Thương"
+    msg = new_mail(
+        key,
+        sender="Đoàn Sở Công Thương <doanthanhnien@sct.example.gov.vn>",
+        subject="Báo cáo Ngày hoạt động cao điểm (TB 178) - Đoàn Sở Công Thương",
+        date=at(8, 11, 10, 38, 2),
+        message_id="<5c2e8f1a7b3d4e60@sct.example.gov.vn>",
+        hops=[into_office("mail.sct.example.gov.vn", "203.0.113.95", at(8, 11, 10, 38, 19))],
+    )
+    msg.set_content(
+        text("""
+        Kính gửi Văn phòng Đoàn Khối,
+
+        Đoàn Sở Công Thương gửi báo cáo kết quả Ngày hoạt động cao điểm (file đính kèm). Hình
+        ảnh hoạt động đơn vị đã gửi trong nhóm Zalo của Đoàn Khối sáng nay.
+
+        Trân trọng,
+        Lê Thị Thu Hà
+        """),
+        cte="quoted-printable",
+    )
+    attach(
+        msg,
+        "BC Ngay hoat dong cao diem - Doan So Cong Thuong.docx",
+        report_docx(unit, "15-BC/ĐTN", "Lê Thị Thu Hà", at(8, 11, 10, 20), facts(rng)),
+    )
+    add(key, msg)
+
     return dict(sorted(files.items()))
 
 

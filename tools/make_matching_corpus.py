@@ -2048,7 +2048,7 @@ class Corpus:
         candidates: Sequence[str] = (),
     ) -> None:
         raw = data if isinstance(data, bytes) else serialise(slug, data)
-        if unit:
+        if unit and reason != "bounce":  # a bounce's unit is the one it failed to reach
             self.used[unit] += 1
         self.entries.append(
             Entry(
@@ -2646,8 +2646,10 @@ def bounces(c: Corpus) -> None:
         raw,
         when,
         reason="bounce",
+        unit="STNMT",  # its roster address failed: the bounce carries its code (contract)
         case="bounce",
-        note="Postfix DSN: notice 160 not delivered to STNMT",
+        note="Postfix DSN: notice 160 not delivered to STNMT (its roster address: the bounce "
+        "carries its code)",
     )
 
     when = at(8, 16, 8, 41, 30)

@@ -21,6 +21,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from config.model import Settings
 from ingest.accounts import find_account
+from web.editing import UnreadableRosterError
 from web.i18n import words
 from web.model import Workspace
 from web.rebuild import Rebuilder
@@ -146,6 +147,12 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
     def csrf_refused(exc: CSRFError) -> Response:
         log.warning("event=csrf_refused path=%s", request.path)
         return error_page(400)
+
+    @app.errorhandler(UnreadableRosterError)
+    def roster_unreadable(exc: UnreadableRosterError) -> Response:
+        lang = workspace.settings.language
+        text = render_template("error.html", message=words(lang)["roster_unreadable"])
+        return Response(text, status=409)
 
     @app.errorhandler(404)
     def not_found(exc: Exception) -> Response:

@@ -10,6 +10,7 @@ wrong is returned as the loader's problems (file, key, expected, got).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -22,7 +23,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from config.loader import check_requests_text, check_units_text
+from config.loader import check_requests_text, check_units_text, roster_layout
 from config.model import Problem, Settings
 from ingest.files import write_atomic
 
@@ -48,46 +49,76 @@ def version_of(data: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RosterFile:
-    """units.csv as read: its rows as dicts (every column), and what a rewrite must keep."""
+    """units.csv as read: its rows as dicts (every column), and what a rewrite must keep: the
+    encoding and BOM, the delimiter (`,` or `;`, as Excel saved it), the line endings."""
 
     path: Path
     version: str
-    bom: bool
+    encoding: str  # utf-8, utf-8-sig, utf-16-le or utf-16-be (the last two with their BOM)
+    delimiter: str
     newline: str
     header: list[str]
     rows: list[dict[str, str]]
     lines: list[str]  # the physical lines, without their endings
     row_line: dict[str, int]  # unit code -> index in `lines`
 
+    @property
+    def bom(self) -> bool:
+        return self.encoding != "utf-8"
+
+    def encode(self, text: str) -> bytes:
+        if self.encoding.startswith("utf-16"):
+            return "\ufeff".encode(self.encoding) + text.encode(self.encoding)
+        return text.encode(self.encoding)
+
+
+class UnreadableRosterError(Exception):
+    """units.csv is in an encoding the loader refuses: the workspace does not rewrite it."""
+
 
 def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
+def _encoding(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
 def read_roster(path: Path) -> RosterFile:
+    """units.csv as the loader reads it (UTF-8 with or without BOM, UTF-16, `,` or `;`).
+
+    Raises:
+        UnreadableRosterError: an encoding the loader refuses (it says why on every page).
+    """
     data = path.read_bytes()
-    text = data.decode("utf-8-sig")
+    layout = roster_layout(data)
+    if layout is None:
+        raise UnreadableRosterError(path.name)
+    text, delimiter, header = layout
+    text = text.removeprefix("\ufeff")
     newline = _newline(text)
     lines = text.split(newline)
-    header = next(csv.reader([lines[0]])) if lines and lines[0] else list(UNIT_FIELDS)
-    header = [h.strip() for h in header]
     rows: list[dict[str, str]] = []
     row_line: dict[str, int] = {}
     for n, line in enumerate(lines[1:], start=1):
         if not line.strip():
             continue
-        cells = next(csv.reader([line]), [])
+        cells = next(csv.reader([line], delimiter=delimiter), [])
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         rows.append(row)
         if row.get("code"):
             row_line.setdefault(row["code"], n)
-    return RosterFile(path, version_of(data), data.startswith(b"\xef\xbb\xbf"), newline, header,
-                      rows, lines, row_line)
+    return RosterFile(path, version_of(data), _encoding(data), delimiter, newline, header, rows,
+                      lines, row_line)
 
 
-def _csv_line(cells: Sequence[str]) -> str:
+def _csv_line(cells: Sequence[str], delimiter: str = ",") -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(cells)
+    csv.writer(buf, delimiter=delimiter, lineterminator="").writerow(cells)
     return buf.getvalue()
 
 
@@ -104,22 +135,23 @@ def _roster_text(roster: RosterFile, code: str | None, values: dict[str, str]) -
         raise EditRefusedError([Problem(roster.path.name, "header",
                                         ("cột group", "a group column"), ",".join(header))])
     lines = list(roster.lines)
+    delimiter = roster.delimiter
     if code is not None and code in roster.row_line:
         n = roster.row_line[code]
-        old = next(csv.reader([lines[n]]), [])
+        old = next(csv.reader([lines[n]], delimiter=delimiter), [])
         cells = [old[i] if i < len(old) else "" for i in range(len(header))]
         for i, h in enumerate(header):
             if h in values:
                 cells[i] = values[h]
-        lines[n] = _csv_line(cells)
+        lines[n] = _csv_line(cells, delimiter)
     else:
-        new = _csv_line([values.get(h, "") for h in header])
+        new = _csv_line([values.get(h, "") for h in header], delimiter)
         # after the last row, before the file's closing empty line(s)
         at = len(lines)
         while at > 1 and not lines[at - 1].strip():
             at -= 1
         lines.insert(at, new)
-    return ("\ufeff" if roster.bom else "") + roster.newline.join(lines)
+    return roster.newline.join(lines)
 
 
 def save_unit(settings: Settings, version: str, code: str | None,
@@ -149,7 +181,7 @@ def save_unit(settings: Settings, version: str, code: str | None,
     if problems:
         raise EditRefusedError(problems)
     _check_version(path, version)  # once more, just before writing
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, roster.encode(text))
 
 
 def _path(path: Path | None) -> Path:

@@ -99,6 +99,10 @@ WEB_LABELS: dict[str, tuple[str, str]] = {
     "messages_of_unit": ("Thư của đơn vị", "The unit's messages"),
     "nothing_placed": ("Chưa có thư nào.", "No message yet."),
     "page": ("Trang", "Page"),
+    "roster_unreadable": ("units.csv không ở dạng CSV UTF-8 nên không sửa được ở đây: trong "
+                          "Excel, chọn Tệp > Lưu thành > CSV UTF-8.",
+                          "units.csv is not CSV UTF-8, so it cannot be edited here: in Excel, "
+                          "File > Save As > CSV UTF-8."),
     "skip": ("Bỏ qua tới nội dung", "Skip to content"),
     "deadline_own": ("Hạn riêng", "Own deadline"),
 }

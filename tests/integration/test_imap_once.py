@@ -52,6 +52,7 @@ REPORT_COLUMNS = [
     "sender",
     "subject",
     "match",
+    "notes",
 ]
 MESSAGES_COLUMNS = [
     "message_key",
@@ -170,6 +171,7 @@ def done(
         "sender": UNITS[code][1],
         "subject": subject_of(code),
         "match": "address",
+        "notes": "",
     }
 
 
@@ -190,6 +192,7 @@ def missing(code: str) -> dict[str, str]:
         "sender": "",
         "subject": "",
         "match": "",
+        "notes": "",
     }
 
 

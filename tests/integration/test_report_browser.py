@@ -10,8 +10,10 @@ also replaces docs/report.png (review it before committing).
 
 from __future__ import annotations
 
+import base64
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -293,3 +295,140 @@ def test_full_page_screenshot(page: Page, tmp_path: Path) -> None:
     if os.environ.get("MAILTALLY_UPDATE_SCREENSHOT") == "1":
         SCREENSHOT_IN_DOCS.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT_IN_DOCS)
+
+
+# -- phone first, desktop and print ---------------------------------------------------------
+
+PHONE_SHOT_IN_DOCS = REPO_ROOT / "docs" / "report-phone.png"
+PHONE = (390, 844)  # a common phone's CSS viewport
+A4_LANDSCAPE_PRINTABLE_PX = 1047  # 297 mm less 2 x 10 mm margins, at 96 px per inch
+
+
+def _viewport(driver: WebDriver, width: int, height: int) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800})
+
+
+def _reset(driver: WebDriver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+@pytest.fixture
+def sized(browser: HeadlessChromium) -> Iterator[WebDriver]:
+    """The browser's driver; whatever size or media a test sets is undone after it."""
+    try:
+        yield browser.driver
+    finally:
+        _reset(browser.driver)
+
+
+def _layout(driver: WebDriver, counts: str, owing: str) -> dict[str, Any]:
+    """The page's width against the window's, where the counts and the owing list sit, and
+    every table whose box (or whose scrolling wrapper) is cut."""
+    result: dict[str, Any] = driver.execute_script(
+        """
+        var e = document.documentElement;
+        var cut = [];
+        document.querySelectorAll("table").forEach(function (t) {
+          var wrap = t.parentElement;
+          if (t.getBoundingClientRect().right > e.clientWidth + 1 ||
+              wrap.scrollWidth > wrap.clientWidth + 1) {
+            cut.push(t.className || t.closest("section").id);
+          }
+        });
+        return {scrollWidth: e.scrollWidth, width: window.innerWidth, height: window.innerHeight,
+                counts: document.querySelector(arguments[0]).getBoundingClientRect().bottom,
+                owing: document.querySelector(arguments[1]).getBoundingClientRect().top,
+                cut: cut};
+        """,
+        counts, owing,
+    )
+    return result
+
+
+def _digest(demo: Demo) -> Path:
+    return demo.report.parent / "digest-2023-08-11.html"
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("which", ["report", "digest"])
+def test_phone_shows_counts_and_who_owes_first_without_sideways_scrolling(
+    sized: WebDriver, demo: Demo, width: int, which: str
+) -> None:
+    _viewport(sized, width, PHONE[1])
+    page = demo.report if which == "report" else _digest(demo)
+    sized.get(page.as_uri())
+    counts, owing = ("#overview", "#owing") if which == "report" else ("#counts", "#outstanding")
+    got = _layout(sized, counts, owing)
+    assert got["scrollWidth"] <= got["width"], got
+    assert got["cut"] == [], f"tables a phone must scroll sideways (not cards): {got['cut']}"
+    assert got["counts"] <= got["height"], f"the counts need scrolling on a phone: {got}"
+    assert got["owing"] < got["height"] * 0.6, f"who still owes is not on the first screen: {got}"
+    first = sized.find_element(By.CSS_SELECTOR, f"{owing} li[data-status]")
+    assert first.is_displayed()
+    assert first.find_elements(By.CSS_SELECTOR, 'a[href^="mailto:"]'), "no address to write to"
+
+
+def test_desktop_1366_shows_every_column(sized: WebDriver, demo: Demo) -> None:
+    _viewport(sized, 1366, 768)
+    for page in (demo.report, _digest(demo)):
+        sized.get(page.as_uri())
+        got = _layout(sized, "h1", "h1")
+        assert got["scrollWidth"] <= got["width"], (page.name, got)
+        assert got["cut"] == [], f"{page.name}: tables wider than the window: {got['cut']}"
+    sized.get(demo.report.as_uri())
+    headers = sized.find_elements(By.CSS_SELECTOR, "table.units th")
+    assert headers and all(h.is_displayed() for h in headers)
+    right = max(h.rect["x"] + h.rect["width"] for h in headers)
+    assert right <= 1366
+
+
+def test_a4_landscape_print_shows_every_column(sized: WebDriver, demo: Demo,
+                                               tmp_path: Path) -> None:
+    _viewport(sized, A4_LANDSCAPE_PRINTABLE_PX, 800)
+    sized.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    sized.get(demo.report.as_uri())
+    got = _layout(sized, "h1", "h1")
+    assert got["cut"] == [], f"columns cut off on A4: {got['cut']}"
+    assert got["scrollWidth"] <= A4_LANDSCAPE_PRINTABLE_PX
+    # And the browser's own print to PDF: A4 landscape pages (842 x 595 pt).
+    pdf = sized.execute_cdp_cmd("Page.printToPDF", {
+        "landscape": True, "paperWidth": 11.69, "paperHeight": 8.27,
+        "preferCSSPageSize": True, "printBackground": False})
+    data = base64.b64decode(pdf["data"])
+    (tmp_path / "report.pdf").write_bytes(data)
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert boxes and all(float(w) > float(h) for w, h in boxes), boxes[:3]
+
+
+def test_page_reads_without_javascript(sized: WebDriver, demo: Demo) -> None:
+    sized.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    sized.get(demo.report.as_uri())
+    section = _section(sized)
+    assert len([r for r in _rows(section) if r.is_displayed()]) == len(demo.rows)
+    # Controls that need a script are not shown when there is none.
+    assert not any(c.is_displayed() for c in sized.find_elements(By.CSS_SELECTOR, ".controls"))
+    assert sized.find_element(By.ID, "owing").is_displayed()
+    countdown = section.find_element(By.CSS_SELECTOR, ".countdown")
+    assert _text(countdown).startswith(pick(LABELS, "overdue", LANGUAGE))
+
+
+def test_times_are_written_as_in_vietnam(page: Page) -> None:
+    body = _text(page.driver.find_element(By.TAG_NAME, "body"))
+    assert re.search(r"\b11/08/2023 11:00\b", body), "the deadline as people write it"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", body), "a machine time on the page"
+
+
+def test_phone_screenshot(sized: WebDriver, demo: Demo, tmp_path: Path) -> None:
+    _viewport(sized, *PHONE)
+    sized.get(demo.report.as_uri())
+    shot = base64.b64decode(sized.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png"})["data"])
+    assert shot.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(shot[16:20], "big") == PHONE[0]
+    (tmp_path / "report-phone.png").write_bytes(shot)
+    if os.environ.get("MAILTALLY_UPDATE_SCREENSHOT") == "1":
+        PHONE_SHOT_IN_DOCS.write_bytes(shot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+from dataclasses import replace
 from datetime import date, datetime
 from email import policy
 from email.message import EmailMessage
@@ -17,6 +18,7 @@ from matching.placement import MatchKind, Placement, Reason
 from outputs.digest import (
     Digest,
     build_digest,
+    default_digest_day,
     digest_message,
     digest_subject,
     parse_day,
@@ -148,6 +150,29 @@ def test_units_that_became_overdue_that_day_are_listed(tmp_path: Path) -> None:
     ) == (5, 2, 2, 1, 2, 0)
 
 
+def test_incomplete_units_are_owing_with_their_addresses(tmp_path: Path) -> None:
+    request = replace(REQUEST, requires=("report", "images"))
+    snap = make_snapshot()
+    # SNV sent its report late; BHXH only a report: both are still owing photos.
+    rows = [replace(r, status=Status.INCOMPLETE, complete_at=None, minutes_late=None,
+                    missing_evidence=("images",)) if r.unit_code in ("BHXH", "SNV") else r
+            for r in snap.rows]
+    settings = replace(make_settings(tmp_path), requests=(request,))
+    digest = build_digest(settings, replace(snap, rows=rows), date(2023, 8, 11))
+    owing = {o.unit_code: o for o in digest.outstanding}
+    assert owing["BHXH"].status == Status.INCOMPLETE
+    assert owing["BHXH"].emails == ("bhxh@example.gov.vn",)
+    assert [o.unit_code for o in digest.overdue] == ["BHXH", "SNV", "SXD", "VPUB"]
+    assert digest.requests[0].incomplete == 2
+    html, text = render_digest(digest, "vi", TZ)
+    assert 'data-unit="BHXH" data-status="incomplete"' in html
+    assert 'href="mailto:bhxh@example.gov.vn"' in html
+    assert "còn thiếu: hình ảnh" in text
+    # The counts come before every list: they are what a phone shows first.
+    assert html.index('id="counts"') < html.index('id="outstanding"') < html.index(
+        'id="new-reports"')
+
+
 def test_a_past_day_is_seen_as_of_its_end(tmp_path: Path) -> None:
     digest = digest_for(tmp_path, date(2023, 8, 10))
     assert [n.unit_code for n in digest.new_reports] == ["STP"]
@@ -207,7 +232,8 @@ def test_vietnamese_by_default(tmp_path: Path) -> None:
     assert "<title>Tóm tắt tình hình nộp báo cáo ngày 11/08/2023</title>" in html
     assert "Báo cáo nhận trong ngày (2)" in text
     assert "Đúng hạn" in html and "Trễ hạn" in html and "trễ 7 phút" in text
-    assert "Tính đến: 2023-08-11T23:59:59+07:00" in text
+    assert "Tính đến: 11/08/2023 23:59" in text  # as people in Vietnam write times
+    assert "T23:59" not in html
 
 
 def test_english_labels_with_language_en(tmp_path: Path) -> None:
@@ -221,7 +247,7 @@ def test_english_labels_with_language_en(tmp_path: Path) -> None:
     assert digest_subject(date(2023, 8, 11), "en") == "Report digest for 2023-08-11"
 
 
-def test_digest_message_has_both_alternatives_and_the_csv(tmp_path: Path) -> None:
+def test_digest_message_has_both_alternatives_and_the_workbook(tmp_path: Path) -> None:
     cfg = DigestConfig(
         "127.0.0.1",
         2525,
@@ -235,6 +261,7 @@ def test_digest_message_has_both_alternatives_and_the_csv(tmp_path: Path) -> Non
     settings = make_settings(tmp_path, digest=cfg)
     settings.output_dir.mkdir()
     (settings.output_dir / "report.csv").write_bytes("\ufeffrequest_id\r\n178\r\n".encode())
+    (settings.output_dir / "report.xlsx").write_bytes(b"PK\x03\x04 a workbook")
     msg = digest_message(settings, cfg, digest_for(tmp_path, date(2023, 8, 11)), NOW)
     back = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
     assert isinstance(back, EmailMessage)
@@ -245,21 +272,33 @@ def test_digest_message_has_both_alternatives_and_the_csv(tmp_path: Path) -> Non
     html, plain = back.get_body(("html",)), back.get_body(("plain",))
     assert html is not None and plain is not None
     assert "Đoàn Sở Nội vụ" in html.get_content()
-    (csv_part,) = back.iter_attachments()
-    assert csv_part.get_filename() == "report.csv"
-    data = csv_part.get_payload(decode=True)
-    assert isinstance(data, bytes) and data.startswith(b"\xef\xbb\xbf")
+    (part,) = back.iter_attachments()  # the workbook, not the CSV Excel may not split
+    assert part.get_filename() == "report.xlsx"
+    assert part.get_content_type() == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert part.get_payload(decode=True) == b"PK\x03\x04 a workbook"
 
 
-@pytest.mark.parametrize("value", ["11/08/2023", "2023-13-01", "2023-8-1", "hôm qua", ""])
+@pytest.mark.parametrize("value", ["11/08/2023", "2023-13-01", "2023-8-1", "hôm kia", ""])
 def test_parse_day_refuses_bad_dates(value: str) -> None:
     assert parse_day(value, NOW, TZ) is None
 
 
-def test_parse_day_defaults_to_today_in_the_timezone() -> None:
+def test_parse_day_default_is_yesterday_before_noon_and_today_after_in_the_timezone() -> None:
+    # cron's `digest --send` at 07:30 and serve's digest at 07:30 report the same day.
     late_utc = datetime.fromisoformat("2023-08-11T20:00:00+00:00")  # 03:00 on the 12th in Hà Nội
-    assert parse_day(None, late_utc, TZ) == date(2023, 8, 12)
+    assert parse_day(None, late_utc, TZ) == date(2023, 8, 11)
+    assert default_digest_day(late_utc, TZ) == date(2023, 8, 11)
+    afternoon = datetime.fromisoformat("2023-08-12T05:00:00+00:00")  # 12:00 in Hà Nội
+    assert parse_day(None, afternoon, TZ) == date(2023, 8, 12)
     assert parse_day("2023-08-11", late_utc, TZ) == date(2023, 8, 11)
+
+
+@pytest.mark.parametrize(("value", "day"), [("yesterday", 11), ("Hôm qua", 11), ("today", 12),
+                                            ("hom nay", 12)])
+def test_parse_day_reads_yesterday_and_today_in_the_timezone(value: str, day: int) -> None:
+    late_utc = datetime.fromisoformat("2023-08-11T20:00:00+00:00")  # the 12th in Hà Nội
+    assert parse_day(value, late_utc, TZ) == date(2023, 8, day)
 
 
 def _demo_config(tmp_path: Path) -> Path:

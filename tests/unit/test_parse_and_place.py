@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from eml_builders import docx_bytes, jpeg_bytes
 
 from config.model import Request, Unit
 from matching.evidence import evidence_kinds
@@ -257,3 +258,104 @@ def test_a_record_is_cached_as_asdict_would_give_it() -> None:
         if record.forwarded is not None:
             expected["forwarded"]["date"] = record.forwarded.date.isoformat()  # type: ignore[union-attr]
         assert json.dumps(to_json(record), sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "messages"
+
+
+@pytest.mark.parametrize(
+    ("raw_path", "failed"),
+    [
+        (DEMO_INBOX / "13_bounce_stnmt_mailbox_full.eml", ("doanthanhnien@stnmt.example.gov.vn",)),
+        (CORPUS / "092_bounce-qmail-failure-notice-quotes-notice-178.eml",
+         ("doan.sngv@sngv.example.gov.vn",)),
+    ],
+)
+def test_a_bounce_names_the_recipients_it_could_not_reach(raw_path: Path,
+                                                        failed: tuple[str, ...]) -> None:
+    parsed = parse(raw_path.read_bytes())
+    assert parsed.bounce
+    assert parsed.failed_recipients == failed
+
+
+def test_a_bounce_from_a_units_address_carries_that_unit() -> None:
+    raw = build("MAILER-DAEMON@mx.x.vn", "Undelivered Mail Returned to Sender", "failed",
+                X_Failed_Recipients="Doan@STP.example.vn")
+    parsed = parse(raw)
+    assert parsed.failed_recipients == ("doan@stp.example.vn",)
+    (placement,) = place_message(parsed, ctx())
+    assert (placement.reason, placement.unit_code, placement.request_id) == (
+        Reason.BOUNCE, "STP", None)
+    stranger = parse(build("MAILER-DAEMON@mx.x.vn", "Undelivered", "failed",
+                           X_Failed_Recipients="someone@else.vn"))
+    (placement,) = place_message(stranger, ctx())
+    assert (placement.reason, placement.unit_code) == (Reason.BOUNCE, None)
+
+
+def _raw_with_part(content_type: str, filename: str, data: bytes) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "doan@stp.example.vn"
+    msg["To"] = "doankhoi@x.vn"
+    msg["Subject"] = "Báo cáo TB 178"
+    msg["Message-ID"] = "<m1@x.vn>"
+    msg.set_content("Kính gửi Văn phòng.")
+    maintype, subtype = content_type.split("/")
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg.as_bytes()
+
+
+def test_jfif_photos_count_as_images() -> None:
+    p = parse(_raw_with_part("image/jpeg", "ảnh hoạt động.jfif", b"\xff\xd8" + b"j" * 20_000))
+    assert evidence_kinds(p) == ("images",)
+    unnamed = parse(_raw_with_part("image/pjpeg", "", b"\xff\xd8" + b"j" * 20_000))
+    assert evidence_kinds(unnamed) == ("images",)
+
+
+def test_a_video_alone_is_not_images() -> None:
+    for name, ctype in (("hoat dong.mp4", "video/mp4"), ("clip.mov", "video/quicktime"), ("",
+                        "video/mp4")):
+        assert evidence_kinds(parse(_raw_with_part(ctype, name, b"\x00" * 30_000))) == ()
+    video_link = parse(build(body="Video: https://www.youtube.com/watch?v=abc123"))
+    assert evidence_kinds(video_link) == ()
+
+
+@pytest.mark.parametrize(
+    ("url", "photos"),
+    [
+        ("https://zalo.me/album/8c1f0a2b3c", True),
+        ("https://zalo.me/l/8c1f0a2b3c4d5e6f", True),
+        ("https://photo.zalo.me/abc", True),
+        ("https://f21-zpc.zdn.vn/1234567890/abcdef.jpg", True),
+        ("https://zalo.me/0903123456", False),  # a person's chat, in a signature
+        ("https://zalo.me/g/abcdefgh", False),  # a group invitation
+        ("https://zalo.me", False),
+    ],
+)
+def test_zalo_albums_count_as_images_but_not_a_chat_link(url: str, photos: bool) -> None:
+    kinds = evidence_kinds(parse(build(body=f"Hình ảnh hoạt động: {url}")))
+    assert kinds == (("images",) if photos else ())
+
+
+def test_files_inside_an_outlook_winmail_dat_are_the_messages_own() -> None:
+    import importlib.util
+
+    tool = Path(__file__).resolve().parents[2] / "tools" / "make_tnef.py"
+    spec = importlib.util.spec_from_file_location("make_tnef", tool)
+    assert spec is not None and spec.loader is not None
+    make_tnef = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_tnef)
+    tnef_stream = make_tnef.tnef_stream
+    report = docx_bytes("Đoàn Sở Tư pháp báo cáo kết quả Ngày hoạt động cao điểm " * 3)
+    photo = jpeg_bytes(size=15_000)
+    stream = tnef_stream([("Báo cáo kết quả.docx", report), ("ảnh 1.jfif", photo)])
+    raw = _raw_with_part("application/ms-tnef", "winmail.dat", stream)
+    parsed, payloads = parse_message(raw, "k1", "<m1@x.vn>", AT)
+    names = [a.filename for a in parsed.attachments]
+    assert names == ["Báo cáo kết quả.docx", "ảnh 1.jfif"]
+    assert payloads == [report, photo]
+    assert evidence_kinds(parsed) == ("report", "images")
+    assert "hoạt động cao điểm" in parsed.attachments[0].text.lower()
+    # A winmail.dat that is not TNEF stays a file of its own, with a note.
+    broken = parse(_raw_with_part("application/ms-tnef", "winmail.dat", b"\x78\x9f\x3e\x22junk"))
+    assert [a.filename for a in broken.attachments] == ["winmail.dat"]
+    assert any("TNEF" in n for n in broken.notes)

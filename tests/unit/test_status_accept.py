@@ -29,7 +29,8 @@ def test_accept_completes_at_the_latest_evidence() -> None:
     assert row.complete_at is None and row.missing_evidence == ("report",)
     accepted = compute_status(REQUEST, UNIT, [photos, more, question], NOW, accepted="")
     assert accepted.complete_at == more.received_at
-    assert accepted.missing_evidence == ("report",)  # still said, for the record
+    # What the office accepted is complete: the row no longer lists what was missing (issue 17).
+    assert accepted.missing_evidence == ()
 
 
 def test_accept_changes_nothing_when_already_complete_or_nothing_was_sent() -> None:

@@ -410,3 +410,24 @@ def test_a_new_notice_is_started_from_an_uploaded_notice(settings: Settings) -> 
         content_type="multipart/form-data")
     assert refused.status_code == 302
     assert "Không đọc được văn bản x.exe" in client.get("/requests").get_data(as_text=True)
+
+
+def test_a_roster_saved_by_a_vietnamese_excel_keeps_its_layout(settings: Settings) -> None:
+    """`;`-separated (as "CSV UTF-8" from a Vietnamese Excel) or UTF-16: rewritten the same."""
+    path = settings.units_path
+    assert path is not None
+    for encoding, bom in (("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe")):
+        text = UNITS.lstrip("\ufeff").replace(",", ";").replace(
+            '"a@sct.example.vn;b@sct.example.vn"', '"a@sct.example.vn;b@sct.example.vn"')
+        path.write_bytes(bom + text.encode(encoding))
+        roster = read_roster(path)
+        assert roster.delimiter == ";" and roster.rows[1]["code"] == "SCT"
+        save_unit(settings, roster.version, "STC", {
+            "code": "STC", "name": "Đoàn Sở Tài chính", "emails": "doan@stc.example.vn",
+            "aliases": "Sở Tài chính; STC", "group": "tai-chinh"})
+        after = path.read_bytes()
+        assert after.startswith(bom)
+        lines = after[len(bom):].decode(encoding).split("\r\n")
+        assert lines[1] == 'STC;Đoàn Sở Tài chính;doan@stc.example.vn;"Sở Tài chính;STC";tai-chinh'
+        assert lines[2:] == text.split("\r\n")[2:]
+        assert load_config(settings.config_path).units[0].aliases == ("Sở Tài chính", "STC")
