@@ -6,6 +6,7 @@ Handlers only read: they take the current view (web/model.py) and render a templ
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -27,6 +28,7 @@ from ingest.accounts import verify_login
 from ingest.decisions import in_effect
 from outputs.html import can_draw, draw_thumbnail
 from outputs.i18n import DECISION_LABELS, pick
+from outputs.tables import local_short, row_notes
 from web import actions
 from web.editing import read_requests, read_roster
 from web.files import KEY_PATTERN, download_headers, inside
@@ -55,6 +57,9 @@ def _row_filter(name: str, status: str) -> bool:
 
 def register(app: Flask, ws: Workspace) -> None:
     throttle: LoginThrottle = app.extensions["mailtally_throttle"]
+
+    def when(value: datetime) -> str:
+        return local_short(value, ws.settings.timezone)
 
     def view() -> View:
         return ws.view()
@@ -126,7 +131,8 @@ def register(app: Flask, ws: Workspace) -> None:
                 files += [{"key": m.message_key, "n": n, "a": a} for n, a in ph
                           if not can_draw(a.filename)]
             units.append({"row": r, "messages": messages, "photos": photos[:4],
-                          "more_photos": photos[4:], "files": files})
+                          "more_photos": photos[4:], "files": files,
+                          "notes": row_notes(r, v.settings.language, when)})
         return render_template("notice.html", req=req, counts=v.counts(req.id), show=show,
                                filters=FILTERS, units=units, total=len(rows),
                                statuses=_statuses(v))
@@ -143,7 +149,8 @@ def register(app: Flask, ws: Workspace) -> None:
         record = []
         for r in v.rows_by_unit.get(code, []):
             record.append({"row": r, "request": v.requests[r.request_id],
-                           "messages": v.messages_of(r.request_id, code)})
+                           "messages": v.messages_of(r.request_id, code),
+                           "notes": row_notes(r, v.settings.language, when)})
         return render_template("unit.html", unit=u, learned=learned, record=record,
                                statuses=_statuses(v))
 
