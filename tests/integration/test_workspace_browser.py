@@ -396,7 +396,7 @@ def test_a_stored_html_attachment_is_downloaded_not_rendered(clerk: WebDriver,
     assert headers["Content-Disposition"].startswith("attachment")
     assert headers["Content-Type"] == "application/octet-stream"
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Content-Security-Policy"] == "sandbox"
+    assert headers["Content-Security-Policy"].startswith("sandbox")
     assert b"__pwned" in body
     clerk.get(link)  # a download: the browser stays where it was and nothing runs
     assert clerk.execute_script("return window.__pwned === undefined")

@@ -216,7 +216,7 @@ def test_downloads_are_never_rendered() -> None:
         assert headers["Content-Type"] == "application/octet-stream", name
         assert headers["Content-Disposition"].startswith("attachment;")
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Content-Security-Policy"] == "sandbox"
+        assert headers["Content-Security-Policy"].startswith("sandbox")
     assert download_headers("bao cáo.pdf")["Content-Type"] == "application/pdf"
     assert 'filename="a_b.pdf"' in download_headers('a"b.pdf')["Content-Disposition"]
 
