@@ -405,8 +405,9 @@ def test_a_stored_html_attachment_is_downloaded_not_rendered(clerk: WebDriver,
         assert urllib.parse.urlsplit(anonymous.url).path == "/login"
 
 
-def test_pages_fit_390_px_without_sideways_scrolling(clerk: WebDriver,
-                                                     workspace: Workspace) -> None:
+def test_pages_fit_390_px_without_sideways_scrolling(browser: HeadlessChromium, clerk: WebDriver,
+                                                     workspace: Workspace,
+                                                     tmp_path: Path) -> None:
     clerk.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
     try:
@@ -417,5 +418,13 @@ def test_pages_fit_390_px_without_sideways_scrolling(clerk: WebDriver,
             width = clerk.execute_script(
                 "return [document.documentElement.scrollWidth, window.innerWidth];")
             assert width[0] <= width[1], f"{path} scrolls sideways: {width}"
+        # The notice's page as a phone shows it (docs/workspace-phone.png with
+        # MAILTALLY_UPDATE_SCREENSHOT=1; review it before committing).
+        clerk.get(workspace.url + "/notice/" + urllib.parse.quote(NOTICE) + "?show=owes")
+        shot = tmp_path / "workspace-phone.png"
+        browser.full_screenshot(shot)
+        assert shot.read_bytes().startswith(b"\x89PNG")
+        if os.environ.get("MAILTALLY_UPDATE_SCREENSHOT") == "1":
+            shutil.copyfile(shot, REPO_ROOT / "docs" / "workspace-phone.png")
     finally:
         clerk.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
