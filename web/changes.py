@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from config.model import Problem
 from ingest.accounts import Account
+from matching.notice import Proposal
 from outputs.i18n import say
 from web import actions
 from web.editing import (
@@ -32,6 +34,8 @@ from web.i18n import words
 from web.model import Workspace, local_path
 from web.rebuild import Rebuilder
 
+DATE_EXPECTED = ("ngày giờ dạng dd/mm/yyyy HH:MM, ví dụ 11/08/2023 11:00",
+                 "a date and time as dd/mm/yyyy HH:MM, e.g. 11/08/2023 11:00")
 _VN_TIME = re.compile(r"^(\d{1,2})\s*[gh:]\s*(\d{2})?$")
 
 
@@ -224,28 +228,30 @@ def register(app: Flask, ws: Workspace) -> None:
         texts = {k: form.get(k, "").strip() for k in (
             "id", "title", "issued", "deadline", "grace_minutes", "units", "requires",
             "keywords", "notice_message_id")}
-        problems: list[str] = []
+        path = settings.requests_path
+        problems: list[Problem] = []
         values: dict[str, Any] = {"id": texts["id"], "title": texts["title"]}
         for key in ("issued", "deadline"):
             try:
                 values[key] = naive_local(parse_when(texts[key], settings.timezone), settings)
             except ValueError:
-                problems.append(f"{key}: {texts[key]!r}")
+                problems.append(Problem(path.name, key, DATE_EXPECTED, repr(texts[key])))
         try:
             values["grace_minutes"] = int(texts["grace_minutes"] or 0)
         except ValueError:
-            problems.append(f"grace_minutes: {texts['grace_minutes']!r}")
+            problems.append(Problem(path.name, "grace_minutes", ("một số nguyên", "a whole number"),
+                                    repr(texts["grace_minutes"])))
         values["units"] = _list(texts["units"]) or ["*"]
         values["requires"] = _list(texts["requires"])
         values["keywords"] = _list(texts["keywords"])
         values["notice_message_id"] = texts["notice_message_id"]
 
-        def again(found: list[Any]) -> tuple[str, int]:
-            return render_template("request_edit.html", file=read_requests(
-                settings.requests_path), n=n, values=texts, problems=found, notes=[]), 422  # type: ignore[arg-type]
+        def again(found: list[Problem]) -> tuple[str, int]:
+            return render_template("request_edit.html", file=read_requests(path), n=n,
+                                   values=texts, problems=found, notes=[]), 422
 
         if problems:
-            return again([_TextProblem(p, settings.language) for p in problems])
+            return again(problems)
         try:
             save_request(settings, form.get("version", ""), n, values)
         except StaleFileError:
@@ -261,7 +267,7 @@ def register(app: Flask, ws: Workspace) -> None:
         return redirect(url_for("requests_page"))
 
 
-def proposal_form(proposal: Any, language: str) -> tuple[dict[str, str], list[str]]:
+def proposal_form(proposal: Proposal, language: str) -> tuple[dict[str, str], list[str]]:
     """A request proposed from a notice (matching.notice.Proposal) as the edit form's fields,
     and what the office should check, field by field."""
     reading = proposal.reading
@@ -286,16 +292,3 @@ def proposal_form(proposal: Any, language: str) -> tuple[dict[str, str], list[st
         if field.note is not None:
             notes.append(f"{name}: {field.note[i]}")
     return values, notes
-
-
-class _TextProblem:
-    """A field the form could not even read (a date the office would not write)."""
-
-    def __init__(self, text: str, language: str):
-        self.text = text
-        self.language = language
-
-    def render(self, language: str = "vi") -> str:
-        hint = ("ngày giờ dạng dd/mm/yyyy HH:MM hoặc một số" if language == "vi"
-                else "a date as dd/mm/yyyy HH:MM, or a number")
-        return f"requests.toml, {self.text}: {hint}"

@@ -431,3 +431,27 @@ def test_a_roster_saved_by_a_vietnamese_excel_keeps_its_layout(settings: Setting
         assert lines[1] == 'STC;Đoàn Sở Tài chính;doan@stc.example.vn;"Sở Tài chính;STC";tai-chinh'
         assert lines[2:] == text.split("\r\n")[2:]
         assert load_config(settings.config_path).units[0].aliases == ("Sở Tài chính", "STC")
+
+
+def test_a_notice_with_a_date_the_office_would_not_write_is_refused(settings: Settings) -> None:
+    assert settings.requests_path is not None
+    before = settings.requests_path.read_bytes()
+    client = _client(settings)
+    _login(client)
+    page = client.get("/requests/edit?n=0").get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert version is not None and token is not None
+    form = {"csrf_token": token.group(1), "version": version.group(1), "n": "0",
+            "id": "178-TB/ĐTN", "title": "x", "issued": "03/08/2023 00:00",
+            "deadline": "hôm qua", "grace_minutes": "0", "units": "*", "requires": "report",
+            "keywords": "", "notice_message_id": ""}
+    answer = client.post("/requests/save", data=form)
+    assert answer.status_code == 422
+    assert "requests.toml, deadline" in answer.get_data(as_text=True)
+    form["deadline"] = "11/08/2023 11:00"
+    form["units"] = "NOPE"
+    answer = client.post("/requests/save", data=form)
+    assert answer.status_code == 422
+    assert "[[request]] 1, units" in answer.get_data(as_text=True)
+    assert settings.requests_path.read_bytes() == before
