@@ -455,3 +455,29 @@ def test_a_notice_with_a_date_the_office_would_not_write_is_refused(settings: Se
     assert answer.status_code == 422
     assert "[[request]] 1, units" in answer.get_data(as_text=True)
     assert settings.requests_path.read_bytes() == before
+
+
+def test_a_joint_report_is_assigned_to_several_units(settings: Settings) -> None:
+    from datetime import UTC
+
+    raw = (b"From: chung@gmail.com\r\nTo: vp@example.vn\r\nSubject: Bao cao chung 178-TB/DTN\r\n"
+           b"Message-ID: <joint@test.example>\r\nDate: Thu, 10 Aug 2023 09:00:00 +0700\r\n\r\n"
+           b"Hai don vi cung bao cao.\r\n")
+    store = Store(settings.data_dir)
+    key, _ = store.store_message(raw, datetime(2023, 8, 10, 2, 0, tzinfo=UTC), "test")
+    store.close()
+    client = _client(settings)
+    _login(client)
+    page = client.get(f"/needs?key={key}&q=so").get_data(as_text=True)
+    assert f'data-key="{key}"' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    answer = client.post(f"/needs/{key}/assign", data={
+        "csrf_token": token.group(1), "unit": ["STC", "SCT"], "request_id": "178-TB/ĐTN"})
+    assert answer.status_code == 302
+    store = Store(settings.data_dir)
+    [decision] = store.decisions()
+    store.close()
+    assert (decision.kind, decision.unit_codes, decision.author, decision.address) == (
+        "assign", ("STC", "SCT"), "lan", "")
+    assert f'data-key="{key}"' not in client.get("/needs").get_data(as_text=True)
