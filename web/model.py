@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from app.caches import DecodedRows
 from app.clock import current_time
 from app.publish import outputs_key
 from app.runner import snapshot, status_all
@@ -147,6 +148,7 @@ class Workspace:
         self._finding = ""  # the view's key they are being looked for in now
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._decoded = DecodedRows()  # cache rows decoded once, reused by the next view
         self.config_problem = ""  # why the last reading of an edited file failed, if it did
 
     @staticmethod
@@ -207,7 +209,7 @@ class Workspace:
                 if self._view is not None and key == self._view_key:
                     return self._view
                 version = store.data_version()
-                snap = snapshot(settings, store, now)
+                snap = snapshot(settings, store, now, self._decoded)
                 self._view = build_view(settings, snap)
                 self._view_key = key
                 self._view_version = version
