@@ -8,20 +8,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from config.model import Settings
+from ingest.boundary import parse_safely, place_safely
 from ingest.decisions import InEffect
-from ingest.errors import StorageError
 from ingest.store import Store
-from matching.evidence import evidence_kinds
-from matching.placement import MatchContext, Override, Placement, place_message
+from matching.placement import MatchContext, Override, Placement
 from matching.records import placement_from_json, placement_to_json
 from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
-from parsers.message import parse_message
 from parsers.records import ParsedMessage, from_json, to_json
 
 log = logging.getLogger("mailtally")
@@ -33,28 +30,11 @@ AttachmentSaver = Callable[[str, int, str, bytes], str]
 
 def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, message_id: str,
               received_at: datetime, *, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
-    """Parse one stored message under `limits` and keep its attachments. Never raises for a bad
-    message: a crash becomes reason `unparseable` with a one-line detail (traceback in the log).
-    An attachment over `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
+    """Parse one stored message under `limits` and keep its attachments; never raises for a bad
+    message (see `ingest.boundary.parse_safely`). An attachment over
+    `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
     save = store.save_attachment if isinstance(store, Store) else store
-    try:
-        parsed, payloads = parse_message(raw, stored_key, message_id, received_at, limits=limits)
-        stored = []
-        for i, (attachment, data) in enumerate(zip(parsed.attachments, payloads, strict=True)):
-            if data is None:
-                stored.append(attachment)
-                continue
-            path = save(stored_key, i, attachment.filename, data)
-            stored.append(replace(attachment, stored_path=path))
-        return replace(parsed, attachments=tuple(stored))
-    except StorageError:
-        raise
-    except Exception as exc:  # the one boundary per message (STYLE §4)
-        log.error("message_key=%s event=parse_crashed error=%s\n%s", stored_key,
-                  type(exc).__name__, traceback.format_exc())
-        return ParsedMessage(message_key=stored_key, message_id=message_id,
-                             received_at=received_at,
-                             problem=f"{type(exc).__name__}: {exc}"[:300])
+    return parse_safely(save, stored_key, raw, message_id, received_at, limits=limits)
 
 
 class DecodedRows:
@@ -144,18 +124,18 @@ def match_context(settings: Settings, effect: InEffect) -> MatchContext:
     return MatchContext(
         units=settings.units, requests=settings.requests,
         own_addresses=settings.own_addresses, overrides=overrides, learned=effect.learned,
-        abbreviations=settings.abbreviations,
+        abbreviations=settings.abbreviations, authserv_id=settings.authserv_id,
     )
 
 
-PLACEMENT_VERSION = 4  # bump when matching changes: every cached placement is then redone
+PLACEMENT_VERSION = 5  # bump when matching changes: every cached placement is then redone
 
 
 def placement_basis(settings: Settings, ctx: MatchContext) -> str:
     """A fingerprint of what every placement depends on besides the message itself."""
     basis = (settings.units, settings.requests, sorted(settings.own_addresses),
-             sorted(settings.abbreviations.items()), cache_version(settings.limits),
-             PLACEMENT_VERSION)
+             sorted(settings.abbreviations.items()), settings.authserv_id,
+             cache_version(settings.limits), PLACEMENT_VERSION)
     return hashlib.sha256(repr(basis).encode()).hexdigest()
 
 
@@ -172,10 +152,10 @@ def placement_stamp(basis: str, ctx: MatchContext, parsed: ParsedMessage) -> str
 
 def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
                     ) -> tuple[list[Placement], tuple[str, ...], str]:
-    """Place one message (pure): its placements, its evidence kinds, and both as the JSON the
-    placement cache keeps."""
-    placed = list(place_message(parsed, ctx))
-    kinds = evidence_kinds(parsed)
+    """Place one message (never raises: see `ingest.boundary.place_safely`): its placements,
+    its evidence kinds, and both as the JSON the placement cache keeps."""
+    placements, kinds = place_safely(parsed, ctx)
+    placed = list(placements)
     record = json.dumps({"p": [placement_to_json(p) for p in placed], "e": list(kinds)})
     return placed, kinds, record
 

@@ -24,7 +24,7 @@ from config.model import Settings
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import NewMessage, Store
+from ingest.store import NewMessage, Store, defuse_stored_files
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, MatchContext, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
@@ -206,6 +206,7 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
         drop_thumbnail_files(settings.data_dir)
         store = Store(settings.data_dir)
         try:
+            defuse_stored_files(store)
             polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])
             key = outputs_key(settings, store, now)
             outputs = tuple(settings.output_dir / n for n in OUTPUT_NAMES)

@@ -37,6 +37,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "timezone": ("Asia/Ho_Chi_Minh", "zone of every time shown in outputs"),
     "language": ("vi", "vi | en: labels of report.html and the digest"),
     "office_addresses": ([], "the office's own addresses: their mail is never a report"),
+    "authserv_id": ("", "the office's mail server as it names itself in Authentication-Results "
+                        "(e.g. mx.example.gov.vn); empty: the topmost such header is its"),
     "units_file": ("units.csv", "the roster, relative to settings.toml"),
     "requests_file": ("requests.toml", "the notices, relative to settings.toml"),
     "data_dir": ("data", "the store: database, raw messages, attachments"),
@@ -47,7 +49,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "abbreviations": ({}, "[abbreviations] extra short forms, e.g. STP = \"Sở Tư pháp\""),
     "limits": (None, "[limits] what parsing one message may cost: max_message_bytes, "
                      "max_attachment_bytes, max_parts, max_depth, max_text_chars, "
-                     "max_extract_seconds, max_inflate_bytes"),
+                     "max_extract_seconds, max_inflate_bytes, max_message_seconds"),
     "web": (None, "[web] the office's workspace: host, port, base_url, proxy_hops"),
 }
 WEB_KEYS = {"host", "port", "base_url", "proxy_hops"}
@@ -272,7 +274,7 @@ def _load_limits(c: _Collector, raw: Any) -> Limits:
         if key not in raw:
             continue
         value = raw[key]
-        seconds = key == "max_extract_seconds"
+        seconds = key.endswith("_seconds")
         ok_type = isinstance(value, int | float) if seconds else isinstance(value, int)
         if isinstance(value, bool) or not ok_type or not 0 < value <= ceiling:
             kind = ("một số dương", "a positive number") if seconds else (
@@ -518,6 +520,10 @@ def load_config(path: Path) -> Settings:
     if language not in LANGUAGES:
         c.add("language", ("vi hoặc en", "vi or en"), language)
     office = tuple(a.lower() for a in _str_list(c, data, "office_addresses", ""))
+    authserv_id = _str(c, data, "authserv_id", "", "").strip().lower()
+    if any(ch.isspace() or ch == ";" for ch in authserv_id):
+        c.add("authserv_id", ("một tên máy chủ, ví dụ mx.example.gov.vn",
+                              "one server name, e.g. mx.example.gov.vn"), authserv_id)
 
     sources_raw = data.get("source", [])
     if not isinstance(sources_raw, list) or not sources_raw:
@@ -573,6 +579,7 @@ def load_config(path: Path) -> Settings:
         timezone=tz,
         language=language,
         office_addresses=office,
+        authserv_id=authserv_id,
         data_dir=_path(base, _str(c, data, "data_dir", "", "data")),
         output_dir=_path(base, _str(c, data, "output_dir", "", "out")),
         sources=tuple(sources),

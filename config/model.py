@@ -163,6 +163,7 @@ class Settings:
     requests: tuple[Request, ...]
     abbreviations: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
+    authserv_id: str = ""  # the office's server in Authentication-Results; '' = the topmost
     web: WebConfig | None = None  # [web]: the office's workspace
     # units.csv and requests.toml as found (the workspace edits them in place)
     units_path: Path | None = None

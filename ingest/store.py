@@ -205,8 +205,12 @@ def _head(raw: bytes) -> bytes:
 
 
 def extract_message_id(raw: bytes) -> str:
-    """The Message-ID header of `raw` (angle brackets kept), or '' when there is none."""
+    """The Message-ID header of `raw` (angle brackets kept), or '' when there is none.
+
+    Lines may end in a bare CR (old Mac mail): the email package reads those as line ends too."""
     head = _head(raw)
+    if b"\n" not in head[:HEADER_PROBE_BYTES] and b"\r" in head:
+        head = _head(head[:BARE_CR_HEAD_BYTES].replace(b"\r", b"\n"))
     m = _MESSAGE_ID.search(head)
     if not m:
         return ""
@@ -214,6 +218,8 @@ def extract_message_id(raw: bytes) -> str:
     return value[:998]
 
 
+HEADER_PROBE_BYTES = 4096  # a header block with no LF in this much ends its lines otherwise
+BARE_CR_HEAD_BYTES = 1024 * 1024  # of a bare-CR message, searched for its Message-ID
 _BLANK_LINE = re.compile(rb"\n\r*\n")  # "\n\n" once every CR is dropped
 HASH_CHUNK = 1 << 20
 
@@ -299,9 +305,55 @@ def parse_cache_texts(record: dict[str, Any]) -> tuple[str, str]:
             json.dumps(light_json(record), ensure_ascii=False))
 
 
+# Types a browser would run (HTML and its kin, SVG, XML with a stylesheet, MHTML archives,
+# scripts) or hand to another program. Such a file is kept under its name plus SAFE_SUFFIX, which
+# every web server serves as text/plain and every browser shows as text, so that its script never
+# runs in the origin of report.html (docs/security.md).
+RISKY_EXTENSIONS = frozenset({
+    "htm", "html", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "svg", "svgz", "xml", "xsl",
+    "xslt", "xsd", "rdf", "rss", "atom", "js", "mjs", "cjs", "jsx", "vbs", "vbe", "wsf", "wsh",
+    "hta", "swf", "php", "phtml", "asp", "aspx", "jsp", "cgi", "pl", "py", "sh", "url", "webloc",
+    "appcache", "manifest", "webmanifest", "xul", "jnlp",
+})
+SAFE_SUFFIX = ".txt"
+
+
+def is_risky_name(name: str) -> bool:
+    """Whether a browser would render or run a file of this name (see RISKY_EXTENSIONS); a name
+    without an extension is risky too, since a server may guess its type from its bytes."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ext in RISKY_EXTENSIONS or not ext
+
+
 def attachment_path(message_key: str, index: int, filename: str) -> str:
-    """Where attachment `index` of a message is kept, relative to data_dir."""
-    return f"files/{message_key}/{index:02d}-{safe_filename(filename)}"
+    """Where attachment `index` of a message is kept, relative to data_dir: under a safe name,
+    and with SAFE_SUFFIX after the name of a type a browser would run."""
+    name = safe_filename(filename)
+    if is_risky_name(name):
+        name = safe_filename(name + SAFE_SUFFIX)
+    return f"files/{message_key}/{index:02d}-{name}"
+
+
+def defuse_stored_files(store: Store) -> int:
+    """Once per data dir: rename attachments kept by earlier versions under a name a browser
+    would run (an .html, an .svg) to their safe name, so that no such file stays in a folder that
+    may be served. Returns how many were renamed."""
+    if store.get_meta("risky_files_renamed") == "1":
+        return 0
+    renamed = 0
+    files = store.data_dir / "files"
+    if files.is_dir():
+        for folder in files.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.is_file() and is_risky_name(path.name) and not path.name.startswith("."):
+                    path.replace(path.with_name(safe_filename(path.name + SAFE_SUFFIX)))
+                    renamed += 1
+    store.set_meta("risky_files_renamed", "1")
+    if renamed:
+        log.info("event=risky_attachments_renamed files=%d", renamed)
+    return renamed
 
 
 NewMessage = tuple[str, str, str, datetime]  # message_key, raw_path, message_id, received_at

@@ -51,6 +51,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "new_address": ("Địa chỉ chưa có trong danh sách", "Address not in the roster"),
     "unverified": ("Người gửi chưa được máy chủ xác thực (SPF/DKIM/DMARC không đạt)",
                    "Sender not verified by the server (SPF/DKIM/DMARC failed)"),
+    "auth_fail": ("Người gửi chưa được máy chủ xác thực (SPF/DKIM/DMARC không đạt): không xếp "
+                  "theo địa chỉ",
+                  "Sender not verified by the office's server (SPF/DKIM/DMARC failed): not "
+                  "placed by address"),
+    "from_mailboxes": ("Trường From không phải đúng một địa chỉ: không xếp theo địa chỉ",
+                       "From does not hold exactly one address: not placed by address"),
+    "hidden_address": ("Địa chỉ của đơn vị chỉ nằm trong tên hiển thị của người gửi (có thể "
+                       "giả mạo): không xếp theo địa chỉ",
+                       "A unit's address appears only in the sender's display name (possible "
+                       "forgery): not placed by address"),
+    "sender_differs": ("Khác địa chỉ From", "Differs from From"),
     "excused_reason": ("Lý do miễn", "Excused because"),
     "extended_to": ("Gia hạn đến", "Extended to"),
     "warning": ("Cảnh báo", "Warning"),

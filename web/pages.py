@@ -28,10 +28,11 @@ from ingest.accounts import verify_login
 from ingest.decisions import in_effect
 from outputs.html import can_draw, draw_thumbnail
 from outputs.i18n import DECISION_LABELS, pick
+from outputs.safe_files import download_headers
 from outputs.tables import local_short, row_notes
 from web import actions
 from web.editing import read_requests, read_roster
-from web.files import KEY_PATTERN, download_headers, inside
+from web.files import KEY_PATTERN, inside
 from web.i18n import words
 from web.model import OWES, View, Workspace, local_path, photos_and_files, search_units
 from web.throttle import LoginThrottle
