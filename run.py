@@ -366,6 +366,89 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def read_password(lang: str) -> str:
+    """A new account's password: asked twice on a terminal, else one line of standard input
+    (never an argument: it would show in `ps` and the shell's history)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(say("password_prompt", lang))
+        if getpass.getpass(say("password_again", lang)) != first:
+            raise UsageError("user_refused_mismatch")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
+    """`user add|remove|list`: the workspace's accounts (only argon2 hashes are kept)."""
+    from ingest.accounts import AccountError, add_account, list_accounts, remove_account
+    from ingest.store import Store
+
+    lang = settings.language
+    store = Store(settings.data_dir)
+    try:
+        if args.user_command == "list":
+            accounts = list_accounts(store)
+            for account in accounts:
+                _out(f"{account.name}\t{account.role}\t{account.created_at}")
+            if not accounts:
+                _out(say("user_none", lang))
+            return EXIT_OK
+        if args.user_command == "remove":
+            if not remove_account(store, args.name):
+                raise UsageError("user_missing", account=args.name)
+            _out(say("user_removed", lang, name=args.name))
+            return EXIT_OK
+        try:
+            add_account(store, args.name, args.role, read_password(lang))
+        except AccountError as exc:
+            raise UsageError(f"user_refused_{exc}", account=args.name) from exc
+        _out(say("user_added", lang, name=args.name, role=args.role))
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def _workspace_argv(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """How to start the workspace: its own module, handed the same configuration. (The two
+    front doors never import each other: the command line runs it instead.)"""
+    argv = [sys.executable, "-m", "web", "--config", str(settings.config_path)]
+    return [*argv, "--verbose"] if args.verbose else argv
+
+
+def _workspace_env() -> dict[str, str]:
+    """This process's environment, with this program's folder first on PYTHONPATH, so that
+    `-m web` finds the same code from any working directory."""
+    here = str(Path(__file__).resolve().parent)
+    rest = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + rest if rest else "")}
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    """`web`: the office's workspace in this process's place, until SIGTERM."""
+    argv = _workspace_argv(settings, args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(argv[0], argv, _workspace_env())  # returns only by raising OSError
+
+
+def cmd_serve_with_web(settings: Settings, args: argparse.Namespace) -> int:
+    """`serve` with [web]: the workspace beside the service loop, started and stopped with
+    it (one service for the administrator)."""
+    import subprocess
+
+    workspace = subprocess.Popen(_workspace_argv(settings, args), env=_workspace_env())
+    try:
+        return cmd_serve(settings, args)
+    finally:
+        workspace.terminate()
+        try:
+            workspace.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            workspace.kill()
+            workspace.wait()
+
+
 # -- the parser -------------------------------------------------------------------------------
 
 
@@ -449,6 +532,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("backup", cmd_backup, "sao lưu thư mục dữ liệu (chỉ chép phần mới)")
     p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")
     command("demo", cmd_demo, "chạy thử với hộp thư mẫu, kết quả trong ./demo/")
+    command("web", cmd_web, "mở trang làm việc của Văn phòng ([web]) cho tới khi bị dừng")
+    p = command("user", cmd_user, "tài khoản của trang làm việc: add, remove, list")
+    users = p.add_subparsers(dest="user_command", required=True)
+    p = users.add_parser("add", help="tạo tài khoản (mật khẩu được hỏi, không ghi trên dòng lệnh)")
+    p.add_argument("name")
+    p.add_argument("--role", default="clerk", help="clerk (mặc định) hoặc viewer (chỉ xem)")
+    p = users.add_parser("remove", help="xoá tài khoản")
+    p.add_argument("name")
+    users.add_parser("list", help="liệt kê tài khoản")
     return parser
 
 
@@ -501,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         lang = _language(settings)
         use_zone(settings.timezone)
         handler: Handler = args.handler
+        if handler is cmd_serve and settings.web is not None:
+            handler = cmd_serve_with_web
         return handler(settings, args)
     except ConfigError as exc:
         lang = exc.language or lang  # settings.toml's, when that much could be read

@@ -31,6 +31,7 @@ from config.model import (
     SmtpConfig,
     SourceConfig,
     Unit,
+    WebConfig,
 )
 from parsers.limits import LIMIT_HELP, LIMIT_MAXIMUM, Limits
 
@@ -55,7 +56,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "limits": (None, "[limits] what parsing one message may cost: max_message_bytes, "
                      "max_attachment_bytes, max_parts, max_depth, max_text_chars, "
                      "max_extract_seconds, max_inflate_bytes, max_message_seconds"),
+    "web": (None, "[web] the office's workspace: host, port, base_url, proxy_hops"),
 }
+WEB_KEYS = {"host", "port", "base_url", "proxy_hops"}
 
 SOURCE_KEYS = {
     "name", "kind", "host", "port", "security", "username", "password_env",
@@ -427,6 +430,30 @@ SAVE_AS_CSV_UTF8 = ("trong Excel: Tệp > Lưu thành > CSV UTF-8 (Comma delimit
 UNIT_DELIMITERS = (",", ";")  # "CSV UTF-8" from a Vietnamese Excel separates with ";"
 
 
+def _load_web(c: _Collector, raw: Any) -> WebConfig | None:
+    """The [web] table: where the workspace listens (loopback unless said otherwise)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[web]", ("một bảng", "a table"), raw)
+        return None
+    where = "[web] "
+    _unknown(c, raw, WEB_KEYS, where)
+    host = _str(c, raw, "host", where, "127.0.0.1")
+    port = _int(c, raw, "port", where, 8080)
+    if not 0 < port < 65536:
+        c.add(f"{where}port", ("một cổng từ 1 đến 65535", "a port from 1 to 65535"), port)
+    base_url = _str(c, raw, "base_url", where, "").rstrip("/")
+    if base_url and not base_url.lower().startswith(("http://", "https://")):
+        c.add(f"{where}base_url", ("địa chỉ bắt đầu bằng https:// hoặc http://",
+                                   "an address starting with https:// or http://"), base_url)
+    hops = _int(c, raw, "proxy_hops", where, 0)
+    if not 0 <= hops <= 5:
+        c.add(f"{where}proxy_hops", ("một số từ 0 đến 5", "a number from 0 to 5"), hops,
+              ("1 khi chạy sau một nginx", "1 behind one nginx"))
+    return WebConfig(host=host, port=port, base_url=base_url, proxy_hops=hops)
+
+
 def _decode_units(data: bytes) -> tuple[str | None, str]:
     """The roster's text, or None and what its bytes look like instead.
 
@@ -486,6 +513,11 @@ def _load_units(path: Path) -> tuple[list[Unit], list[Problem], bool]:
               hint=(f"tệp đang ở {looks[0]}; {SAVE_AS_CSV_UTF8[0]}",
                     f"the file is in {looks[1]}; {SAVE_AS_CSV_UTF8[1]}"))
         return units, c.problems, False
+    return _parse_units(text, c)
+
+
+def _parse_units(text: str, c: _Collector) -> tuple[list[Unit], list[Problem], bool]:
+    units: list[Unit] = []
     delimiter, header = _split_header(text)
     missing = [col for col in UNIT_COLUMNS if col not in header]
     if missing:
@@ -539,9 +571,15 @@ def _load_requests(path: Path, tz: ZoneInfo, unit_codes: set[str] | None,
     not be read: its problem is reported once, not again for every request that names a unit."""
     c = _Collector(path.name)
     data = _read_toml(path, c)
-    out: list[Request] = []
     if data is None:
-        return out, c.problems
+        return [], c.problems
+    return _parse_requests(data, c, tz, unit_codes, groups)
+
+
+def _parse_requests(data: dict[str, Any], c: _Collector, tz: ZoneInfo,
+                    unit_codes: set[str] | None, groups: set[str] | None
+                    ) -> tuple[list[Request], list[Problem]]:
+    out: list[Request] = []
     _unknown(c, data, {"request"}, "")
     raw_list = data.get("request", [])
     if not isinstance(raw_list, list):
@@ -667,6 +705,7 @@ def load_config(path: Path) -> Settings:
                                   "pairs SHORT = \"full form\""), abbrev_raw)
 
     limits = _load_limits(c, data.get("limits", {}))
+    web = _load_web(c, data.get("web"))
 
     problems = list(c.problems)
     units_path = _path(base, _str(c, data, "units_file", "", "units.csv"))
@@ -697,4 +736,39 @@ def load_config(path: Path) -> Settings:
         limits=limits,
         smtp=smtp,
         notify=notify,
+        web=web,
+        units_path=units_path,
+        requests_path=requests_path,
     )
+
+
+def check_units_text(text: str, name: str = "units.csv") -> tuple[list[Unit], list[Problem]]:
+    """The roster that `text` (units.csv's content, BOM allowed) holds, and what is wrong with
+    it, exactly as `load_config` would say: for an edit made in the workspace."""
+    units, problems, _ = _parse_units(text.removeprefix("\ufeff"), _Collector(name))
+    return units, problems
+
+
+def check_requests_text(text: str, tz: ZoneInfo, units: list[Unit] | tuple[Unit, ...],
+                        name: str = "requests.toml") -> tuple[list[Request], list[Problem]]:
+    """The requests that `text` (requests.toml's content) holds given the roster `units`, and
+    what is wrong with them, exactly as `load_config` would say."""
+    c = _Collector(name)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        c.add("", ("TOML hợp lệ", "valid TOML"), str(exc))
+        return [], c.problems
+    return _parse_requests(data, c, tz, {u.code for u in units},
+                           {u.group for u in units if u.group})
+
+
+def roster_layout(data: bytes) -> tuple[str, str, list[str]] | None:
+    """How units.csv's bytes are written, as the loader reads them: (text, delimiter, header),
+    or None when the loader would refuse the encoding. For the workspace, which rewrites one
+    row in the same layout."""
+    text, _ = _decode_units(data)
+    if text is None:
+        return None
+    delimiter, header = _split_header(text)
+    return text, delimiter, header

@@ -131,6 +131,21 @@ class NotifyConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WebConfig:
+    """`[web]`: where the office's workspace listens, and how it is reached."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = ""  # e.g. "https://baocao.example.gov.vn"; https makes cookies Secure
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+
+    @property
+    def secure(self) -> bool:
+        """True when the workspace is reached over https (session cookies then Secure)."""
+        return self.base_url.lower().startswith("https://")
+
+
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A row of units.csv. `emails` are lower-cased."""
 
@@ -190,6 +205,10 @@ class Settings:
     smtp: SmtpConfig | None = None  # [smtp], or the digest's old smtp_* keys
     notify: NotifyConfig | None = None  # [notify]: without it nothing is sent to a unit
     authserv_id: str = ""  # the office's server in Authentication-Results; '' = the topmost
+    web: WebConfig | None = None  # [web]: the office's workspace
+    # units.csv and requests.toml as found (the workspace edits them in place)
+    units_path: Path | None = None
+    requests_path: Path | None = None
 
     @property
     def own_addresses(self) -> frozenset[str]:

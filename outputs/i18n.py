@@ -244,6 +244,28 @@ SENTENCES: dict[str, tuple[str, str]] = {
                   "Saved (decision {id}): {addr} is forgotten."),
     "undone": ("Đã hoàn tác quyết định số {id} ({kind}: {what}).",
                "Decision {id} is undone ({kind}: {what})."),
+    "user_added": ("Đã tạo tài khoản {name} ({role}).", "Account {name} ({role}) created."),
+    "user_removed": ("Đã xoá tài khoản {name}.", "Account {name} removed."),
+    "user_missing": ("Không có tài khoản {account}.", "There is no account {account}."),
+    "user_none": ("Chưa có tài khoản nào: tạo bằng `mailtally user add TÊN`.",
+                  "No account yet: create one with `mailtally user add NAME`."),
+    "user_refused_name": ("Không tạo được tài khoản {account}: tên chỉ gồm chữ, số và . _ - @ "
+                          "(tối đa 64 ký tự).",
+                          "Cannot create the account {account}: a name is letters, digits and "
+                          ". _ - @ (at most 64)."),
+    "user_refused_role": ("Không tạo được tài khoản {account}: vai trò là clerk hoặc viewer.",
+                          "Cannot create the account {account}: the role is clerk or viewer."),
+    "user_refused_password": ("Không tạo được tài khoản {account}: mật khẩu cần ít nhất 8 ký tự.",
+                              "Cannot create the account {account}: the password needs at least "
+                              "8 characters."),
+    "user_refused_exists": ("Không tạo được tài khoản {account}: tài khoản này đã có.",
+                            "Cannot create the account {account}: it exists already."),
+    "user_refused_mismatch": ("Không tạo được tài khoản: hai lần nhập mật khẩu không giống nhau.",
+                              "Cannot create the account: the two passwords differ."),
+    "web_cannot_listen": ("Không mở được trang làm việc: {reason} (xem [web] host, port).",
+                          "Cannot start the workspace: {reason} (see [web] host, port)."),
+    "password_prompt": ("Mật khẩu: ", "Password: "),
+    "password_again": ("Nhập lại mật khẩu: ", "Password again: "),
     "undo_hint": ("Hoàn tác: {command} undo {id}", "To undo: {command} undo {id}"),
     "bad_datetime": ("Ngày giờ không hợp lệ: {value} (ví dụ 14/08/2023 17:00, 17g00 14/8/2023, "
                      "14/08/2023 hoặc 2023-08-14T17:00). Không có gì thay đổi.",
