@@ -125,7 +125,7 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) 
                 if photo.sha256 not in thumbnails and photo.stored_path:
                     thumbnails[photo.sha256] = draw_thumbnail(base / photo.stored_path)
         whole, light = parse_cache_texts(to_json(parsed))
-        out.append((key, (whole, light, placement_stamp(basis, ctx, key, received_at),
+        out.append((key, (whole, light, placement_stamp(basis, ctx, parsed),
                           placement)))
     return out, written, list(thumbnails.items())
 

@@ -140,6 +140,12 @@ CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (
+    name          TEXT PRIMARY KEY,     -- as typed at login, compared case-insensitively
+    role          TEXT NOT NULL,        -- clerk | viewer
+    password_hash TEXT NOT NULL,        -- argon2id, from ingest/accounts.py
+    created_at    TEXT NOT NULL
+);
 """
 
 # Headers that a message gains on its way to a mailbox. Two copies of one message that differ
@@ -727,6 +733,38 @@ class Store:
             self.set_meta(DECISIONS_MIGRATED, _now())
         if rows:
             log.info("event=decisions_migrated decisions=%d", len(rows))
+
+    # -- the workspace's accounts (ingest/accounts.py hashes; only hashes are kept) -----------
+
+    def add_user(self, name: str, role: str, password_hash: str) -> bool:
+        """Add an account; False when one of that name (in any case) exists already."""
+        with self.transaction():
+            if self.user(name) is not None:
+                return False
+            self.db.execute("INSERT INTO users VALUES (?,?,?,?)",
+                            (name, role, password_hash, _now()))
+        return True
+
+    def user(self, name: str) -> tuple[str, str, str, str] | None:
+        """(name, role, password_hash, created_at) of one account, the name in any case."""
+        row = self.db.execute(
+            "SELECT name, role, password_hash, created_at FROM users WHERE lower(name)=lower(?)",
+            (name,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
+    def users(self) -> list[tuple[str, str, str]]:
+        """(name, role, created_at) of every account, by name."""
+        rows = self.db.execute(
+            "SELECT name, role, created_at FROM users ORDER BY lower(name)").fetchall()
+        return [(n, r, c) for n, r, c in rows]
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        self.db.execute("UPDATE users SET password_hash=? WHERE lower(name)=lower(?)",
+                        (password_hash, name))
+
+    def remove_user(self, name: str) -> bool:
+        cur = self.db.execute("DELETE FROM users WHERE lower(name)=lower(?)", (name,))
+        return cur.rowcount > 0
 
 
 _DECISION_COLUMNS = ("id, kind, message_key, unit_codes, request_id, until, address, reason, "
