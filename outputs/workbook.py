@@ -153,13 +153,21 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _width(value: Any, kind: str) -> int:
-    if kind == "date":
-        return 16
-    if kind == "status":
-        return 14
-    text = str(value) if value is not None else ""
-    return max((len(line) for line in text.split("\n")), default=0)
+FIXED_WIDTHS = {"date": 16, "status": 14}  # what such a cell shows is never wider
+
+
+def _width(name: str, kind: str, values: Sequence[Any]) -> int:
+    """A column's width in characters: its header's (and room for the filter button) or its
+    longest line among `values`."""
+    longest = len(name) + 3
+    if kind in FIXED_WIDTHS:
+        return max(longest, FIXED_WIDTHS[kind]) if values else longest
+    for value in values:
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        n = max(len(line) for line in text.split("\n")) if "\n" in text else len(text)
+        if n > longest:
+            longest = n
+    return longest
 
 
 class _StyledCells:
@@ -216,7 +224,7 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.print_title_rows = "1:1"
         for i, (name, kind) in enumerate(zip(sheet.headers, sheet.kinds, strict=True), 1):
-            longest = max([len(name) + 3] + [_width(r[i - 1], kind) for r in sheet.rows[:500]])
+            longest = _width(name, kind, [r[i - 1] for r in sheet.rows[:500]])
             ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, longest + 2))
         header = []
         for name in sheet.headers:
