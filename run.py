@@ -294,6 +294,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
         last = _local(poll.last_ok, settings) if poll.last_ok else say("never", lang)
         error = f" ({poll.last_error})" if poll.failures else ""
         _out(say("poll", lang, name=poll.name, last_ok=last, error=error))
+    if report.outbox is not None:
+        parts = [say(f"outbox_{state}", lang, n=n) for state, n in report.outbox.items() if n]
+        _out(say("outbox_summary", lang, parts=", ".join(parts) or say("outbox_none", lang)))
     for warning in report.warnings:
         _out(f"{say('warning', lang)}: {warning.text(lang)}")
     done = report.last_backup
@@ -303,6 +306,43 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
         _out(say("backup", lang, at=_local(datetime.fromisoformat(done["at"]), settings),
                  messages=done["messages"], dest=done["dest"]))
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
+    """`remind REQUEST_ID [--send]`: each owing unit's reminder, shown (or sent now)."""
+    from app.clock import current_time
+    from app.remind import run_remind
+    from outputs.i18n import STATUS_LABELS, pick
+
+    lang = settings.language
+    if settings.notify is None:
+        raise UsageError("notify_off", file=settings.config_path.name)
+    result = run_remind(settings, args.request_id, send=args.send, now=current_time(),
+                        wait=_lock_wait())
+    rid = result.request_id
+    if not result.previews:
+        _out(say("remind_nobody", lang, rid=rid))
+    for p in result.previews:
+        _out(say("remind_unit", lang, code=p.unit_code, name=p.unit_name,
+                 status=pick(STATUS_LABELS, p.status, lang)))
+        if not p.recipients:
+            _out(say("remind_no_address", lang))
+            continue
+        _out(say("remind_to", lang, to=", ".join(p.recipients)))
+        _out(say("remind_subject", lang, subject=p.subject))
+        _out("\n" + p.text.rstrip("\n") + "\n")
+    d = result.delivery
+    if d is None:
+        if result.previews:
+            _out(say("remind_preview_only", lang, rid=rid))
+        return EXIT_OK
+    for key, n in (("remind_sent", d.sent), ("remind_held", d.held),
+                   ("remind_trouble", d.retry + d.failed + d.unknown)):
+        if n:
+            _out(say(key, lang, n=n))
+    if d.written:
+        _out(say("remind_written", lang, n=d.written, folder=settings.output_dir / "outbox"))
+    return EXIT_FAILED if d.retry + d.failed + d.unknown else EXIT_OK
 
 
 def cmd_request(settings: Settings, args: argparse.Namespace) -> int:
@@ -324,6 +364,89 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     _out(say("backed_up", settings.language, messages=done.messages, dest=args.dest,
              copied=done.copied, size=f"{done.copied_bytes / 1e6:.1f}", kept=done.kept))
     return EXIT_OK
+
+
+def read_password(lang: str) -> str:
+    """A new account's password: asked twice on a terminal, else one line of standard input
+    (never an argument: it would show in `ps` and the shell's history)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(say("password_prompt", lang))
+        if getpass.getpass(say("password_again", lang)) != first:
+            raise UsageError("user_refused_mismatch")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
+    """`user add|remove|list`: the workspace's accounts (only argon2 hashes are kept)."""
+    from ingest.accounts import AccountError, add_account, list_accounts, remove_account
+    from ingest.store import Store
+
+    lang = settings.language
+    store = Store(settings.data_dir)
+    try:
+        if args.user_command == "list":
+            accounts = list_accounts(store)
+            for account in accounts:
+                _out(f"{account.name}\t{account.role}\t{account.created_at}")
+            if not accounts:
+                _out(say("user_none", lang))
+            return EXIT_OK
+        if args.user_command == "remove":
+            if not remove_account(store, args.name):
+                raise UsageError("user_missing", account=args.name)
+            _out(say("user_removed", lang, name=args.name))
+            return EXIT_OK
+        try:
+            add_account(store, args.name, args.role, read_password(lang))
+        except AccountError as exc:
+            raise UsageError(f"user_refused_{exc}", account=args.name) from exc
+        _out(say("user_added", lang, name=args.name, role=args.role))
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def _workspace_argv(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """How to start the workspace: its own module, handed the same configuration. (The two
+    front doors never import each other: the command line runs it instead.)"""
+    argv = [sys.executable, "-m", "web", "--config", str(settings.config_path)]
+    return [*argv, "--verbose"] if args.verbose else argv
+
+
+def _workspace_env() -> dict[str, str]:
+    """This process's environment, with this program's folder first on PYTHONPATH, so that
+    `-m web` finds the same code from any working directory."""
+    here = str(Path(__file__).resolve().parent)
+    rest = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + rest if rest else "")}
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    """`web`: the office's workspace in this process's place, until SIGTERM."""
+    argv = _workspace_argv(settings, args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(argv[0], argv, _workspace_env())  # returns only by raising OSError
+
+
+def cmd_serve_with_web(settings: Settings, args: argparse.Namespace) -> int:
+    """`serve` with [web]: the workspace beside the service loop, started and stopped with
+    it (one service for the administrator)."""
+    import subprocess
+
+    workspace = subprocess.Popen(_workspace_argv(settings, args), env=_workspace_env())
+    try:
+        return cmd_serve(settings, args)
+    finally:
+        workspace.terminate()
+        try:
+            workspace.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            workspace.kill()
+            workspace.wait()
 
 
 # -- the parser -------------------------------------------------------------------------------
@@ -402,10 +525,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = request_sub.add_parser("from-notice", help="đọc một văn bản (pdf, docx, txt, eml hoặc mã "
                                "thư đã lưu) và in bảng [[request]] tương ứng")
     p.add_argument("source", metavar="FILE_OR_MESSAGE_KEY")
+    p = command("remind", cmd_remind, "xem (hoặc gửi) thư nhắc cho các đơn vị còn nợ báo cáo")
+    p.add_argument("request_id")
+    p.add_argument("--send", action="store_true", help="gửi ngay")
     command("check", cmd_check, "kiểm tra cấu hình, đăng nhập và tình trạng dữ liệu")
     p = command("backup", cmd_backup, "sao lưu thư mục dữ liệu (chỉ chép phần mới)")
     p.add_argument("dest", type=Path, help="thư mục sao lưu, ngoài thư mục dữ liệu")
     command("demo", cmd_demo, "chạy thử với hộp thư mẫu, kết quả trong ./demo/")
+    command("web", cmd_web, "mở trang làm việc của Văn phòng ([web]) cho tới khi bị dừng")
+    p = command("user", cmd_user, "tài khoản của trang làm việc: add, remove, list")
+    users = p.add_subparsers(dest="user_command", required=True)
+    p = users.add_parser("add", help="tạo tài khoản (mật khẩu được hỏi, không ghi trên dòng lệnh)")
+    p.add_argument("name")
+    p.add_argument("--role", default="clerk", help="clerk (mặc định) hoặc viewer (chỉ xem)")
+    p = users.add_parser("remove", help="xoá tài khoản")
+    p.add_argument("name")
+    users.add_parser("list", help="liệt kê tài khoản")
     return parser
 
 
@@ -458,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         lang = _language(settings)
         use_zone(settings.timezone)
         handler: Handler = args.handler
+        if handler is cmd_serve and settings.web is not None:
+            handler = cmd_serve_with_web
         return handler(settings, args)
     except ConfigError as exc:
         lang = exc.language or lang  # settings.toml's, when that much could be read

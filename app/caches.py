@@ -8,20 +8,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from config.model import Settings
+from ingest.boundary import parse_safely, place_safely
 from ingest.decisions import InEffect
-from ingest.errors import StorageError
-from ingest.store import Store, StoredMessage
-from matching.evidence import evidence_kinds
-from matching.placement import MatchContext, Override, Placement, place_message
+from ingest.store import Store
+from matching.placement import MatchContext, Override, Placement
 from matching.records import placement_from_json, placement_to_json
 from parsers.limits import DEFAULT_LIMITS, Limits, cache_version
-from parsers.message import parse_message
 from parsers.records import ParsedMessage, from_json, to_json
 
 log = logging.getLogger("mailtally")
@@ -33,40 +30,38 @@ AttachmentSaver = Callable[[str, int, str, bytes], str]
 
 def parse_one(store: Store | AttachmentSaver, stored_key: str, raw: bytes, message_id: str,
               received_at: datetime, *, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
-    """Parse one stored message under `limits` and keep its attachments. Never raises for a bad
-    message: a crash becomes reason `unparseable` with a one-line detail (traceback in the log).
-    An attachment over `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
+    """Parse one stored message under `limits` and keep its attachments; never raises for a bad
+    message (see `ingest.boundary.parse_safely`). An attachment over
+    `limits.max_attachment_bytes` is not saved apart (its bytes are None)."""
     save = store.save_attachment if isinstance(store, Store) else store
-    try:
-        parsed, payloads = parse_message(raw, stored_key, message_id, received_at, limits=limits)
-        stored = []
-        for i, (attachment, data) in enumerate(zip(parsed.attachments, payloads, strict=True)):
-            if data is None:
-                stored.append(attachment)
-                continue
-            path = save(stored_key, i, attachment.filename, data)
-            stored.append(replace(attachment, stored_path=path))
-        return replace(parsed, attachments=tuple(stored))
-    except StorageError:
-        raise
-    except Exception as exc:  # the one boundary per message (STYLE §4)
-        log.error("message_key=%s event=parse_crashed error=%s\n%s", stored_key,
-                  type(exc).__name__, traceback.format_exc())
-        return ParsedMessage(message_key=stored_key, message_id=message_id,
-                             received_at=received_at,
-                             problem=f"{type(exc).__name__}: {exc}"[:300])
+    return parse_safely(save, stored_key, raw, message_id, received_at, limits=limits)
+
+
+class DecodedRows:
+    """Cache rows already decoded, kept between snapshots by a long-lived process (the
+    workspace): a row whose text has not changed is not decoded again. About half of a
+    snapshot of 20,000 cached messages is decoding their JSON; a run that starts, builds
+    once and ends has nothing to gain and passes none."""
+
+    def __init__(self) -> None:
+        self.light: dict[str, tuple[str, ParsedMessage]] = {}  # key -> (JSON, record)
+        # key -> (JSON, (placements, evidence kinds))
+        self.placed: dict[str, tuple[str, tuple[list[Placement], tuple[str, ...]]]] = {}
 
 
 def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
                  keep: Callable[[ParsedMessage], ParsedMessage] | None = None,
-                 known: Callable[[StoredMessage], bool] | None = None) -> list[ParsedMessage]:
+                 known: Callable[[ParsedMessage], bool] | None = None,
+                 decoded: DecodedRows | None = None) -> list[ParsedMessage]:
     """store → parse, with the parse cache: a message is parsed again only when the parser
     version or the limits changed, or its receipt time moved (an earlier copy arrived).
 
     `keep`, when given, sees each full record as it is read and returns what to keep of it, so
     that thousands of full records never have to be held at once. `known`, when given, says for
-    a message whether the caller already has all it needs from the full record (its placements,
-    from their cache): the light record is then enough and the full one is not read at all.
+    a message (from its light record) whether the caller already has all it needs from the full
+    record (its placements, from their cache): the light record is then enough and the full
+    one is not read at all. `decoded`, when given, keeps the light records decoded across
+    calls.
     """
     keep = keep or (lambda p: p)
     version = cache_version(limits)
@@ -76,8 +71,14 @@ def parse_stored(store: Store, *, limits: Limits = DEFAULT_LIMITS,
     for stored in store.messages():
         light_json = light.get(stored.message_key)
         if light_json is not None and known is not None:
-            record = from_json(json.loads(light_json))
-            if record.received_at == stored.received_at and known(stored):
+            memo = decoded.light.get(stored.message_key) if decoded is not None else None
+            if memo is not None and memo[0] == light_json:
+                record = memo[1]
+            else:
+                record = from_json(json.loads(light_json))
+                if decoded is not None:
+                    decoded.light[stored.message_key] = (light_json, record)
+            if record.received_at == stored.received_at and known(record):
                 out.append(record)
                 continue
         data = store.cached_parse(stored.message_key, version)
@@ -123,33 +124,38 @@ def match_context(settings: Settings, effect: InEffect) -> MatchContext:
     return MatchContext(
         units=settings.units, requests=settings.requests,
         own_addresses=settings.own_addresses, overrides=overrides, learned=effect.learned,
-        abbreviations=settings.abbreviations,
+        abbreviations=settings.abbreviations, authserv_id=settings.authserv_id,
     )
 
 
-PLACEMENT_VERSION = 4  # bump when matching changes: every cached placement is then redone
+PLACEMENT_VERSION = 5  # bump when matching changes: every cached placement is then redone
 
 
 def placement_basis(settings: Settings, ctx: MatchContext) -> str:
     """A fingerprint of what every placement depends on besides the message itself."""
     basis = (settings.units, settings.requests, sorted(settings.own_addresses),
-             sorted(settings.abbreviations.items()), sorted(ctx.learned.items()),
+             sorted(settings.abbreviations.items()), settings.authserv_id,
              cache_version(settings.limits), PLACEMENT_VERSION)
     return hashlib.sha256(repr(basis).encode()).hexdigest()
 
 
-def placement_stamp(basis: str, ctx: MatchContext, key: str, received_at: datetime) -> str:
-    """What one message's cached placement was computed from: the basis, its receipt time and
-    the office's override for it."""
-    return f"{basis}|{received_at.isoformat()}|{ctx.overrides.get(key)!r}"
+def placement_stamp(basis: str, ctx: MatchContext, parsed: ParsedMessage) -> str:
+    """What one message's cached placement was computed from: the basis, its receipt time, the
+    office's override for it, and what `assign` taught about its own senders' addresses (the
+    only learned addresses its placement can depend on: an assign re-places that sender's mail,
+    not all 20,000 messages)."""
+    key = parsed.message_key
+    senders = (parsed.sender, parsed.forwarded.sender if parsed.forwarded else "")
+    learned = ",".join(ctx.learned.get(a, "") for a in senders)
+    return f"{basis}|{parsed.received_at.isoformat()}|{ctx.overrides.get(key)!r}|{learned}"
 
 
 def place_for_cache(parsed: ParsedMessage, ctx: MatchContext
                     ) -> tuple[list[Placement], tuple[str, ...], str]:
-    """Place one message (pure): its placements, its evidence kinds, and both as the JSON the
-    placement cache keeps."""
-    placed = list(place_message(parsed, ctx))
-    kinds = evidence_kinds(parsed)
+    """Place one message (never raises: see `ingest.boundary.place_safely`): its placements,
+    its evidence kinds, and both as the JSON the placement cache keeps."""
+    placements, kinds = place_safely(parsed, ctx)
+    placed = list(placements)
     record = json.dumps({"p": [placement_to_json(p) for p in placed], "e": list(kinds)})
     return placed, kinds, record
 
@@ -159,31 +165,38 @@ class Placer:
     placement depends on changed (roster, requests, learned addresses, its override, its parse).
     """
 
-    def __init__(self, settings: Settings, store: Store, ctx: MatchContext):
+    def __init__(self, settings: Settings, store: Store, ctx: MatchContext,
+                 decoded: DecodedRows | None = None):
         self.ctx = ctx
+        self.decoded = decoded
         self.cache = store.cached_placements()
         self.basis = placement_basis(settings, ctx)
         self.fresh: list[tuple[str, str, str]] = []
 
-    def cached(self, key: str, received_at: datetime
-               ) -> tuple[list[Placement], tuple[str, ...]] | None:
-        """The cached placements and evidence of a message, if still valid."""
-        hit = self.cache.get(key)
-        if hit is None or hit[0] != placement_stamp(self.basis, self.ctx, key, received_at):
+    def cached(self, parsed: ParsedMessage) -> tuple[list[Placement], tuple[str, ...]] | None:
+        """The cached placements and evidence of a message (its light record is enough), if
+        still valid."""
+        hit = self.cache.get(parsed.message_key)
+        if hit is None or hit[0] != placement_stamp(self.basis, self.ctx, parsed):
             return None
+        memo = self.decoded.placed.get(parsed.message_key) if self.decoded is not None else None
+        if memo is not None and memo[0] == hit[1]:
+            return list(memo[1][0]), memo[1][1]
         data = json.loads(hit[1])
-        return [placement_from_json(d) for d in data["p"]], tuple(data["e"])
+        found = [placement_from_json(d) for d in data["p"]], tuple(data["e"])
+        if self.decoded is not None:
+            self.decoded.placed[parsed.message_key] = (hit[1], found)
+        return list(found[0]), found[1]
 
     def place(self, parsed: ParsedMessage) -> tuple[list[Placement], tuple[str, ...]]:
         """Every message gets at least one Placement (placed, or with a reason), and its
         evidence kinds."""
         key = parsed.message_key
-        hit = self.cached(key, parsed.received_at)
+        hit = self.cached(parsed)
         if hit is not None:
             return hit
         placed, kinds, record = place_for_cache(parsed, self.ctx)
-        self.fresh.append(
-            (key, placement_stamp(self.basis, self.ctx, key, parsed.received_at), record))
+        self.fresh.append((key, placement_stamp(self.basis, self.ctx, parsed), record))
         return placed, kinds
 
 

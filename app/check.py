@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.clock import current_time
+from app.notify import outbox_counts
 from app.publish import warnings_now
 from app.runner import snapshot
 from config.model import Settings
@@ -54,6 +55,7 @@ class CheckReport:
     polls: tuple[PollCheck, ...]
     warnings: tuple[HealthWarning, ...]
     last_backup: dict[str, Any] | None  # {"at": ISO, "messages": n, "dest": path}, or None
+    outbox: dict[str, int] | None = None  # mails to units by state, in MailState's order
 
     @property
     def failed(self) -> bool:
@@ -108,6 +110,6 @@ def check(settings: Settings) -> CheckReport:
             data_dir=settings.data_dir, messages=len(snap.parsed),
             unparseable=reasons["unparseable"], needs_person=needs + reasons["unparseable"],
             polls=polls, warnings=tuple(warnings_now(settings, store, now)),
-            last_backup=last_backup(store))
+            last_backup=last_backup(store), outbox=outbox_counts(settings, store))
     finally:
         store.close()

@@ -16,15 +16,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.caches import Placer, lighten, match_context, parse_stored, placement_basis
+from app.caches import DecodedRows, Placer, lighten, match_context, parse_stored, placement_basis
 from app.clock import current_time
 from app.lock import LockBusyError, data_dir_lock
+from app.notify import notify_units
 from app.publish import OUTPUT_NAMES, outputs_key, write_outputs
 from config.model import Settings
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.sources import PollResult, StopCheck, never, poll_source
-from ingest.store import NewMessage, Store, StoredMessage
+from ingest.store import NewMessage, Store, defuse_stored_files
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, MatchContext, Placement
 from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
@@ -143,14 +144,16 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
     return rows
 
 
-def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
+def snapshot(settings: Settings, store: Store, now: datetime,
+             decoded: DecodedRows | None = None) -> Snapshot:
     """store → parse → match → status, without polling or writing outputs.
 
     Each message is placed (or its placement taken from the cache) as it is read, and only a
-    light copy of its record is kept.
+    light copy of its record is kept. A long-lived caller passes `decoded` to keep the cache
+    rows it decoded for its next snapshot.
     """
     effect = in_effect(store.decisions())  # read once: a decision made meanwhile waits a run
-    placer = Placer(settings, store, match_context(settings, effect))
+    placer = Placer(settings, store, match_context(settings, effect), decoded)
     placements: list[Placement] = []
     evidence: dict[str, tuple[str, ...]] = {}
 
@@ -159,15 +162,16 @@ def snapshot(settings: Settings, store: Store, now: datetime) -> Snapshot:
         placements.extend(placed)
         return lighten(parsed)
 
-    def known(stored: StoredMessage) -> bool:
-        hit = placer.cached(stored.message_key, stored.received_at)
+    def known(light: ParsedMessage) -> bool:
+        hit = placer.cached(light)
         if hit is None:
             return False
         placements.extend(hit[0])
-        evidence[stored.message_key] = hit[1]
+        evidence[light.message_key] = hit[1]
         return True
 
-    parsed = parse_stored(store, limits=settings.limits, keep=place_and_lighten, known=known)
+    parsed = parse_stored(store, limits=settings.limits, keep=place_and_lighten, known=known,
+                          decoded=decoded)
     if placer.fresh:
         store.cache_placements(placer.fresh)
         log.info("event=placed messages=%d", len(placer.fresh))
@@ -203,15 +207,19 @@ def run(settings: Settings, *, poll: bool = True, now: datetime | None = None,
         drop_thumbnail_files(settings.data_dir)
         store = Store(settings.data_dir)
         try:
+            defuse_stored_files(store)
             polls, errors = poll_with_parsing(settings, store, stop) if poll else ([], [])
             key = outputs_key(settings, store, now)
+            mailed = notify_units(settings, store, now, key, lambda: snapshot(settings, store, now))
+            if mailed.trouble:  # mail that did not go is a warning on the page, at once
+                key, force = outputs_key(settings, store, now), True
             outputs = tuple(settings.output_dir / n for n in OUTPUT_NAMES)
             last = json.loads(store.get_meta("outputs") or "{}")
             if not force and last.get("key") == key and all(p.exists() for p in outputs):
                 log.info("event=outputs_current messages=%d", last["messages"])
                 return RunResult(tuple(polls), tuple(errors), last["messages"], last["placed"],
                                  last["needs_person"], outputs)
-            snap = snapshot(settings, store, now)
+            snap = mailed.snapshot or snapshot(settings, store, now)
             outputs = write_outputs(settings, store, snap)
             counts = {
                 "messages": len(snap.parsed),

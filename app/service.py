@@ -29,6 +29,7 @@ BACKOFF_FIRST_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 300.0
 IDLE_RETRY_FIRST_SECONDS = 2.0  # reopening a lost or refused IDLE connection, then doubling
 IDLE_STABLE_SECONDS = 60.0  # an IDLE connection lost after this long starts the delays afresh
+NOTIFY_CHECK_SECONDS = 60  # how often `serve` looks for reminders that fell due between polls
 
 
 class Backoff:
@@ -197,6 +198,15 @@ class Service:
         if self.settings.digest is not None:
             send(self.settings, digest, now=now)
 
+    def notify(self) -> None:
+        """Reminders on time, between polls: a run without polling sends what fell due."""
+        from app.runner import run
+
+        try:
+            run(self.settings, poll=False)
+        except LockBusyError:
+            log.info("event=notify_skipped reason=another_run_holds_the_data_dir")
+
     def run(self) -> int:
         import schedule
 
@@ -204,6 +214,8 @@ class Service:
         for at in self.settings.schedule.digest_times:
             scheduler.every().day.at(at, self.settings.timezone.key).do(
                 guarded("digest", self.digest))
+        if self.settings.notify is not None:
+            scheduler.every(NOTIFY_CHECK_SECONDS).seconds.do(guarded("notify", self.notify))
         poll_job = guarded("poll", self.poll)
         log.info("event=serve_started poll_minutes=%d idle_sources=%d",
                  self.settings.schedule.poll_minutes, len(self.idle))

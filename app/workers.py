@@ -121,11 +121,11 @@ def _parse_in_worker(data_dir: str, messages: list[NewMessage], limits: Limits) 
         del raw
         placed, _, placement = place_for_cache(parsed, ctx)
         if any(p.reason is None for p in placed):
-            for photo in thumbnails_to_draw(parsed.attachments):
+            for photo in thumbnails_to_draw(parsed.attachments):  # never raises
                 if photo.sha256 not in thumbnails and photo.stored_path:
                     thumbnails[photo.sha256] = draw_thumbnail(base / photo.stored_path)
         whole, light = parse_cache_texts(to_json(parsed))
-        out.append((key, (whole, light, placement_stamp(basis, ctx, key, received_at),
+        out.append((key, (whole, light, placement_stamp(basis, ctx, parsed),
                           placement)))
     return out, written, list(thumbnails.items())
 

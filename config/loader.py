@@ -7,8 +7,10 @@ import contextlib
 import csv
 import ipaddress
 import os
+import re
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,12 +23,15 @@ from config.model import (
     SOURCE_KINDS,
     ConfigError,
     DigestConfig,
+    NotifyConfig,
     Problem,
     Request,
     ScheduleConfig,
     Settings,
+    SmtpConfig,
     SourceConfig,
     Unit,
+    WebConfig,
 )
 from parsers.limits import LIMIT_HELP, LIMIT_MAXIMUM, Limits
 
@@ -36,18 +41,24 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "timezone": ("Asia/Ho_Chi_Minh", "zone of every time shown in outputs"),
     "language": ("vi", "vi | en: labels of report.html and the digest"),
     "office_addresses": ([], "the office's own addresses: their mail is never a report"),
+    "authserv_id": ("", "the office's mail server as it names itself in Authentication-Results "
+                        "(e.g. mx.example.gov.vn); empty: the topmost such header is its"),
     "units_file": ("units.csv", "the roster, relative to settings.toml"),
     "requests_file": ("requests.toml", "the notices, relative to settings.toml"),
     "data_dir": ("data", "the store: database, raw messages, attachments"),
     "output_dir": ("out", "where report.csv, messages.csv, report.html are written"),
     "source": (None, "one or more [[source]] tables: where mail is read"),
     "schedule": (None, "[schedule] poll_minutes, digest_times (for `serve`)"),
-    "digest": (None, "[digest] SMTP settings for sending the digest (optional)"),
+    "digest": (None, "[digest] who gets the digest by email (optional)"),
+    "smtp": (None, "[smtp] the outgoing server for the digest and for mail to units"),
+    "notify": (None, "[notify] receipts and reminders to units (optional)"),
     "abbreviations": ({}, "[abbreviations] extra short forms, e.g. STP = \"Sở Tư pháp\""),
     "limits": (None, "[limits] what parsing one message may cost: max_message_bytes, "
                      "max_attachment_bytes, max_parts, max_depth, max_text_chars, "
-                     "max_extract_seconds, max_inflate_bytes"),
+                     "max_extract_seconds, max_inflate_bytes, max_message_seconds"),
+    "web": (None, "[web] the office's workspace: host, port, base_url, proxy_hops"),
 }
+WEB_KEYS = {"host", "port", "base_url", "proxy_hops"}
 
 SOURCE_KEYS = {
     "name", "kind", "host", "port", "security", "username", "password_env",
@@ -57,6 +68,13 @@ DIGEST_KEYS = {
     "smtp_host", "smtp_port", "security", "username", "password_env", "password_file",
     "from", "to", "ca_file",
 }
+# The digest's old server keys: read when [digest] has smtp_host (configs from before [smtp]).
+DIGEST_SERVER_KEYS = DIGEST_KEYS - {"from", "to"}
+SMTP_KEYS = {
+    "host", "port", "security", "username", "password_env", "password_file", "from", "ca_file",
+}
+NOTIFY_KEYS = {"receipts", "reminders", "overdue", "send", "max_per_hour", "since"}
+_OFFSET = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 REQUEST_KEYS = {
     "id", "title", "issued", "deadline", "grace_minutes", "units", "requires", "keywords",
     "notice_message_id",
@@ -220,7 +238,61 @@ def _load_source(c: _Collector, raw: Any, n: int, base: Path) -> SourceConfig | 
     return None
 
 
-def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
+def _security(c: _Collector, raw: dict[str, Any], where: str, host: str) -> str:
+    security = _str(c, raw, "security", where, "starttls")
+    if security not in SECURITY_MODES:
+        c.add(f"{where}security", ("một trong ssl, starttls, none",
+                                   "one of ssl, starttls or none"), security)
+    if security == "none" and host and not is_loopback(host):
+        c.add(f"{where}security", ("ssl hoặc starttls", "ssl or starttls"), security,
+              ("\"none\" chỉ dùng được với 127.0.0.1/localhost",
+               "\"none\" is only allowed for 127.0.0.1/localhost"))
+    return security
+
+
+def _ca_file(c: _Collector, raw: dict[str, Any], where: str, base: Path) -> Path | None:
+    ca = _str(c, raw, "ca_file", where, "")
+    ca_path = _path(base, ca) if ca else None
+    if ca_path is not None and not ca_path.is_file():
+        c.add(f"{where}ca_file", ("một tệp chứng chỉ tồn tại", "an existing certificate file"), ca)
+    return ca_path
+
+
+def _sender(c: _Collector, raw: dict[str, Any], where: str, *, required: bool) -> str:
+    sender = _str(c, raw, "from", where, None if required else "")
+    if sender and "@" not in parseaddr(sender)[1]:
+        c.add(f"{where}from", ("một địa chỉ email", "an email address"), sender)
+    return sender
+
+
+def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
+    """`[smtp]`: host, port, security, username, password_env/password_file, from, ca_file."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[smtp]", ("một bảng", "a table"), raw)
+        return None
+    where = "[smtp] "
+    _unknown(c, raw, SMTP_KEYS, where)
+    host = _str(c, raw, "host", where, None)
+    security = _security(c, raw, where, host)
+    password_file = _str(c, raw, "password_file", where, "")
+    return SmtpConfig(
+        host=host,
+        port=_int(c, raw, "port", where, 465 if security == "ssl" else 587),
+        security=security,
+        username=_str(c, raw, "username", where, ""),
+        password_env=_str(c, raw, "password_env", where, ""),
+        password_file=_path(base, password_file) if password_file else None,
+        sender=_sender(c, raw, where, required=False),
+        ca_file=_ca_file(c, raw, where, base),
+    )
+
+
+def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
+                 ) -> DigestConfig | None:
+    """`[digest]`: `to` (and `from`), on `[smtp]`'s server; an old [digest] with `smtp_host`
+    names its own server with the smtp_* keys, as before."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -228,23 +300,28 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
         return None
     where = "[digest] "
     _unknown(c, raw, DIGEST_KEYS, where)
-    security = _str(c, raw, "security", where, "starttls")
-    if security not in SECURITY_MODES:
-        c.add(f"{where}security", ("một trong ssl, starttls, none",
-                                   "one of ssl, starttls or none"), security)
-    host = _str(c, raw, "smtp_host", where, None)
-    if security == "none" and host and not is_loopback(host):
-        c.add(f"{where}security", ("ssl hoặc starttls", "ssl or starttls"), security,
-              ("\"none\" chỉ dùng được với 127.0.0.1/localhost",
-               "\"none\" is only allowed for 127.0.0.1/localhost"))
-    password_file = _str(c, raw, "password_file", where, "")
     to = _str_list(c, raw, "to", where)
     if not to:
         c.add(f"{where}to", ("ít nhất một địa chỉ nhận", "at least one recipient"))
-    ca = _str(c, raw, "ca_file", where, "")
-    ca_path = _path(base, ca) if ca else None
-    if ca_path is not None and not ca_path.is_file():
-        c.add(f"{where}ca_file", ("một tệp chứng chỉ tồn tại", "an existing certificate file"), ca)
+    if "smtp_host" not in raw and smtp is not None:
+        for key in sorted(DIGEST_SERVER_KEYS & set(raw)):
+            c.add(f"{where}{key}", ("không có khoá này: máy chủ là của [smtp]",
+                                    "no such key: the server is [smtp]'s"), key,
+                  ("ghi khoá này trong [smtp]", "write it in [smtp]"))
+        sender = _sender(c, raw, where, required=False) or smtp.sender
+        if not sender:
+            c.add(f"{where}from", ("địa chỉ gửi ở [digest] hoặc [smtp]",
+                                   "a sender address in [digest] or [smtp]"))
+        return DigestConfig(
+            smtp_host=smtp.host, smtp_port=smtp.port, security=smtp.security,
+            username=smtp.username, password_env=smtp.password_env,
+            password_file=smtp.password_file, sender=sender, to=to, ca_file=smtp.ca_file)
+    if "smtp_host" not in raw:
+        c.add(f"{where}smtp_host", ("một máy chủ gửi thư: mục [smtp] (hoặc smtp_host)",
+                                    "an outgoing server: an [smtp] section (or smtp_host)"))
+    host = _str(c, raw, "smtp_host", where, "")
+    security = _security(c, raw, where, host)
+    password_file = _str(c, raw, "password_file", where, "")
     return DigestConfig(
         smtp_host=host,
         smtp_port=_int(c, raw, "smtp_port", where, 465 if security == "ssl" else 587),
@@ -252,9 +329,76 @@ def _load_digest(c: _Collector, raw: Any, base: Path) -> DigestConfig | None:
         username=_str(c, raw, "username", where, ""),
         password_env=_str(c, raw, "password_env", where, ""),
         password_file=_path(base, password_file) if password_file else None,
-        sender=_str(c, raw, "from", where, None),
+        sender=_sender(c, raw, where, required=True),
         to=to,
-        ca_file=ca_path,
+        ca_file=_ca_file(c, raw, where, base),
+    )
+
+
+def parse_offset(text: str) -> timedelta | None:
+    """'48h', '2h', '30m', '1d', '1h30m' as a positive duration; None when it is not one."""
+    m = _OFFSET.fullmatch(text.strip().lower())
+    if m is None or not any(m.groups()):
+        return None
+    days, hours, minutes = (int(g or 0) for g in m.groups())
+    value = timedelta(days=days, hours=hours, minutes=minutes)
+    return value if value > timedelta(0) else None
+
+
+def _offsets(c: _Collector, raw: dict[str, Any], key: str,
+             default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+    if key not in raw:
+        return default
+    out: list[timedelta] = []
+    for text in _str_list(c, raw, key, "[notify] "):
+        value = parse_offset(text)
+        if value is None:
+            c.add(f"[notify] {key}", ('khoảng thời gian như "48h", "2h", "30m", "1d"',
+                                      'durations such as "48h", "2h", "30m", "1d"'), text)
+        else:
+            out.append(value)
+    return tuple(sorted(set(out), reverse=True))
+
+
+def _bool(c: _Collector, raw: dict[str, Any], key: str, where: str, *, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        c.add(f"{where}{key}", ("true hoặc false", "true or false"), value)
+        return default
+    return value
+
+
+def _load_notify(c: _Collector, raw: Any, tz: ZoneInfo, smtp: SmtpConfig | None,
+                 sender: str) -> NotifyConfig | None:
+    """`[notify]`: receipts, reminders, overdue, send, max_per_hour, since. `sender` is the
+    office's From: [smtp] from, else [digest] from, else the first office address."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[notify]", ("một bảng", "a table"), raw)
+        return None
+    where = "[notify] "
+    _unknown(c, raw, NOTIFY_KEYS, where)
+    defaults = NotifyConfig()
+    send = _bool(c, raw, "send", where, default=False)
+    if send and smtp is None:
+        c.add(f"{where}send", ("false khi chưa có mục [smtp]", "false while there is no [smtp]"),
+              send, ("thêm mục [smtp] (máy chủ gửi thư)", "add an [smtp] section (the server)"))
+    per_hour = _int(c, raw, "max_per_hour", where, defaults.max_per_hour)
+    if per_hour < 1:
+        c.add(f"{where}max_per_hour", ("ít nhất 1", "at least 1"), per_hour)
+    if not sender:
+        c.add("[smtp] from", ("địa chỉ gửi của Văn phòng cho [notify] (hoặc office_addresses)",
+                              "the office's From for [notify] (or office_addresses)"))
+    since = _datetime(c, raw, "since", where, tz) if "since" in raw else None
+    return NotifyConfig(
+        receipts=_bool(c, raw, "receipts", where, default=True),
+        reminders=_offsets(c, raw, "reminders", defaults.reminders),
+        overdue=_offsets(c, raw, "overdue", defaults.overdue),
+        send=send,
+        max_per_hour=max(per_hour, 1),
+        sender=sender,
+        since=since,
     )
 
 
@@ -269,7 +413,7 @@ def _load_limits(c: _Collector, raw: Any) -> Limits:
         if key not in raw:
             continue
         value = raw[key]
-        seconds = key == "max_extract_seconds"
+        seconds = key.endswith("_seconds")
         ok_type = isinstance(value, int | float) if seconds else isinstance(value, int)
         if isinstance(value, bool) or not ok_type or not 0 < value <= ceiling:
             kind = ("một số dương", "a positive number") if seconds else (
@@ -284,6 +428,30 @@ def _load_limits(c: _Collector, raw: Any) -> Limits:
 SAVE_AS_CSV_UTF8 = ("trong Excel: Tệp > Lưu thành > CSV UTF-8 (Comma delimited) (*.csv)",
                     "in Excel: File > Save As > CSV UTF-8 (Comma delimited) (*.csv)")
 UNIT_DELIMITERS = (",", ";")  # "CSV UTF-8" from a Vietnamese Excel separates with ";"
+
+
+def _load_web(c: _Collector, raw: Any) -> WebConfig | None:
+    """The [web] table: where the workspace listens (loopback unless said otherwise)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add("[web]", ("một bảng", "a table"), raw)
+        return None
+    where = "[web] "
+    _unknown(c, raw, WEB_KEYS, where)
+    host = _str(c, raw, "host", where, "127.0.0.1")
+    port = _int(c, raw, "port", where, 8080)
+    if not 0 < port < 65536:
+        c.add(f"{where}port", ("một cổng từ 1 đến 65535", "a port from 1 to 65535"), port)
+    base_url = _str(c, raw, "base_url", where, "").rstrip("/")
+    if base_url and not base_url.lower().startswith(("http://", "https://")):
+        c.add(f"{where}base_url", ("địa chỉ bắt đầu bằng https:// hoặc http://",
+                                   "an address starting with https:// or http://"), base_url)
+    hops = _int(c, raw, "proxy_hops", where, 0)
+    if not 0 <= hops <= 5:
+        c.add(f"{where}proxy_hops", ("một số từ 0 đến 5", "a number from 0 to 5"), hops,
+              ("1 khi chạy sau một nginx", "1 behind one nginx"))
+    return WebConfig(host=host, port=port, base_url=base_url, proxy_hops=hops)
 
 
 def _decode_units(data: bytes) -> tuple[str | None, str]:
@@ -345,6 +513,11 @@ def _load_units(path: Path) -> tuple[list[Unit], list[Problem], bool]:
               hint=(f"tệp đang ở {looks[0]}; {SAVE_AS_CSV_UTF8[0]}",
                     f"the file is in {looks[1]}; {SAVE_AS_CSV_UTF8[1]}"))
         return units, c.problems, False
+    return _parse_units(text, c)
+
+
+def _parse_units(text: str, c: _Collector) -> tuple[list[Unit], list[Problem], bool]:
+    units: list[Unit] = []
     delimiter, header = _split_header(text)
     missing = [col for col in UNIT_COLUMNS if col not in header]
     if missing:
@@ -398,9 +571,15 @@ def _load_requests(path: Path, tz: ZoneInfo, unit_codes: set[str] | None,
     not be read: its problem is reported once, not again for every request that names a unit."""
     c = _Collector(path.name)
     data = _read_toml(path, c)
-    out: list[Request] = []
     if data is None:
-        return out, c.problems
+        return [], c.problems
+    return _parse_requests(data, c, tz, unit_codes, groups)
+
+
+def _parse_requests(data: dict[str, Any], c: _Collector, tz: ZoneInfo,
+                    unit_codes: set[str] | None, groups: set[str] | None
+                    ) -> tuple[list[Request], list[Problem]]:
+    out: list[Request] = []
     _unknown(c, data, {"request"}, "")
     raw_list = data.get("request", [])
     if not isinstance(raw_list, list):
@@ -480,6 +659,10 @@ def load_config(path: Path) -> Settings:
     if language not in LANGUAGES:
         c.add("language", ("vi hoặc en", "vi or en"), language)
     office = tuple(a.lower() for a in _str_list(c, data, "office_addresses", ""))
+    authserv_id = _str(c, data, "authserv_id", "", "").strip().lower()
+    if any(ch.isspace() or ch == ";" for ch in authserv_id):
+        c.add("authserv_id", ("một tên máy chủ, ví dụ mx.example.gov.vn",
+                              "one server name, e.g. mx.example.gov.vn"), authserv_id)
 
     sources_raw = data.get("source", [])
     if not isinstance(sources_raw, list) or not sources_raw:
@@ -505,7 +688,13 @@ def load_config(path: Path) -> Settings:
             except ValueError:
                 c.add("[schedule] digest_times", ("giờ dạng HH:MM", "times as HH:MM"), t)
         schedule = ScheduleConfig(poll_minutes=max(poll, 1), digest_times=times)
-    digest = _load_digest(c, data.get("digest"), base)
+    smtp = _load_smtp(c, data.get("smtp"), base)
+    digest = _load_digest(c, data.get("digest"), base, smtp)
+    if smtp is None and digest is not None and digest.smtp_host:
+        smtp = digest.smtp  # an old config: the digest's server is the one server
+    sender = ((smtp.sender if smtp is not None else "")
+              or (digest.sender if digest is not None else "") or next(iter(office), ""))
+    notify = _load_notify(c, data.get("notify"), tz, smtp, sender)
 
     abbrev_raw = data.get("abbreviations", {})
     abbreviations: dict[str, str] = {}
@@ -516,6 +705,7 @@ def load_config(path: Path) -> Settings:
                                   "pairs SHORT = \"full form\""), abbrev_raw)
 
     limits = _load_limits(c, data.get("limits", {}))
+    web = _load_web(c, data.get("web"))
 
     problems = list(c.problems)
     units_path = _path(base, _str(c, data, "units_file", "", "units.csv"))
@@ -534,6 +724,7 @@ def load_config(path: Path) -> Settings:
         timezone=tz,
         language=language,
         office_addresses=office,
+        authserv_id=authserv_id,
         data_dir=_path(base, _str(c, data, "data_dir", "", "data")),
         output_dir=_path(base, _str(c, data, "output_dir", "", "out")),
         sources=tuple(sources),
@@ -543,4 +734,41 @@ def load_config(path: Path) -> Settings:
         requests=tuple(requests),
         abbreviations=abbreviations,
         limits=limits,
+        smtp=smtp,
+        notify=notify,
+        web=web,
+        units_path=units_path,
+        requests_path=requests_path,
     )
+
+
+def check_units_text(text: str, name: str = "units.csv") -> tuple[list[Unit], list[Problem]]:
+    """The roster that `text` (units.csv's content, BOM allowed) holds, and what is wrong with
+    it, exactly as `load_config` would say: for an edit made in the workspace."""
+    units, problems, _ = _parse_units(text.removeprefix("\ufeff"), _Collector(name))
+    return units, problems
+
+
+def check_requests_text(text: str, tz: ZoneInfo, units: list[Unit] | tuple[Unit, ...],
+                        name: str = "requests.toml") -> tuple[list[Request], list[Problem]]:
+    """The requests that `text` (requests.toml's content) holds given the roster `units`, and
+    what is wrong with them, exactly as `load_config` would say."""
+    c = _Collector(name)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        c.add("", ("TOML hợp lệ", "valid TOML"), str(exc))
+        return [], c.problems
+    return _parse_requests(data, c, tz, {u.code for u in units},
+                           {u.group for u in units if u.group})
+
+
+def roster_layout(data: bytes) -> tuple[str, str, list[str]] | None:
+    """How units.csv's bytes are written, as the loader reads them: (text, delimiter, header),
+    or None when the loader would refuse the encoding. For the workspace, which rewrites one
+    row in the same layout."""
+    text, _ = _decode_units(data)
+    if text is None:
+        return None
+    delimiter, header = _split_header(text)
+    return text, delimiter, header

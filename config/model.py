@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -79,7 +80,23 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """`[smtp]`: the one outgoing server, for the digest and for mail to units."""
+
+    host: str
+    port: int
+    security: str
+    username: str
+    password_env: str
+    password_file: Path | None
+    sender: str  # the office's From
+    ca_file: Path | None = None  # extra CA to trust; certificates are always verified
+
+
+@dataclass(frozen=True, slots=True)
 class DigestConfig:
+    """`[digest]`: who gets the digest. Its server is `[smtp]`'s, or the old `smtp_*` keys'."""
+
     smtp_host: str
     smtp_port: int
     security: str
@@ -89,6 +106,43 @@ class DigestConfig:
     sender: str
     to: tuple[str, ...]
     ca_file: Path | None = None  # extra CA to trust; certificates are always verified
+
+    @property
+    def smtp(self) -> SmtpConfig:
+        return SmtpConfig(self.smtp_host, self.smtp_port, self.security, self.username,
+                          self.password_env, self.password_file, self.sender, self.ca_file)
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyConfig:
+    """`[notify]`: receipts and reminders to units. Offsets are positive durations.
+
+    `since`, when set, replaces the instant the store recorded when `[notify]` was first seen:
+    mail that arrived before it is never answered, and no reminder falls due before it.
+    """
+
+    receipts: bool = True
+    reminders: tuple[timedelta, ...] = (timedelta(hours=48), timedelta(hours=2))
+    overdue: tuple[timedelta, ...] = (timedelta(hours=2),)
+    send: bool = False
+    max_per_hour: int = 60
+    sender: str = ""  # the office's From: [smtp] from, else [digest] from, else office_addresses
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """`[web]`: where the office's workspace listens, and how it is reached."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = ""  # e.g. "https://baocao.example.gov.vn"; https makes cookies Secure
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+
+    @property
+    def secure(self) -> bool:
+        """True when the workspace is reached over https (session cookies then Secure)."""
+        return self.base_url.lower().startswith("https://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +202,13 @@ class Settings:
     requests: tuple[Request, ...]
     abbreviations: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)  # [limits]: what parsing one message may cost
+    smtp: SmtpConfig | None = None  # [smtp], or the digest's old smtp_* keys
+    notify: NotifyConfig | None = None  # [notify]: without it nothing is sent to a unit
+    authserv_id: str = ""  # the office's server in Authentication-Results; '' = the topmost
+    web: WebConfig | None = None  # [web]: the office's workspace
+    # units.csv and requests.toml as found (the workspace edits them in place)
+    units_path: Path | None = None
+    requests_path: Path | None = None
 
     @property
     def own_addresses(self) -> frozenset[str]:
@@ -155,4 +216,6 @@ class Settings:
         addrs = {a.lower() for a in self.office_addresses}
         if self.digest is not None:
             addrs.add(self.digest.sender.lower())
+        if self.smtp is not None and self.smtp.sender:
+            addrs.add((parseaddr(self.smtp.sender)[1] or self.smtp.sender).lower())
         return frozenset(addrs)

@@ -24,7 +24,7 @@ from config.model import SourceConfig
 from ingest.connect import connect_imap, folders_missing, read_password
 from ingest.errors import SourceError, source_error
 from ingest.progress import Progress
-from ingest.store import Store
+from ingest.store import EARLIEST_RECEIPT, LATEST_RECEIPT, Store
 
 log = logging.getLogger("mailtally.ingest")
 
@@ -56,14 +56,17 @@ class PollResult:
 
 
 def receipt_time_from_headers(raw: bytes) -> datetime | None:
-    """The newest `Received:` date of a message, else its `Date:`; None when neither parses."""
+    """The newest `Received:` date of a message, else its `Date:`; None when neither parses.
+    A date outside 1980-2199 (a forged year of twenty digits, a huge offset) is passed over,
+    so that the other headers still give the time."""
     try:
         headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
     except Exception:  # a header block the stdlib cannot read: no time from it
         return None
     best: datetime | None = None
-    for value in headers.get_all("Received", []) or []:
-        stamp = _parse_date(str(value).rsplit(";", 1)[-1]) if ";" in str(value) else None
+    for value in (headers.get_all("Received", []) or [])[:MAX_RECEIVED]:
+        text = str(value)[-RECEIVED_DATE_CHARS:]
+        stamp = _parse_date(text.rsplit(";", 1)[-1]) if ";" in text else None
         if stamp is not None and (best is None or stamp > best):
             best = stamp
     if best is None:
@@ -71,14 +74,31 @@ def receipt_time_from_headers(raw: bytes) -> datetime | None:
     return best
 
 
+MAX_RECEIVED = 100
+RECEIVED_DATE_CHARS = 300  # the date is at the end of a Received header, after its last `;`
+
+
 def _parse_date(text: str) -> datetime | None:
     try:
-        value = parsedate_to_datetime(" ".join(text.split()))
-    except (TypeError, ValueError, IndexError):
+        value = parsedate_to_datetime(" ".join(text[:RECEIVED_DATE_CHARS].split()))
+        if value is None:
+            return None
+        value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return value if EARLIEST_RECEIPT <= value.astimezone(UTC) < LATEST_RECEIPT else None
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if value is None:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def receipt_time(raw: bytes, path: Path) -> datetime:
+    """When a message file arrived: its headers' time, else the file's. Never raises for what
+    the message holds (one message must not stop a poll): a crash reading the headers is
+    logged and the file's time used."""
+    try:
+        found = receipt_time_from_headers(raw)
+    except Exception:  # the one boundary of the storing stage (STYLE §4)
+        log.exception("file=%s event=receipt_time_unreadable", path.name)
+        found = None
+    return found or _file_time(path)
 
 
 # -- local files ------------------------------------------------------------------------------
@@ -94,7 +114,7 @@ def _store_file(store: Store, source: str, path: Path, name: str) -> bool | None
     if store.file_seen(source, name, st.st_size, st.st_mtime_ns):
         return None
     raw = path.read_bytes()
-    received = receipt_time_from_headers(raw) or _file_time(path)
+    received = receipt_time(raw, path)
     with store.transaction():
         _, new = store.store_message(raw, received, source, "")
         store.mark_file_seen(source, name, st.st_size, st.st_mtime_ns)
@@ -142,7 +162,7 @@ def _poll_mbox(cfg: SourceConfig, store: Store, path: Path, stop: StopCheck) -> 
             if stop():
                 return PollResult(cfg.name, seen, new)  # not marked seen: read again next time
             raw = box.get_bytes(key)
-            received = receipt_time_from_headers(raw) or _file_time(path)
+            received = receipt_time(raw, path)
             with store.transaction():
                 _, is_new = store.store_message(raw, received, cfg.name, "")
             seen += 1

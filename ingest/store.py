@@ -140,6 +140,12 @@ CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (
+    name          TEXT PRIMARY KEY,     -- as typed at login, compared case-insensitively
+    role          TEXT NOT NULL,        -- clerk | viewer
+    password_hash TEXT NOT NULL,        -- argon2id, from ingest/accounts.py
+    created_at    TEXT NOT NULL
+);
 """
 
 # Headers that a message gains on its way to a mailbox. Two copies of one message that differ
@@ -199,8 +205,12 @@ def _head(raw: bytes) -> bytes:
 
 
 def extract_message_id(raw: bytes) -> str:
-    """The Message-ID header of `raw` (angle brackets kept), or '' when there is none."""
+    """The Message-ID header of `raw` (angle brackets kept), or '' when there is none.
+
+    Lines may end in a bare CR (old Mac mail): the email package reads those as line ends too."""
     head = _head(raw)
+    if b"\n" not in head[:HEADER_PROBE_BYTES] and b"\r" in head:
+        head = _head(head[:BARE_CR_HEAD_BYTES].replace(b"\r", b"\n"))
     m = _MESSAGE_ID.search(head)
     if not m:
         return ""
@@ -208,6 +218,8 @@ def extract_message_id(raw: bytes) -> str:
     return value[:998]
 
 
+HEADER_PROBE_BYTES = 4096  # a header block with no LF in this much ends its lines otherwise
+BARE_CR_HEAD_BYTES = 1024 * 1024  # of a bare-CR message, searched for its Message-ID
 _BLANK_LINE = re.compile(rb"\n\r*\n")  # "\n\n" once every CR is dropped
 HASH_CHUNK = 1 << 20
 
@@ -293,9 +305,55 @@ def parse_cache_texts(record: dict[str, Any]) -> tuple[str, str]:
             json.dumps(light_json(record), ensure_ascii=False))
 
 
+# Types a browser would run (HTML and its kin, SVG, XML with a stylesheet, MHTML archives,
+# scripts) or hand to another program. Such a file is kept under its name plus SAFE_SUFFIX, which
+# every web server serves as text/plain and every browser shows as text, so that its script never
+# runs in the origin of report.html (docs/security.md).
+RISKY_EXTENSIONS = frozenset({
+    "htm", "html", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "svg", "svgz", "xml", "xsl",
+    "xslt", "xsd", "rdf", "rss", "atom", "js", "mjs", "cjs", "jsx", "vbs", "vbe", "wsf", "wsh",
+    "hta", "swf", "php", "phtml", "asp", "aspx", "jsp", "cgi", "pl", "py", "sh", "url", "webloc",
+    "appcache", "manifest", "webmanifest", "xul", "jnlp",
+})
+SAFE_SUFFIX = ".txt"
+
+
+def is_risky_name(name: str) -> bool:
+    """Whether a browser would render or run a file of this name (see RISKY_EXTENSIONS); a name
+    without an extension is risky too, since a server may guess its type from its bytes."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ext in RISKY_EXTENSIONS or not ext
+
+
 def attachment_path(message_key: str, index: int, filename: str) -> str:
-    """Where attachment `index` of a message is kept, relative to data_dir."""
-    return f"files/{message_key}/{index:02d}-{safe_filename(filename)}"
+    """Where attachment `index` of a message is kept, relative to data_dir: under a safe name,
+    and with SAFE_SUFFIX after the name of a type a browser would run."""
+    name = safe_filename(filename)
+    if is_risky_name(name):
+        name = safe_filename(name + SAFE_SUFFIX)
+    return f"files/{message_key}/{index:02d}-{name}"
+
+
+def defuse_stored_files(store: Store) -> int:
+    """Once per data dir: rename attachments kept by earlier versions under a name a browser
+    would run (an .html, an .svg) to their safe name, so that no such file stays in a folder that
+    may be served. Returns how many were renamed."""
+    if store.get_meta("risky_files_renamed") == "1":
+        return 0
+    renamed = 0
+    files = store.data_dir / "files"
+    if files.is_dir():
+        for folder in files.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.is_file() and is_risky_name(path.name) and not path.name.startswith("."):
+                    path.replace(path.with_name(safe_filename(path.name + SAFE_SUFFIX)))
+                    renamed += 1
+    store.set_meta("risky_files_renamed", "1")
+    if renamed:
+        log.info("event=risky_attachments_renamed files=%d", renamed)
+    return renamed
 
 
 NewMessage = tuple[str, str, str, datetime]  # message_key, raw_path, message_id, received_at
@@ -675,6 +733,38 @@ class Store:
             self.set_meta(DECISIONS_MIGRATED, _now())
         if rows:
             log.info("event=decisions_migrated decisions=%d", len(rows))
+
+    # -- the workspace's accounts (ingest/accounts.py hashes; only hashes are kept) -----------
+
+    def add_user(self, name: str, role: str, password_hash: str) -> bool:
+        """Add an account; False when one of that name (in any case) exists already."""
+        with self.transaction():
+            if self.user(name) is not None:
+                return False
+            self.db.execute("INSERT INTO users VALUES (?,?,?,?)",
+                            (name, role, password_hash, _now()))
+        return True
+
+    def user(self, name: str) -> tuple[str, str, str, str] | None:
+        """(name, role, password_hash, created_at) of one account, the name in any case."""
+        row = self.db.execute(
+            "SELECT name, role, password_hash, created_at FROM users WHERE lower(name)=lower(?)",
+            (name,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
+    def users(self) -> list[tuple[str, str, str]]:
+        """(name, role, created_at) of every account, by name."""
+        rows = self.db.execute(
+            "SELECT name, role, created_at FROM users ORDER BY lower(name)").fetchall()
+        return [(n, r, c) for n, r, c in rows]
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        self.db.execute("UPDATE users SET password_hash=? WHERE lower(name)=lower(?)",
+                        (password_hash, name))
+
+    def remove_user(self, name: str) -> bool:
+        cur = self.db.execute("DELETE FROM users WHERE lower(name)=lower(?)", (name,))
+        return cur.rowcount > 0
 
 
 _DECISION_COLUMNS = ("id, kind, message_key, unit_codes, request_id, until, address, reason, "

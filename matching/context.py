@@ -108,6 +108,7 @@ class MatchContext:
     overrides: dict[str, Override] = field(default_factory=dict)
     learned: dict[str, str] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    authserv_id: str = ""  # the office's own server in Authentication-Results ('' = topmost)
 
     def __post_init__(self) -> None:
         self.fold = Folder(self.abbreviations)

@@ -10,12 +10,14 @@ each with its proposal: the workspace's "new notice found: create the request?".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 
 from config.model import Request, Unit
 from matching.context import MatchContext
+from matching.fold import Folder
 from matching.units import units_named
 from parsers.notice import (
     Field,
@@ -61,6 +63,15 @@ def _group_for(name: str, ctx: MatchContext, groups: dict[str, str]) -> str | No
     return None
 
 
+@functools.lru_cache(maxsize=4)
+def _folded_groups(units: tuple[Unit, ...], abbreviations: tuple[tuple[str, str], ...]
+                   ) -> dict[str, str]:
+    """Folded group name -> group, once per roster (not once per notice read: 300 units
+    folded for each of a thousand of the office's mails was most of `found_notices`)."""
+    fold = Folder(dict(abbreviations))
+    return {fold(u.group): u.group for u in units if u.group}
+
+
 def match_units(reading: NoticeReading, ctx: MatchContext) -> Field[tuple[str, ...]]:
     """The roster codes (or "*", or "group:NAME") of the units the notice addresses.
 
@@ -71,7 +82,7 @@ def match_units(reading: NoticeReading, ctx: MatchContext) -> Field[tuple[str, .
     audience = reading.audience
     if audience.value == ("*",):
         return audience
-    groups = {ctx.fold(u.group): u.group for u in ctx.units if u.group}
+    groups = _folded_groups(tuple(ctx.units), tuple(sorted(ctx.abbreviations.items())))
     from_list = bool(audience.value)
     names = list(audience.value or ()) if from_list else (
         [reading.asking] if reading.asking else [])

@@ -29,9 +29,11 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
     placed (the first that applies, in the contract's order)."""
     key = parsed.message_key
 
+    flags: tuple[str, ...] = ()
+
     def unplaced(reason: Reason, unit: str | None = None, match: MatchKind | None = None,
                  candidates: tuple[str, ...] = ()) -> tuple[Placement, ...]:
-        return (Placement(key, unit, None, match, reason, candidates),)
+        return (Placement(key, unit, None, match, reason, candidates, flags=flags),)
 
     override = ctx.overrides.get(key)
     assigned = override is not None and bool(override.unit_code)
@@ -50,6 +52,7 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
             return unplaced(Reason.AUTO_REPLY)
     texts = fields(parsed, ctx)  # folded once, read by both searches
     found = find_unit(parsed, ctx, texts)
+    flags = found.flags
     if found.unit_code is None:
         if found.candidates:
             return unplaced(Reason.AMBIGUOUS_UNIT, candidates=found.candidates)
@@ -60,6 +63,8 @@ def place_message(parsed: ParsedMessage, ctx: MatchContext) -> tuple[Placement, 
                              *((u, MatchKind.OVERRIDE) for u in joint)):
         request_ids, how = find_requests(parsed, unit_code, ctx, texts)
         if not request_ids:
-            placed.append(Placement(key, unit_code, None, match, Reason.NO_REQUEST))
-        placed += [Placement(key, unit_code, rid, match, None, (), how) for rid in request_ids]
+            placed.append(Placement(key, unit_code, None, match, Reason.NO_REQUEST,
+                                    flags=flags))
+        placed += [Placement(key, unit_code, rid, match, None, (), how, flags)
+                   for rid in request_ids]
     return tuple(placed)

@@ -48,6 +48,9 @@ class Placement:
     reason: Reason | None
     candidates: tuple[str, ...] = ()
     request_match: str = ""  # id | thread | keyword | open | override
+    # Why the sender's address could not speak for a unit (see matching.units.address_doubts):
+    # from_mailboxes, hidden_address, auth_fail. The office sees them next to the message.
+    flags: tuple[str, ...] = ()
 
     @property
     def placed(self) -> bool:
@@ -74,15 +77,17 @@ class UnitFinding:
     unit_code: str | None
     match: MatchKind | None = None
     candidates: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
 
 
 def placement_to_json(p: Placement) -> dict[str, object]:
     """A JSON-ready dict of a Placement (for the placement cache in the store)."""
     return {"k": p.message_key, "u": p.unit_code, "r": p.request_id,
             "m": p.match.value if p.match else None, "x": p.reason.value if p.reason else None,
-            "c": list(p.candidates), "h": p.request_match}
+            "c": list(p.candidates), "h": p.request_match, "f": list(p.flags)}
 
 
 def placement_from_json(d: dict[str, Any]) -> Placement:
     return Placement(d["k"], d["u"], d["r"], MatchKind(d["m"]) if d["m"] else None,
-                     Reason(d["x"]) if d["x"] else None, tuple(d["c"]), d["h"])
+                     Reason(d["x"]) if d["x"] else None, tuple(d["c"]), d["h"],
+                     tuple(d.get("f", ())))

@@ -7,12 +7,15 @@ names units: one unit is an answer, two or more equally named are `ambiguous_uni
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from matching.context import MatchContext
 from matching.records import MatchKind, UnitFinding
+from parsers.auth import authentication_verdict
 from parsers.records import Original, ParsedMessage
 
 SHORT_FIELDS = 3  # display name, subject, attachment names
+CUE_WINDOW_CHARS = 200  # of text before a name, where a cue or the start of a longer name is
 DANGLING_MIN_WORDS = 3
 
 # Words just before a unit's name that make it a partner, a venue or an addressee, not the author:
@@ -39,6 +42,41 @@ def effective_original(parsed: ParsedMessage, ctx: MatchContext) -> Original | N
     return original
 
 
+def address_doubts(parsed: ParsedMessage, ctx: MatchContext) -> tuple[str, ...]:
+    """Why no address in `parsed` may speak for a unit (contract, "Which unit"); () when one may.
+
+    - `from_mailboxes`: From does not hold exactly one mailbox;
+    - `hidden_address`: a roster (or learned) address is written in From outside its mailbox
+      (a display name, quoted or not, or a comment);
+    - `auth_fail`: the office's own server failed the message (`authentication_verdict`, aligned
+      with the From domain).
+    """
+    doubts = []
+    if parsed.from_mailboxes != 1:
+        doubts.append("from_mailboxes")
+    if any(a in ctx.by_address or a in ctx.learned for a in parsed.written_addresses):
+        doubts.append("hidden_address")
+    if authentication_verdict(parsed.auth_results, parsed.sender, ctx.authserv_id) == "fail":
+        doubts.append("auth_fail")
+    return tuple(doubts)
+
+
+def _claims_a_unit(parsed: ParsedMessage, ctx: MatchContext) -> bool:
+    """Whether any address the message shows is a roster (or learned) one."""
+    original = parsed.forwarded.sender if parsed.forwarded is not None else ""
+    return any(a and (a in ctx.by_address or a in ctx.learned)
+               for a in (parsed.sender, original, *parsed.written_addresses))
+
+
+_ADDRESS_LIKE = re.compile(r"[^\s<>\"'()]*@[^\s<>\"'()]*")
+
+
+def _without_addresses(name: str) -> str:
+    """A display name without the addresses written in it: an address is not a unit's name
+    ("doan.stp@x.vn" <attacker@evil> must not be read as naming STP)."""
+    return _ADDRESS_LIKE.sub(" ", name[:1000]) if "@" in name else name
+
+
 def fields(parsed: ParsedMessage, ctx: MatchContext) -> list[str]:
     """Folded places where a unit's name is looked for, most telling first.
 
@@ -46,14 +84,14 @@ def fields(parsed: ParsedMessage, ctx: MatchContext) -> list[str]:
     """
     original = effective_original(parsed, ctx)
     if original is not None:
-        texts = [original.sender_name, original.subject,
+        texts = [_without_addresses(original.sender_name), original.subject,
                  " ".join(a.filename for a in parsed.attachments),
                  f"{parsed.own_text}\n{original.text}",
                  " ".join(a.text for a in parsed.attachments)]
     elif parsed.forwarded is not None:  # the office's notice, forwarded back
         texts = [parsed.sender_name, parsed.subject, "", parsed.own_text, ""]
     else:
-        texts = [parsed.sender_name, parsed.subject,
+        texts = [_without_addresses(parsed.sender_name), parsed.subject,
                  " ".join(a.filename for a in parsed.attachments), parsed.own_text,
                  " ".join(a.text for a in parsed.attachments)]
     return [ctx.fold(t) for t in texts]
@@ -80,7 +118,13 @@ def units_named(text: str, ctx: MatchContext) -> tuple[set[str], set[str]]:
     named: set[str] = set()
     unclear: set[str] = set()
     for m in ctx.term_pattern.finditer(text):
-        before = text[: m.start()].rstrip()
+        # Only the words just before a name are read (the cues and an unfinished name are a
+        # few words long): the text before it is never copied or searched again, so a body
+        # repeating a name thousands of times costs linear time.
+        start = max(0, m.start() - CUE_WINDOW_CHARS)
+        before = text[start: m.start()].rstrip()
+        if start:  # from a whole word on
+            before = before[before.find(" ") + 1:] if " " in before else ""
         if _NOT_AUTHOR_CUES.search(before):
             continue
         longer = _unfinished_name(before.split()[-3:], m.group(1), ctx)
@@ -154,19 +198,30 @@ def _decide(named: set[str], unclear: set[str] | None = None) -> UnitFinding | N
 
 def find_unit(parsed: ParsedMessage, ctx: MatchContext,
               texts: list[str] | None = None) -> UnitFinding:
-    """The unit that sent `parsed`, how it was found, or the candidates when units tie.
+    """The unit that sent `parsed`, how it was found, or the candidates when units tie; with
+    the `address_doubts` as flags when the message shows a unit's address that could not
+    speak for it (or its server failed it).
 
     `texts` are `fields(parsed, ctx)` when the caller has them already.
     """
+    doubts = address_doubts(parsed, ctx)
+    found = _find_unit(parsed, ctx, texts, trust_addresses=not doubts)
+    if doubts and ("auth_fail" in doubts or _claims_a_unit(parsed, ctx)):
+        found = replace(found, flags=doubts)
+    return found
+
+
+def _find_unit(parsed: ParsedMessage, ctx: MatchContext, texts: list[str] | None, *,
+               trust_addresses: bool) -> UnitFinding:
     override = ctx.overrides.get(parsed.message_key)
     if override is not None and override.unit_code:
         return UnitFinding(override.unit_code, MatchKind.OVERRIDE)
     original = effective_original(parsed, ctx)
     author = original.sender if original is not None and original.sender else parsed.sender
-    # A roster address in From is no proof when the receiving server's checks failed for it:
-    # the name in the message then has to speak for the unit.
-    spoofable = parsed.auth == "fail" and author == parsed.sender
-    found = None if spoofable else _by_address(author, ctx)
+    # An address is no proof when From is not one plain mailbox or the office's server failed
+    # the message: the name in the message then has to speak for the unit. A forward inside
+    # such a message does not speak for its original's address either.
+    found = _by_address(author, ctx) if trust_addresses else None
     if found is not None:
         return found
     texts = texts if texts is not None else fields(parsed, ctx)
@@ -179,7 +234,7 @@ def find_unit(parsed: ParsedMessage, ctx: MatchContext,
         found = _decide(units_near(text, ctx))
         if found is not None:
             return found
-    if original is not None and parsed.auth != "fail":
+    if original is not None and trust_addresses:
         # Nothing in the original names a unit: the forwarder is the best witness left.
         found = _by_address(parsed.sender, ctx)
         if found is not None:

@@ -37,7 +37,15 @@ from parsers.records import Attachment, ParsedMessage
 log = logging.getLogger("mailtally.outputs")
 
 THUMB_PX = 160
-MAX_THUMB_SOURCE_PIXELS = 64_000_000  # bigger photos are named, not drawn (memory)
+# Pixels a photo may declare in its header for a thumbnail to be drawn, checked before a byte
+# of it is decoded. A JPEG is decoded already shrunk (1/8 of each side at most: `draft`), so a
+# 50-megapixel phone photo costs about 20 MB; any other format is decoded whole, four bytes a
+# pixel, so 16 megapixels (a 4000x4000 screenshot) is its most: about 64 MB.
+MAX_THUMB_SOURCE_PIXELS = 64_000_000
+MAX_FULL_DECODE_PIXELS = 16_000_000
+# The only formats ever opened: those a unit's photo comes in. Pillow otherwise tries every
+# format it knows, EPS among them, which starts Ghostscript on a stranger's PostScript.
+THUMB_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "HEIF")
 THUMBS_PER_UNIT = 4  # drawn per unit and request; the others are listed by name (page size)
 SHARED = ("on_time", "late", "incomplete", "missing", "pending")  # the shares (excused left out)
 _THUMB_EXT = {"jpg", "jpeg", "jfif", "png", "gif", "webp", "bmp", "tif", "tiff"}
@@ -71,15 +79,32 @@ def can_draw(filename: str) -> bool:
     return ext in _THUMB_EXT
 
 
+@functools.cache
+def _register_photo_formats() -> None:
+    """Register the photo formats' plugins (and only those: `Image.init` would import every
+    plugin Pillow has, about 0.1 s)."""
+    from PIL import (  # noqa: F401 (imported to register the formats)
+        BmpImagePlugin,
+        GifImagePlugin,
+        JpegImagePlugin,
+        PngImagePlugin,
+        TiffImagePlugin,
+        WebPImagePlugin,
+    )
+
+
 def draw_thumbnail(photo: Path) -> bytes:
     """A small JPEG of a stored photo; b"" when it cannot be drawn (HEIC, a broken file, too
     many pixels)."""
     try:
         from PIL import Image, ImageOps
 
-        with Image.open(photo) as img:
+        _register_photo_formats()
+        formats = [f for f in THUMB_FORMATS if f in Image.OPEN]  # HEIF only with its plugin
+        with Image.open(photo, formats=formats) as img:
             width, height = img.size  # read from the header: nothing decoded yet
-            if width * height > MAX_THUMB_SOURCE_PIXELS:
+            most = MAX_THUMB_SOURCE_PIXELS if img.format == "JPEG" else MAX_FULL_DECODE_PIXELS
+            if width * height > most:
                 return b""
             # JPEG: let the decoder shrink by 1/2, 1/4 or 1/8 as far as the thumbnail's own
             # size allows (a 640x480 photo is decoded straight to 160x120, nothing to resize).
@@ -146,9 +171,20 @@ def _files_for(inputs: PageInputs, keys: list[str]) -> tuple[list[SimpleNamespac
     return photos, files
 
 
-def _unit_notes(inputs: PageInputs, unit_code: str, keys: list[str]) -> list[str]:
+def sender_notes(p: ParsedMessage, flags: Sequence[str], lang: str) -> list[str]:
+    """Why the sender's address did not count (the placement's flags), and the Sender,
+    Reply-To or Return-Path addresses that differ from From: shown next to the message."""
+    notes = [f"{pick(LABELS, flag, lang)}: {p.sender or '?'}" for flag in flags]
+    notes += [f"{header} {pick(LABELS, 'sender_differs', lang).lower()}: {address}"
+              for header, address in p.other_senders]
+    return notes
+
+
+def _unit_notes(inputs: PageInputs, unit_code: str, keys: list[str],
+                flags: dict[str, tuple[str, ...]]) -> list[str]:
     """What the office should know about a unit's messages: an address that is not in the
-    roster, a sender the receiving server could not verify, anything the parser skipped."""
+    roster, a sender whose address did not count or whose replies go elsewhere, anything the
+    parser skipped."""
     lang = inputs.language
     notes: list[str] = []
     roster = inputs.roster.get(unit_code, ())
@@ -156,8 +192,7 @@ def _unit_notes(inputs: PageInputs, unit_code: str, keys: list[str]) -> list[str
         p = inputs.parsed[key]
         if p.author and p.author not in roster:
             notes.append(f"{pick(LABELS, 'new_address', lang)}: {p.author}")
-        if p.auth == "fail":
-            notes.append(f"{pick(LABELS, 'unverified', lang)}: {p.sender}")
+        notes.extend(sender_notes(p, flags.get(key, ()), lang))
         notes.extend(p.notes)
     return list(dict.fromkeys(notes))
 
@@ -174,6 +209,8 @@ def _duration(seconds: float, lang: str) -> str:
 def build_view(inputs: PageInputs) -> dict[str, Any]:
     """The template's context: plain values only, times already in the configured zone."""
     lang, tz = inputs.language, inputs.tz
+    flags = {item.placement.message_key: item.placement.flags for item in inputs.ledger
+             if item.placement.flags}
 
     def when(value: datetime) -> str:
         return local_short(value, tz)
@@ -208,7 +245,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
                 eml=_eml_href(inputs, r.submission_key) if submission else "",
                 all_eml=[_eml_href(inputs, k) for k in keys],
                 row_notes=row_notes(r, lang, when),
-                notes=_unit_notes(inputs, r.unit_code, keys),
+                notes=_unit_notes(inputs, r.unit_code, keys, flags),
                 emails=inputs.roster.get(r.unit_code, ()),
             ))
         requests_view.append({
@@ -233,8 +270,7 @@ def build_view(inputs: PageInputs) -> dict[str, Any]:
             "reason_label": pick(REASON_LABELS, pl.reason.value, lang),
             "candidates": ", ".join(pl.candidates), "unit": pl.unit_code or "",
             "detail": "; ".join(filter(None, [
-                p.problem, *p.notes,
-                pick(LABELS, "unverified", lang) if p.auth == "fail" else ""])),
+                p.problem, *sender_notes(p, pl.flags, lang), *p.notes])),
             "eml": _eml_href(inputs, p.message_key),
             "fixes": assign_commands(p.message_key, pl.reason, pl.unit_code, pl.candidates,
                                      inputs.command),

@@ -51,6 +51,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "new_address": ("Địa chỉ chưa có trong danh sách", "Address not in the roster"),
     "unverified": ("Người gửi chưa được máy chủ xác thực (SPF/DKIM/DMARC không đạt)",
                    "Sender not verified by the server (SPF/DKIM/DMARC failed)"),
+    "auth_fail": ("Người gửi chưa được máy chủ xác thực (SPF/DKIM/DMARC không đạt): không xếp "
+                  "theo địa chỉ",
+                  "Sender not verified by the office's server (SPF/DKIM/DMARC failed): not "
+                  "placed by address"),
+    "from_mailboxes": ("Trường From không phải đúng một địa chỉ: không xếp theo địa chỉ",
+                       "From does not hold exactly one address: not placed by address"),
+    "hidden_address": ("Địa chỉ của đơn vị chỉ nằm trong tên hiển thị của người gửi (có thể "
+                       "giả mạo): không xếp theo địa chỉ",
+                       "A unit's address appears only in the sender's display name (possible "
+                       "forgery): not placed by address"),
+    "sender_differs": ("Khác địa chỉ From", "Differs from From"),
     "excused_reason": ("Lý do miễn", "Excused because"),
     "extended_to": ("Gia hạn đến", "Extended to"),
     "warning": ("Cảnh báo", "Warning"),
@@ -233,6 +244,28 @@ SENTENCES: dict[str, tuple[str, str]] = {
                   "Saved (decision {id}): {addr} is forgotten."),
     "undone": ("Đã hoàn tác quyết định số {id} ({kind}: {what}).",
                "Decision {id} is undone ({kind}: {what})."),
+    "user_added": ("Đã tạo tài khoản {name} ({role}).", "Account {name} ({role}) created."),
+    "user_removed": ("Đã xoá tài khoản {name}.", "Account {name} removed."),
+    "user_missing": ("Không có tài khoản {account}.", "There is no account {account}."),
+    "user_none": ("Chưa có tài khoản nào: tạo bằng `mailtally user add TÊN`.",
+                  "No account yet: create one with `mailtally user add NAME`."),
+    "user_refused_name": ("Không tạo được tài khoản {account}: tên chỉ gồm chữ, số và . _ - @ "
+                          "(tối đa 64 ký tự).",
+                          "Cannot create the account {account}: a name is letters, digits and "
+                          ". _ - @ (at most 64)."),
+    "user_refused_role": ("Không tạo được tài khoản {account}: vai trò là clerk hoặc viewer.",
+                          "Cannot create the account {account}: the role is clerk or viewer."),
+    "user_refused_password": ("Không tạo được tài khoản {account}: mật khẩu cần ít nhất 8 ký tự.",
+                              "Cannot create the account {account}: the password needs at least "
+                              "8 characters."),
+    "user_refused_exists": ("Không tạo được tài khoản {account}: tài khoản này đã có.",
+                            "Cannot create the account {account}: it exists already."),
+    "user_refused_mismatch": ("Không tạo được tài khoản: hai lần nhập mật khẩu không giống nhau.",
+                              "Cannot create the account: the two passwords differ."),
+    "web_cannot_listen": ("Không mở được trang làm việc: {reason} (xem [web] host, port).",
+                          "Cannot start the workspace: {reason} (see [web] host, port)."),
+    "password_prompt": ("Mật khẩu: ", "Password: "),
+    "password_again": ("Nhập lại mật khẩu: ", "Password again: "),
     "undo_hint": ("Hoàn tác: {command} undo {id}", "To undo: {command} undo {id}"),
     "bad_datetime": ("Ngày giờ không hợp lệ: {value} (ví dụ 14/08/2023 17:00, 17g00 14/8/2023, "
                      "14/08/2023 hoặc 2023-08-14T17:00). Không có gì thay đổi.",
@@ -282,6 +315,48 @@ SENTENCES: dict[str, tuple[str, str]] = {
                            "hãy kiểm tra hộp thư có còn được đọc không.",
                            "{request_id} is due within a day but no mail at all arrived in 24 "
                            "hours: check that the inbox is still being read."),
+    # Mail to units (app/notify.py, app/remind.py).
+    "health_outbox_retry": ("{n} thư gửi đơn vị chưa gửi được, sẽ thử lại: {error} ({units})",
+                            "{n} mail(s) to units could not be sent yet and will be retried: "
+                            "{error} ({units})"),
+    "health_outbox_failed": ("{n} thư gửi đơn vị không gửi được: {error} ({units})",
+                             "{n} mail(s) to units could not be sent: {error} ({units})"),
+    "health_outbox_unknown": ("{n} thư gửi đơn vị không chắc đã gửi (không gửi lại): {error} "
+                              "({units})",
+                              "{n} mail(s) to units: not sure they were sent (not sent again): "
+                              "{error} ({units})"),
+    "notify_off": ("Chưa bật gửi thư cho đơn vị: thêm mục [notify] vào {file} (README, Mail to "
+                   "units).",
+                   "Mail to units is off: add a [notify] section to {file} (README, Mail to "
+                   "units)."),
+    "remind_nobody": ("Không đơn vị nào còn nợ báo cáo cho {rid}.",
+                      "No unit still owes {rid} anything."),
+    "remind_unit": ("== {code} {name} ({status})", "== {code} {name} ({status})"),
+    "remind_no_address": ("   không có địa chỉ nào trong danh sách: không gửi được",
+                          "   no address in the roster: cannot be sent"),
+    "remind_to": ("Gửi tới: {to}", "To: {to}"),
+    "remind_subject": ("Tiêu đề: {subject}", "Subject: {subject}"),
+    "remind_preview_only": ("Chưa gửi gì. Gửi ngay: mailtally remind {rid} --send",
+                            "Nothing was sent. To send now: mailtally remind {rid} --send"),
+    "remind_sent": ("Đã gửi {n} thư nhắc.", "Sent {n} reminder(s)."),
+    "remind_written": ("Đã ghi {n} thư nhắc vào {folder} (send = false: không gửi đi).",
+                       "Wrote {n} reminder(s) to {folder} (send = false: nothing was sent)."),
+    "remind_held": ("{n} thư chờ gửi ở lần chạy sau (giới hạn max_per_hour, hoặc máy chủ chưa "
+                    "sẵn sàng).",
+                    "{n} mail(s) wait for a later run (max_per_hour, or the server is not "
+                    "ready)."),
+    "remind_trouble": ("{n} thư chưa gửi được; xem `mailtally check`.",
+                       "{n} mail(s) could not be sent; see `mailtally check`."),
+    "outbox_summary": ("Thư gửi đơn vị: {parts}.", "Mail to units: {parts}."),
+    "outbox_none": ("chưa có thư nào", "none yet"),
+    "outbox_queued": ("{n} chờ gửi", "{n} queued"),
+    "outbox_sending": ("{n} đang gửi", "{n} sending"),
+    "outbox_sent": ("{n} đã gửi", "{n} sent"),
+    "outbox_written": ("{n} đã ghi ra tệp (send = false)", "{n} written to files (send = false)"),
+    "outbox_retry": ("{n} sẽ thử lại", "{n} to retry"),
+    "outbox_failed": ("{n} không gửi được", "{n} failed"),
+    "outbox_unknown": ("{n} không chắc đã gửi", "{n} not sure sent"),
+    "outbox_dropped": ("{n} bỏ (không còn cần)", "{n} dropped (no longer needed)"),
 }
 
 DECISION_LABELS: dict[str, tuple[str, str]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,9 +28,31 @@ MESSAGE_COLUMNS = [
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
+# Characters a spreadsheet may skip or not show before a formula: format characters (zero-width
+# space and joiners, BOM, soft hyphen, word joiner...), spaces of every width, other controls and
+# combining marks. The check looks past them.
+_UNSEEN_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Mn", "Me"})
+UNSEEN_LOOKED_PAST = 64  # of them at the start of a cell; a longer run is defused anyway
+
+
+def starts_a_formula(cell: str) -> bool:
+    """Whether a spreadsheet could read `cell` as a formula: it starts with a trigger, perhaps
+    after characters a person would not see."""
+    for i, ch in enumerate(cell):
+        if ch in FORMULA_TRIGGERS:
+            return True
+        if i >= UNSEEN_LOOKED_PAST:
+            return True
+        if unicodedata.category(ch) not in _UNSEEN_CATEGORIES:
+            return False
+    return False
+
+
 def defuse(cell: str) -> str:
     """Prefix a cell that a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+    if not cell or cell[0].isalnum():  # most cells: decided by their first character
+        return cell
+    return "'" + cell if starts_a_formula(cell) else cell
 
 
 def local_iso(value: datetime | None, tz: ZoneInfo) -> str:

@@ -47,8 +47,11 @@ OFFICE_MEMBERS: dict[str, tuple[str, ...]] = {
     "docx": (r"word/document\.xml", r"word/header\d*\.xml"),
     "odt": (r"content\.xml",),
     "ods": (r"content\.xml",),
-    "xlsx": (r"xl/sharedStrings\.xml",),
+    "xlsx": (r"xl/sharedStrings\.xml", r"xl/worksheets/sheet\d{1,4}\.xml"),
 }
+# In a worksheet, only the text of inline strings (<is><t>…</t></is>, as exporters other than
+# Excel write cells) is words: numbers and formulas are not.
+_INLINE_TEXT = re.compile(r"<t(?:\s[^<>]{0,400})?>([^<]{0,100000})</t>")
 READABLE = frozenset({"pdf", "txt", *OFFICE_MEMBERS})
 
 
@@ -72,8 +75,12 @@ def can_alarm() -> bool:
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ExtractTimeoutError in the with-block once `seconds` have passed (main thread only).
+def time_limit(seconds: float, error: type[BaseException] = ExtractTimeoutError
+               ) -> Iterator[None]:
+    """Raise `error` in the with-block once `seconds` have passed (main thread only).
+
+    Limits nest: an inner one (one document) must end before the outer one (one message), and
+    the outer timer goes on, less the time spent inside, once the inner one is done.
 
     The alarm repeats every 50 ms after the first, in case a library catches BaseException
     once; a timer set by someone else is restored afterwards, less the time spent here."""
@@ -81,7 +88,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     def on_alarm(signum: int, frame: FrameType | None) -> None:
         if armed:
-            raise ExtractTimeoutError(f"over {seconds:g} s")
+            raise error(f"over {seconds:g} s")
 
     started = time.monotonic()
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
@@ -133,6 +140,8 @@ def office_text(data: bytes, ext: str, limits: Limits) -> str:
                 xml = _read_member(zf, info, budget)
                 budget -= len(xml)
                 text = xml.decode("utf-8", "replace")
+                if "/worksheets/" in info.filename:
+                    text = "\n".join(_INLINE_TEXT.findall(text))
                 text = _XML_TAG.sub(" ", _XML_BREAK.sub("\n", text))
                 out.append(_XML_ENTITY.sub(lambda m: _XML_ENTITIES[m.group(0)], text))
                 if sum(len(t) for t in out) > limits.max_text_chars * 2:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import binascii
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header, decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 
+from parsers.auth import strip_comments
 from parsers.text import clean_line, decode_bytes
 
 HEADER_RAW_CHARS = 16_384  # of one header value looked at; a 1 MB header line is cut here
@@ -104,24 +107,102 @@ def header_text(value: object, max_chars: int = SUBJECT_CHARS) -> str:
     return clean_line(decode_encoded_words(raw_header(value)), max_chars)
 
 
+@dataclass(frozen=True, slots=True)
+class FromField:
+    """What a From-like header holds: the first mailbox's display name and address, how many
+    mailboxes it names, and the other addresses written in it (in a display name or a comment,
+    where a reader sees them but no reply goes).
+
+    Example: FromField("doan@stp.vn", "attacker@evil.example", 1, ("doan@stp.vn",))
+    """
+
+    name: str = ""
+    address: str = ""
+    mailboxes: int = 0
+    written: tuple[str, ...] = ()
+
+
+_ANGLE = re.compile(r"<\s*([^<>\s]{1,320}@[^<>\s]{1,255})\s*>")
+
+
+def _mailboxes(raw: str) -> list[tuple[str, str]]:
+    """(name, address) pairs of one header value; an address only where one really is."""
+    try:
+        pairs = [(n, a) for n, a in getaddresses([raw]) if a and "@" in a]
+    except (ValueError, TypeError, IndexError, RecursionError):
+        # Deeply nested comments make the email package recurse until it gives up: look for
+        # the address outside comments and quoted strings, as a reader would.
+        pairs = []
+        bare = strip_comments(raw, quotes=True)
+        if "<" in bare:
+            pairs = [("", m.group(1)) for m in _ANGLE.finditer(bare)]
+        if not pairs:
+            pairs = [("", m.group(0)) for m in _ADDRESS.finditer(bare)]
+    if len(pairs) > 1:
+        # "roster@unit.vn <attacker@evil>" unquoted: the angle address is the mailbox a reply
+        # goes to; what stands before it only looks like one.
+        angled = {m.group(1).lower() for m in _ANGLE.finditer(raw)}
+        pairs.sort(key=lambda p: p[1].lower() not in angled)
+    return pairs
+
+
+def read_from(values: Sequence[object], *, written: bool = True) -> FromField:
+    """The From field of a message (every From header counted: two headers, two mailboxes);
+    with `written`, the other addresses written in it too."""
+    mailboxes: list[tuple[str, str]] = []
+    raws = [raw_header(v) for v in values[:5]]
+    for raw in raws:
+        if raw.strip():
+            mailboxes += _mailboxes(raw)
+    if not mailboxes:
+        return FromField(written=_written(raws, "") if written else ())
+    name, addr = mailboxes[0]
+    address = clean_line(addr, ADDRESS_CHARS).replace(" ", "").lower()
+    # Two From headers are two claims, even when one of them names no address.
+    count = max(len(mailboxes), len(values))
+    return FromField(clean_line(decode_encoded_words(name), NAME_CHARS) if name else "",
+                     address, count, _written(raws, address) if written else ())
+
+
+def _written(raws: list[str], own: str) -> tuple[str, ...]:
+    """Addresses written anywhere in the values (decoded too) but the sender's own."""
+    found: dict[str, None] = {}
+    for raw in raws:
+        # Most From fields hold one "@" and no encoded-word: nothing else to find there.
+        texts = [raw] if raw.count("@") > (1 if own else 0) else []
+        if "=?" in raw:
+            texts.append(decode_encoded_words(raw))
+        for text in texts:
+            for m in _ADDRESS.finditer(text):
+                addr = m.group(0).lower()
+                if addr != own and len(found) < 20:
+                    found[addr] = None
+    return tuple(found)
+
+
+def first_address(values: Sequence[object]) -> str:
+    """The (lower-case) address of a Sender-like header, cheaply: the first angle address, else
+    the first address outside comments and quoted strings; '' when there is none."""
+    raw = raw_header(values[0]) if values else ""
+    if "@" not in raw:
+        return ""
+    if "(" in raw or '"' in raw:
+        raw = strip_comments(raw, quotes=True)
+    m = _ANGLE.search(raw) if "<" in raw else None
+    found = m.group(1) if m else (a.group(0) if (a := _ADDRESS.search(raw)) else "")
+    return clean_line(found, ADDRESS_CHARS).replace(" ", "").lower()
+
+
 def header_address(value: object) -> tuple[str, str]:
     """(display name, lower-case address) of a From-like header; ('', '') when there is none.
 
     The address is taken before encoded-words are decoded, so that a name cannot smuggle in an
-    address of its own ("=?utf-8?q?a=40b.vn?=" stays a name)."""
-    raw = raw_header(value)
-    if not raw.strip():
+    address of its own ("=?utf-8?q?a=40b.vn?=" stays a name), and never from a display name:
+    `"doan@stp.vn" <>` has no address."""
+    if value is None:
         return "", ""
-    try:
-        pairs = getaddresses([raw])
-    except (ValueError, TypeError, IndexError):
-        pairs = []
-    name, addr = next(((n, a) for n, a in pairs if a and "@" in a), pairs[0] if pairs else ("", ""))
-    if not addr or "@" not in addr:
-        m = _ADDRESS.search(raw)
-        addr = m.group(0) if m else ""
-    return (clean_line(decode_encoded_words(name), NAME_CHARS),
-            clean_line(addr, ADDRESS_CHARS).replace(" ", "").lower())
+    field = read_from([value], written=False)
+    return field.name, field.address
 
 
 def header_date(value: object) -> datetime | None:
@@ -144,25 +225,3 @@ def header_date(value: object) -> datetime | None:
     except OverflowError:
         return None
     return dt
-
-
-_AUTH_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
-
-
-def authentication_verdict(value: object) -> str:
-    """"fail", "pass" or "" from the receiving server's Authentication-Results header (RFC 8601).
-
-    Only the topmost header counts: the office's own server adds it on top, while anything below
-    it came with the message and proves nothing. DMARC decides when present; otherwise a passing
-    DKIM signature or SPF check is a pass, and a failing SPF without a passing DKIM is a fail.
-    """
-    results: dict[str, str] = {}
-    for method, result in _AUTH_RESULT.findall(raw_header(value)[:4000]):
-        results.setdefault(method.lower(), result.lower())
-    if results.get("dmarc") in ("fail", "pass"):
-        return results["dmarc"]
-    if "pass" in (results.get("dkim"), results.get("spf")):
-        return "pass"
-    if results.get("spf") in ("fail", "softfail") or results.get("dkim") == "fail":
-        return "fail"
-    return ""

@@ -30,6 +30,7 @@ class Limits:
     max_text_chars: int = 100_000  # body text kept, and text read from each attachment
     max_extract_seconds: float = 10.0  # reading the text of one attachment (PDF, docx, ...)
     max_inflate_bytes: int = 16 * MIB  # bytes decompressed from one archive, document or PDF
+    max_message_seconds: float = 10.0  # parsing and placing one message, documents included
 
 
 DEFAULT_LIMITS = Limits()
@@ -44,6 +45,8 @@ LIMIT_HELP: dict[str, str] = {
     "max_text_chars": "characters kept of the body, and of the text of each attachment",
     "max_extract_seconds": "time to read the text of one attachment (PDF, docx, xlsx, odt)",
     "max_inflate_bytes": "bytes decompressed from one zip, office document or PDF stream",
+    "max_message_seconds": "time to parse and place one message, its documents included; "
+                           "past it the message is listed as unparseable",
 }
 # Upper bounds that keep a typo from disabling a defence (a depth beyond this would hit
 # Python's recursion limit, which the email package itself reaches near 1,000 levels).
@@ -55,6 +58,7 @@ LIMIT_MAXIMUM: dict[str, float] = {
     "max_text_chars": 10_000_000,
     "max_extract_seconds": 600.0,
     "max_inflate_bytes": 2048 * MIB,
+    "max_message_seconds": 3600.0,
 }
 
 

@@ -19,7 +19,6 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from email import message_from_bytes
 from email.errors import MessageError
 from email.header import Header
 from email.message import Message
@@ -27,16 +26,18 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from parsers.attachments import attachment_kinds, extension, zip_names
+from parsers.auth import read_authentication_results
 from parsers.extract import READABLE, document_text
 from parsers.headers import (
-    authentication_verdict,
+    first_address,
     header_address,
     header_date,
     header_text,
     raw_header,
+    read_from,
 )
 from parsers.limits import DEFAULT_LIMITS, Limits
-from parsers.mime import fast_message_from_bytes
+from parsers.mime import BoundedMessage, fast_message_from_bytes, full_message_from_bytes
 from parsers.records import Attachment, Original, ParsedMessage
 from parsers.text import (
     FORWARD_SUBJECT,
@@ -59,6 +60,9 @@ MAX_NOTES = 50
 MAX_DEFECTS = 50
 HEADER_BLOCK_BYTES = 1024 * 1024  # read of a message whose body is not parsed
 EXTRACT_BUDGET_FACTOR = 3  # one message's documents share this many times max_extract_seconds
+# ... and at most this share of max_message_seconds, so that a document's own time limit always
+# ends before the message's (the rest is for the other parts and for placing).
+EXTRACT_MESSAGE_SHARE = 0.8
 HTML_FACTOR = 8  # HTML kept before conversion, as a multiple of max_text_chars (markup)
 
 # What reading a broken part can raise from the email package, codecs and our own decoding.
@@ -135,7 +139,7 @@ def _filename(part: Message) -> str:
         source = part
         if isinstance(part.get(header), Header):
             # Raw 8-bit bytes: compat32 would hand get_param U+FFFD; decode them first.
-            source = Message()
+            source = BoundedMessage()
             source[header] = raw_header(part.get(header))
         try:
             value = source.get_param(param, None, header)
@@ -370,7 +374,32 @@ def _is_bounce(msg: Message, walk: _Walk, sender: str, subject: str) -> bool:
 def _headers_only(raw: bytes) -> Message:
     head = raw[:HEADER_BLOCK_BYTES]
     m = _HEADER_END.search(head)
-    return BytesHeaderParser(policy=compat32).parsebytes(head[: m.start()] if m else head)
+    return BytesHeaderParser(_class=BoundedMessage, policy=compat32).parsebytes(
+        head[: m.start()] if m else head)
+
+
+def read_header_fields(raw: bytes, record: ParsedMessage) -> ParsedMessage:
+    """`record` with what the header block of `raw` says filled in: the Message-ID (when the
+    record has none), sender, subject and date. For a message that could not be read as a
+    whole: its row still shows what could be read."""
+    msg = _headers_only(_header_start(raw))
+    sender = read_from(msg.get_all("From") or [])
+    message_id = record.message_id or clean_line(raw_header(msg.get("Message-ID")),
+                                                 MESSAGE_ID_CHARS)
+    return replace(record, message_id=message_id, sender=sender.address,
+                   sender_name=sender.name, subject=header_text(msg.get("Subject")),
+                   date=header_date(msg.get("Date")))
+
+
+def _other_senders(msg: Message, sender: str) -> tuple[tuple[str, str], ...]:
+    """(header, address) of Sender, Reply-To and Return-Path where they name another address
+    than From: a reply, or a bounce, would go elsewhere (the office sees it)."""
+    out = []
+    for name in ("Sender", "Reply-To", "Return-Path"):
+        address = first_address(msg.get_all(name) or ())
+        if address and address != sender:
+            out.append((name, address))
+    return tuple(out)
 
 
 def _header_start(raw: bytes) -> bytes:
@@ -392,8 +421,10 @@ def _read_tree(raw: bytes, budget: _Budget) -> tuple[Message, bool]:
                     f"({limits.max_message_bytes}): only its headers were read")
         return _headers_only(raw), False
     try:
-        msg = fast_message_from_bytes(raw)
-        return (msg if msg is not None else message_from_bytes(raw, policy=compat32)), True
+        msg = fast_message_from_bytes(raw, max_parts=limits.max_parts,
+                                      max_depth=limits.max_depth)
+        return (msg if msg is not None else full_message_from_bytes(
+            raw, max_depth=limits.max_depth)), True
     except RecursionError:
         # The email package recurses once per multipart level and gives up near 1,000.
         budget.note("MIME structure nested too deeply to read: only the headers were read")
@@ -421,14 +452,19 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
                          received_at=received_at)
     if not raw or raw.isspace():  # not raw.strip(): that copies a 25 MB message to learn no
         return replace(base, problem="empty message"), []
-    budget = _Budget(limits, limits.max_extract_seconds * EXTRACT_BUDGET_FACTOR)
+    budget = _Budget(limits, min(limits.max_extract_seconds * EXTRACT_BUDGET_FACTOR,
+                                 limits.max_message_seconds * EXTRACT_MESSAGE_SHARE))
     walk = _Walk(budget)
     try:
         msg, walkable = _read_tree(_header_start(raw), budget)
         _duplicates(msg, budget)
-        name, sender = header_address(msg.get("From"))
+        from_field = read_from(msg.get_all("From") or [])
+        name, sender = from_field.name, from_field.address
         if not sender:
             name, sender = header_address(msg.get("Sender") or msg.get("Reply-To"))
+        if not message_id:  # the store found none (bare-CR line ends): the parser may have
+            base = replace(base, message_id=clean_line(raw_header(msg.get("Message-ID")),
+                                                       MESSAGE_ID_CHARS))
         subject = header_text(msg.get("Subject"))
         if walkable:
             _visit(msg, walk, 0)
@@ -441,12 +477,18 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
         date = header_date(msg.get("Date"))
         auto_reply = _is_auto_reply(msg, subject)
         bounce = _is_bounce(msg, walk, sender, subject)
+        auth_results = read_authentication_results(
+            [raw_header(v) for v in msg.get_all("Authentication-Results") or []])
+        other_senders = _other_senders(msg, sender)
         failed = failed_recipients(msg, walk, body) if bounce else ()
-        auth = authentication_verdict(msg.get("Authentication-Results"))
     except _READ_ERRORS as exc:
         log.debug("message %s not read", message_key, exc_info=True)
-        return replace(base, problem=clean_line(f"{type(exc).__name__}: {exc}", 300),
-                       notes=tuple(budget.notes), defects=tuple(budget.defects)), []
+        problem = replace(base, problem=clean_line(f"{type(exc).__name__}: {exc}", 300),
+                          notes=tuple(budget.notes), defects=tuple(budget.defects))
+        try:
+            return read_header_fields(raw, problem), []
+        except _READ_ERRORS:
+            return problem, []
     own, inline_original = split_inline_forward(
         body, forwarded=bool(FORWARD_SUBJECT.match(subject)))
     own = cut_quoted(own)
@@ -456,7 +498,9 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
     if not sender and not subject and not walk.files:
         # Without a sender, a subject or a file there is nothing a clerk could place it by.
         return replace(base, problem="no sender, subject or attachment could be read",
-                       notes=notes, defects=defects), []
+                       date=date, notes=notes, defects=defects), []
+    for header, _ in other_senders:
+        log.info("message_key=%s event=sender_differs header=%s", message_key, header)
     record = replace(
         base,
         sender=sender,
@@ -471,8 +515,11 @@ def parse_message(raw: bytes, message_key: str, message_id: str, received_at: da
         references=references,
         auto_reply=auto_reply,
         bounce=bounce,
+        from_mailboxes=from_field.mailboxes,
+        written_addresses=from_field.written,
+        auth_results=auth_results,
+        other_senders=other_senders,
         failed_recipients=failed,
-        auth=auth,
         defects=defects,
         notes=notes,
     )

@@ -14,22 +14,70 @@ nesting) returns None, and the caller uses the full parser instead.
 from __future__ import annotations
 
 import re
-from email.message import Message
+from email import utils as email_utils
+from email.feedparser import (  # type: ignore[attr-defined]
+    BufferedSubFile,
+    FeedParser,
+    NeedMoreData,
+)
+from email.message import Message, _parseparam  # type: ignore[attr-defined]
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
 
 import pybase64
 
-MAX_DEPTH = 20
+MAX_DEPTH = 200  # the deepest `max_depth` may be (LIMIT_MAXIMUM): far from the recursion limit
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+# Of a header's parameters (Content-Type, Content-Disposition) only this much is read: the email
+# package's parameter splitter copies the rest of the value once per `;` (quadratic: a
+# Content-Disposition of millions of `;` took 70 s).
+PARAM_HEADER_CHARS = 16_384
+MAX_PARAMS = 100
 
 
 class _NotSureError(Exception):
     """The splitter cannot vouch for its result; use the full parser."""
 
 
-class LazyLeaf(Message):
+class _Count:
+    """Parts built so far, against how many may be (max_parts, plus one that shows the walk
+    there were more); and how deep parts are built (max_depth)."""
+
+    def __init__(self, most: int, max_depth: int):
+        self.built = 0
+        self.most = most
+        self.max_depth = max_depth
+
+    def room(self) -> bool:
+        return self.built < self.most
+
+
+class BoundedMessage(Message):
+    """A compat32 message whose header parameters are read from a bounded piece of the header
+    (PARAM_HEADER_CHARS, MAX_PARAMS parameters): linear whatever the header holds."""
+
+    def _get_params_preserve(self, failobj: Any, header: str) -> Any:
+        missing = object()
+        value = self.get(header, missing)
+        if value is missing:
+            return failobj
+        text = str(value)[:PARAM_HEADER_CHARS]
+        at = -1
+        for _ in range(MAX_PARAMS):
+            at = text.find(";", at + 1)
+            if at < 0:
+                break
+        else:
+            text = text[:at]
+        params = []
+        for piece in _parseparam(text):
+            name, eq, val = piece.partition("=")
+            params.append((name.strip(), val.strip()) if eq else (piece.strip(), ""))
+        return email_utils.decode_params(params)
+
+
+class LazyLeaf(BoundedMessage):
     """A compat32 message whose leaf payload is read from the raw buffer when first asked for."""
 
     _span: tuple[bytes, int, int] | None = None
@@ -98,6 +146,15 @@ def _split_head(raw: bytes, start: int, end: int) -> tuple[bytes, int]:
     return raw[start: m.start()] + b"\n", m.end()
 
 
+_LINE_REST = re.compile(rb"[ \t]*(?:\r?\n|$)")
+
+
+def _ends_delimiter(raw: bytes, at: int, end: int) -> bool:
+    """Whether a delimiter line may end at `at`: only blanks, then the line's end (RFC 2046
+    §5.1.1, as the email package reads it). "--b1" does not start "--b10"."""
+    return _LINE_REST.match(raw, at, min(end, at + 200)) is not None if at < end else True
+
+
 def _parts(raw: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int, int]]:
     """Where the parts between `--boundary` lines lie; the preamble and epilogue are dropped."""
     delimiter = b"--" + boundary
@@ -108,9 +165,10 @@ def _parts(raw: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int,
         if i < 0:
             break
         at_line_start = i == start or raw[i - 1] == 0x0A
-        if at_line_start:
-            after = i + len(delimiter)
-            positions.append((i, raw.startswith(b"--", after, end)))
+        after = i + len(delimiter)
+        closing = raw.startswith(b"--", after, end)
+        if at_line_start and _ends_delimiter(raw, after + 2 if closing else after, end):
+            positions.append((i, closing))
         at = i + len(delimiter)
     if not positions:
         raise _NotSureError("boundary not found")
@@ -138,9 +196,16 @@ def _parts(raw: bytes, start: int, end: int, boundary: bytes) -> list[tuple[int,
     return parts
 
 
-def _build(raw: bytes, start: int, end: int, depth: int) -> Message:
+def _build(raw: bytes, start: int, end: int, depth: int, count: _Count) -> Message:
+    if depth > count.max_depth:
+        # The walk reads nothing this deep (it notes max_depth): an empty part stands for it,
+        # and nothing below is split (the email package's parser checks every line against
+        # every open boundary: quadratic in the nesting).
+        count.built += 1
+        return BoundedMessage()
     if depth > MAX_DEPTH:
         raise _NotSureError("too deep")
+    count.built += 1
     head, body_start = _split_head(raw, start, end)
     if b"\r" in head.replace(b"\r\n", b""):
         raise _NotSureError("bare CR line ends")
@@ -153,15 +218,18 @@ def _build(raw: bytes, start: int, end: int, depth: int) -> Message:
         if not boundary:
             raise _NotSureError("multipart without boundary")
         delimiter = boundary.encode("ascii", "surrogateescape")
-        children: list[Any] = [_build(raw, s, e, depth + 1)
-                               for s, e in _parts(raw, body_start, end, delimiter)]
+        children: list[Any] = []
+        for s, e in _parts(raw, body_start, end, delimiter):
+            if not count.room():  # parts past max_parts are never built
+                break
+            children.append(_build(raw, s, e, depth + 1, count))
         msg.set_payload(children)
         return msg
     if ctype == "message/rfc822":
         cte = str(msg.get("Content-Transfer-Encoding", "")).strip().lower()
         if cte in ("base64", "quoted-printable"):
             raise _NotSureError("encoded message/rfc822")
-        inner: list[Any] = [_build(raw, body_start, end, depth + 1)]
+        inner: list[Any] = [_build(raw, body_start, end, depth + 1, count)]
         msg.set_payload(inner)
         return msg
     assert isinstance(msg, LazyLeaf)
@@ -170,9 +238,46 @@ def _build(raw: bytes, start: int, end: int, depth: int) -> Message:
     return msg
 
 
-def fast_message_from_bytes(raw: bytes) -> Message | None:
-    """The compat32 tree of a well-formed message, or None when the full parser should read it."""
+def fast_message_from_bytes(raw: bytes, *, max_parts: int = 1_000_000,
+                            max_depth: int = MAX_DEPTH) -> Message | None:
+    """The compat32 tree of a well-formed message, or None when the full parser should read it.
+
+    At most `max_parts` + 1 parts are built (containers included, in the order the walk reads
+    them): the walk reads `max_parts` and, seeing one more, notes that the rest was skipped.
+    Parts nested deeper than `max_depth` are empty (the walk notes max_depth there)."""
     try:
-        return _build(raw, 0, len(raw), 0)
+        return _build(raw, 0, len(raw), 0, _Count(max_parts + 1, max_depth))
     except (_NotSureError, RecursionError, LookupError, ValueError, UnicodeError):
         return None
+
+
+class _InnermostBoundaries(BufferedSubFile):  # type: ignore[misc]
+    """The email package's line buffer, checking each line against the innermost `open`
+    boundaries only. The package checks every open boundary (RFC 2046 lets an outer one end
+    inner parts), which costs lines x nesting: quadratic for mail nested hundreds deep. Parts
+    that deep are never read (max_depth), so an outer boundary written that deep does not
+    need to be seen."""
+
+    def __init__(self, open_boundaries: int):
+        super().__init__()
+        self._open = open_boundaries
+
+    def readline(self) -> Any:
+        if not self._lines:
+            return "" if self._closed else NeedMoreData
+        line = self._lines.popleft()
+        for ateof in reversed(self._eofstack[-self._open:]):
+            if ateof(line):
+                self._lines.appendleft(line)
+                return ""
+        return line
+
+
+def full_message_from_bytes(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Message:
+    """The email package's compat32 tree of any message (what `message_from_bytes` builds),
+    with bounded parameters (BoundedMessage) and boundaries checked in linear time."""
+    parser = FeedParser(BoundedMessage, policy=compat32)
+    parser._input = _InnermostBoundaries(max_depth + 2)  # type: ignore[attr-defined]
+    parser.feed(raw.decode("ascii", "surrogateescape"))
+    result: Message = parser.close()
+    return result

@@ -28,6 +28,18 @@ _ATTR = re.compile(r"""([^\s=/<>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s<>"']
 _BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
 
 
+_INVISIBLE_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|"
+    r"max-height\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])", re.IGNORECASE)
+
+
+def _hidden(attrs: dict[str, str]) -> bool:
+    """Whether an element is one a reader never sees (`hidden`, display:none and the like):
+    its text is not the sender's own (a newsletter's preheader, or a forward a stranger hides
+    to pass for a unit)."""
+    return "hidden" in attrs or bool(_INVISIBLE_STYLE.search(attrs.get("style", "")[:2000]))
+
+
 class _TextExtractor:
     """Visible text of an HTML body, quoted parts (blockquote, Gmail/Outlook quote blocks) left out;
     link targets are kept after their text so that a Drive link in an <a href> is still seen.
@@ -45,7 +57,7 @@ class _TextExtractor:
     def handle_starttag(self, tag: str, attrs: dict[str, str]) -> None:
         classes = attrs.get("class", "")
         quoted = tag in _SKIP_TAGS or "gmail_quote" in classes or attrs.get("id", "") in (
-            "divRplyFwdMsg", "appendonsend") or "moz-cite-prefix" in classes
+            "divRplyFwdMsg", "appendonsend") or "moz-cite-prefix" in classes or _hidden(attrs)
         if tag not in _VOID_TAGS and len(self.stack) < _MAX_STACK:
             self.stack.append((tag, quoted))
             if quoted:

@@ -77,3 +77,21 @@ def test_demo_shows_incomplete_late_completion_accepted_and_a_bounced_notice(
     vpub = report[("178-TB/ĐTN", "VPUB")]
     assert (vpub["status"], vpub["messages"]) == ("missing", "1")
     assert vpub["notes"].startswith("1 thư không kèm báo cáo")
+
+
+def test_demo_writes_its_receipts_and_reminders_to_the_outbox_folder(demo_out: Path) -> None:
+    import email
+    from email import policy
+
+    files = sorted((demo_out / "outbox").glob("*.eml"))
+    kinds = {f.name.split("-")[3] for f in files}
+    assert kinds == {"receipt", "overdue"}  # the sample's notices are long past their deadline
+    for f in files:
+        msg = email.message_from_bytes(f.read_bytes(), policy=policy.default)
+        assert msg["From"] == "doankhoi@doankhoi.example.vn"
+        assert msg["Auto-Submitted"] in ("auto-replied", "auto-generated")
+    # Đoàn Sở Y tế sent photos only: its receipt names what is missing.
+    (syt,) = [f for f in files if "receipt-178" in f.name and f.name.endswith("-SYT.eml")]
+    body = email.message_from_bytes(syt.read_bytes(), policy=policy.default).get_body(("plain",))
+    assert body is not None
+    assert "Còn thiếu: báo cáo." in str(body.get_content())

@@ -13,6 +13,8 @@ import logging
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 import unicodedata
 from collections import Counter
@@ -25,6 +27,7 @@ import pytest
 
 import run
 from ingest.store import message_key_for
+from outputs.tables import starts_a_formula
 
 HOSTILE = Path(__file__).parent / "hostile"
 MAX_RUN_SECONDS = 60
@@ -33,7 +36,6 @@ LIMITS = {
     "max_attachment_bytes": 256 * 1024,
     "max_parts": 200,
     "max_depth": 10,
-    "max_text_chars": 20_000,
     "max_extract_seconds": 2,
     "max_inflate_bytes": 4 * 1024 * 1024,
 }
@@ -48,6 +50,7 @@ class HostileRun:
     exit_code: int
     seconds: float
     log: str
+    programs: tuple[str, ...] = ()  # every program the run started
 
     @property
     def data(self) -> Path:
@@ -92,8 +95,16 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
     handler = _Collect()
     logger = logging.getLogger("mailtally")
     logger.addHandler(handler)
+    programs: list[str] = []
+    real_popen = subprocess.Popen.__init__
+
+    def popen(self: subprocess.Popen[bytes], args: object, *a: object, **kw: object) -> None:
+        programs.append(str(args[0] if isinstance(args, list | tuple) else args))
+        real_popen(self, args, *a, **kw)  # type: ignore[call-overload]
+
     try:
         with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(subprocess.Popen, "__init__", popen)
             mp.setenv("MAILTALLY_NOW", "2023-08-12T08:00:00+07:00")
             started = time.monotonic()
             code = run.main(["--config", str(root / "settings.toml"), "once"])
@@ -101,7 +112,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
     finally:
         logger.removeHandler(handler)
     print(f"hostile run: {len(list(inbox.iterdir()))} messages in {seconds:.1f} s")
-    yield HostileRun(root, code, seconds, "\n".join(handler.lines))
+    yield HostileRun(root, code, seconds, "\n".join(handler.lines), tuple(programs))
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -143,6 +154,43 @@ def test_corpus_is_big_enough_and_documented() -> None:
 def test_the_run_succeeds_in_bounded_time(hostile_run: HostileRun) -> None:
     assert hostile_run.exit_code == 0
     assert hostile_run.seconds < MAX_RUN_SECONDS
+
+
+def test_risky_attachments_are_stored_as_text_and_never_linked_as_pages(
+        hostile_run: HostileRun) -> None:
+    from ingest.store import RISKY_EXTENSIONS
+
+    files = [p.name for p in (hostile_run.data / "files").rglob("*") if p.is_file()]
+    assert any(n.endswith(".html.txt") for n in files)
+    assert any(n.endswith(".svg.txt") for n in files)
+    assert not [n for n in files if n.rsplit(".", 1)[-1].lower() in RISKY_EXTENSIONS]
+    page = (hostile_run.out / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', page)
+    assert not [h for h in links if h.rsplit(".", 1)[-1].lower() in RISKY_EXTENSIONS]
+
+
+def test_spoofed_mail_is_flagged_and_other_senders_are_shown(hostile_run: HostileRun) -> None:
+    page = (hostile_run.out / "report.html").read_text(encoding="utf-8")
+    assert "tên hiển thị" in page  # a roster address hidden in a display name
+    assert "Trường From không phải đúng một địa chỉ" in page
+    assert "chưa được máy chủ xác thực" in page
+    assert "Reply-To" in page  # spoofed_from_roster_address: replies go elsewhere
+
+
+def test_what_could_be_read_is_kept_in_the_ledger(hostile_run: HostileRun) -> None:
+    rows = {r["message_key"].lstrip("'"): r for r in read_csv(hostile_run.out / "messages.csv")}
+    keys = keys_by_file()
+    assert rows[keys["cr_only_with_message_id.eml"]]["message_id"] == (
+        "<cr_only_with_message_id@hostile.example>")
+    assert rows[keys["from_nested_comments.eml"]]["sender"] == "someone@example.net"
+    absurd = rows[keys["date_header_twenty_digit_year.eml"]]
+    assert absurd["message_id"] == "<date_header_twenty_digit_year@hostile.example>"
+
+
+def test_no_program_is_started_on_a_messages_content(hostile_run: HostileRun) -> None:
+    # image_postscript_named_jpg would start Ghostscript through Pillow's EPS plugin; the only
+    # program mailtally may start is its own Python (a document's text outside the main thread).
+    assert set(hostile_run.programs) <= {sys.executable}, hostile_run.programs
 
 
 def test_no_message_crashed_the_parser(hostile_run: HostileRun) -> None:
@@ -215,9 +263,13 @@ def test_no_csv_cell_starts_a_formula(hostile_run: HostileRun) -> None:
             for row in csv.reader(fh):
                 for cell in row:
                     assert not cell.startswith(FORMULA_TRIGGERS), (name, cell[:80])
+                    assert not starts_a_formula(cell), (name, cell[:80])  # past invisibles
     # Formula subjects were placed as submissions: they reached report.csv, defused.
     subjects = [r["subject"] for r in read_csv(hostile_run.out / "report.csv")]
     assert any(s.startswith(("'-", "'@")) for s in subjects), subjects
+    ledger = [r["subject"] for r in read_csv(hostile_run.out / "messages.csv")]
+    for mark in ("\u200b", "\ufeff", "\u00ad"):  # invisible characters do not hide a formula
+        assert f"'{mark}=1+1" in ledger, mark
 
 
 def test_no_xlsx_cell_is_a_formula(hostile_run: HostileRun) -> None:
@@ -230,6 +282,7 @@ def test_no_xlsx_cell_is_a_formula(hostile_run: HostileRun) -> None:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(FORMULA_TRIGGERS), (ws.title, cell.value)
+                    assert not starts_a_formula(cell.value), (ws.title, cell.value)
 
 
 class _PageScan(HTMLParser):

@@ -183,6 +183,17 @@ def xlsx(shared_strings: bytes) -> bytes:
     ])
 
 
+def xlsx_inline(text: str) -> bytes:
+    """An .xlsx without sharedStrings.xml: its one cell an inline string."""
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+             f'<c r="A1" t="inlineStr"><is><t>{text}</t></is></c><c r="B1"><v>42</v></c>'
+             '</row></sheetData></worksheet>')
+    return zip_bytes([("[Content_Types].xml", b"<Types/>"),
+                      ("xl/workbook.xml", b"<workbook/>"),
+                      ("xl/worksheets/sheet1.xml", sheet.encode())])
+
+
 def pdf(objects: dict[int, bytes], *, size: int | None = None) -> bytes:
     """A PDF with a correct xref table for `objects` (object 1 is the catalog)."""
     out = io.BytesIO()
@@ -559,8 +570,9 @@ def cases() -> list[Case]:
         "read down to max_depth, the rest skipped with a note", lambda: _nested_rfc822(100),
         note="max_depth")
     add("nested_multipart_1000_levels", "multipart nested 1,000 levels (the email package "
-        "recurses per level)", "only the headers are read; a note says why",
-        lambda: _nested_multipart(1000), note="nested too deeply")
+        "recurses per level)", "read down to max_depth by mailtally's own splitter, which "
+        "builds nothing deeper (the email package, quadratic in the nesting, is not used); "
+        "a note says so", lambda: _nested_multipart(1000), note="max_depth")
     add("multipart_10000_parts", "one multipart with 10,000 parts",
         "the first max_parts are read, a note says so", lambda: _many_parts(10_000),
         note="max_parts")
@@ -740,18 +752,18 @@ def cases() -> list[Case]:
             extra="Return-Path: <attacker@evil.example>\nReply-To: attacker@evil.example\n",
             **from_unit("SCT")), reason="", unit="SCT", match="address")
     add("spoofed_display_name", "From `\"doantn.stc@example.gov.vn\" <attacker@evil.example>`",
-        "the address is the attacker's: never matched by address; the display name names the "
-        "unit, so it is placed with match `name` (contract), which the office can see",
+        "the address is the attacker's: a roster address hides in the display name, so no "
+        "address counts and the display name is not read as a name either; no_unit, flagged",
         lambda: simple("spoofed_display_name",
                        sender=f'"{ADDR["STC"]}" <attacker@evil.example>',
-                       subject=f"Báo cáo {REQUEST}"), match="name")
+                       subject=f"Báo cáo {REQUEST}"), reason="no_unit", match="")
     add("spoofed_encoded_word_address", "From whose encoded display name decodes to a roster "
-        "address", "the address is taken before decoding: never matched by address (match "
-        "`name` at most)",
+        "address", "the address is taken before decoding: never matched by address; the "
+        "decoded roster address is a hidden address (no_unit, flagged)",
         lambda: simple("spoofed_encoded_word_address",
                        sender="=?utf-8?Q?doantn=2Estc=40example=2Egov=2Evn?= "
                               "<attacker@evil.example>", subject=f"Báo cáo {REQUEST}"),
-        match="name")
+        reason="no_unit", match="")
     add("forwarded_original_claims_roster", "a stranger forwards a message/rfc822 whose From is "
         "a roster address", "placed as that unit (the contract judges a forward by its "
         "original; see docs/security.md)", lambda: head(
@@ -761,6 +773,119 @@ def cases() -> list[Case]:
             f"Chuyển tiếp.\n--f\nContent-Type: message/rfc822\n\nFrom: {ADDR['STTTT']}\n"
             f"Subject: Báo cáo {REQUEST}\nDate: {DATE}\nContent-Type: text/plain; charset=utf-8"
             "\n\nGửi báo cáo.\n--f--\n"))
+
+    # ---- round 2 (issue 16): spoofing, runs that must not stop, files a browser would run
+    spoof_body = "Kính gửi Văn phòng, đơn vị gửi báo cáo."
+    add("spoofed_two_mailboxes", "From with two mailboxes, a roster address first",
+        "no address counts (From must hold exactly one mailbox): no_unit, flagged",
+        lambda: simple("spoofed_two_mailboxes", body=spoof_body,
+                       sender=f"{ADDR['SYT']}, attacker@evil.example",
+                       subject=f"Báo cáo {REQUEST}"), reason="no_unit", match="")
+    add("spoofed_unquoted_display_address", "From `doantn.syt@… <attacker@evil.example>` "
+        "(a roster address as an unquoted display name)",
+        "the angle address is the sender; the roster address does not count: no_unit, flagged",
+        lambda: simple("spoofed_unquoted_display_address", body=spoof_body,
+                       sender=f"{ADDR['SYT']} <attacker@evil.example>",
+                       subject=f"Báo cáo {REQUEST}"), reason="no_unit", match="")
+    add("spoofed_empty_angle_address", "From `\"doantn.syt@…\" <>`: a roster address as the "
+        "display name of an empty address", "no sender address at all: not placed by address",
+        lambda: simple("spoofed_empty_angle_address", body=spoof_body,
+                       sender=f'"{ADDR["SYT"]}" <>', subject=f"Báo cáo {REQUEST}"),
+        reason="no_unit", match="")
+    add("spoofed_auth_results_in_comment", "a roster From whose office Authentication-Results "
+        "says spf=fail dmarc=fail, with `(dmarc=pass)` in a comment",
+        "the comment is not read: the server failed it, no_unit, flagged",
+        lambda: simple("spoofed_auth_results_in_comment", body=spoof_body,
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "(dmarc=pass dkim=pass) smtp.mailfrom=evil.example; "
+                             "dmarc=fail header.from=example.gov.vn\n",
+                       **from_unit("SYT")), reason="no_unit", match="")
+    add("spoofed_auth_results_below", "a roster From; the office's server (topmost header) "
+        "fails it, a header below (added by the sender) says pass",
+        "only the topmost header counts: no_unit, flagged",
+        lambda: simple("spoofed_auth_results_below", body=spoof_body,
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "smtp.mailfrom=evil.example; dkim=none\n"
+                             "Authentication-Results: mx.example.gov.vn; spf=pass; dkim=pass; "
+                             "dmarc=pass\n", **from_unit("SYT")), reason="no_unit", match="")
+    add("spoofed_dkim_other_domain", "a roster From, SPF failing, DKIM passing for "
+        "`evil.example` (not aligned with the From domain)",
+        "a pass for another domain is no pass: no_unit, flagged",
+        lambda: simple("spoofed_dkim_other_domain", body=spoof_body,
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "smtp.mailfrom=evil.example; dkim=pass header.d=evil.example\n",
+                       **from_unit("SYT")), reason="no_unit", match="")
+    add("spoofed_forward_in_failed_message", "a stranger failing SPF, DKIM and DMARC types a "
+        "`Forwarded message / From: <roster address>` block",
+        "the forward does not speak for the roster address: no_unit",
+        lambda: simple("spoofed_forward_in_failed_message", sender="stranger@evil.example",
+                       subject="Fwd: báo cáo", body=(
+                           "---------- Forwarded message ---------\n"
+                           f"From: <{ADDR['SYT']}>\nSubject: Báo cáo {REQUEST}\n\n"
+                           "Gửi báo cáo.\n"),
+                       extra="Authentication-Results: mx.example.gov.vn; spf=fail "
+                             "smtp.mailfrom=evil.example; dkim=fail header.d=evil.example; "
+                             "dmarc=fail header.from=evil.example\n"),
+        reason="no_unit", match="")
+    add("spoofed_forward_in_invisible_html", "a stranger's HTML mail whose `display:none` "
+        "block is a `Forwarded message / From: <roster address>`",
+        "text a reader never sees is not read: no forward, no_unit",
+        lambda: head("spoofed_forward_in_invisible_html", sender="stranger@evil.example",
+                     subject="Fwd: báo cáo") + crlf(
+            "Content-Type: text/html; charset=utf-8\n\n<p>Gửi Văn phòng.</p>"
+            '<div style="display:none">---------- Forwarded message ---------<br>'
+            f"From: &lt;{ADDR['SYT']}&gt;<br>Subject: Báo cáo {REQUEST}<br><br>Báo cáo</div>\n"),
+        reason="no_unit", match="")
+    add("from_nested_comments", "a From of 5,000 nested comments before a stranger's address",
+        "the sender is still known (plain address search); no_unit, not unparseable",
+        lambda: simple("from_nested_comments", sender="(" * 5000 + ")" * 5000
+                       + " someone@example.net"), reason="no_unit")
+    add("date_header_twenty_digit_year", "Received and Date headers with a year of twenty "
+        "digits and an offset of fourteen digits",
+        "the dates are passed over (the file's time is used); the run goes on",
+        lambda: crlf("Received: from x by y; Fri, 31 Dec 99999999999999999999 23:59:59 "
+                     "+99999999999999\nFrom: a@example.net\nSubject: absurd year\n"
+                     "Date: Mon, 1 Jan 99999999999999999999 00:00:00 +99999999999999\n"
+                     "Message-ID: <date_header_twenty_digit_year@hostile.example>\n\nx\n"))
+    add("image_postscript_named_jpg", "`anh.jpg` that is PostScript (Ghostscript would run it), "
+        "from a roster address",
+        "placed; the image library opens only photo formats: no thumbnail, nothing started",
+        lambda: with_text("image_postscript_named_jpg", [
+            part("application/pdf", PDF_REPORT, filename="bao-cao.pdf"),
+            part("image/jpeg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n"
+                               b"(pwned) print showpage\n", filename="anh.jpg")],
+            **from_unit("STP")), reason="", unit="STP")
+    add("attachment_html_and_svg", "an `.html` page and an `.svg` image with scripts, from a "
+        "roster address",
+        "placed; stored as `.html.txt` and `.svg.txt`, never linked as a page or an image",
+        lambda: with_text("attachment_html_and_svg", [
+            part("application/pdf", PDF_REPORT, filename="bao-cao.pdf"),
+            part("text/html", b"<script>alert(document.cookie)</script>",
+                 filename="trang.html"),
+            part("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" '
+                                  b'onload="alert(1)"/>', filename="logo.svg")],
+            **from_unit("SNV")), reason="", unit="SNV")
+    def invisible_formula(name: str, mark: str) -> Callable[[], bytes]:
+        return lambda: simple(f"formula_subject_after_{name}", body=f"Báo cáo {REQUEST}",
+                              sender=ADDR["SCT"], subject=f"{mark}=1+1")
+
+    for name, mark in (("zero_width_space", "\u200b"), ("bom", "\ufeff"),
+                       ("soft_hyphen", "\u00ad")):
+        add(f"formula_subject_after_{name}", f"Subject `{mark!a}=1+1` (an invisible character "
+            "before the formula) from a roster address",
+            "placed; the check looks past the invisible character: prefixed with `'`",
+            invisible_formula(name, mark), reason="", unit="SCT")
+    add("cr_only_with_message_id", "bare-CR line ends (old Mac mail) with a Message-ID",
+        "read; its Message-ID is kept", lambda: simple("cr_only_with_message_id").replace(
+            b"\r\n", b"\r"))
+    add("xlsx_inline_strings", "an .xlsx whose cells are inline strings naming a unit (as "
+        "exporters other than Excel write them), from a stranger",
+        "the inline strings are read: placed by the unit's name",
+        lambda: with_text("xlsx_inline_strings", [part(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_inline("Đoàn Thanh niên Sở Xây dựng"), filename="bang.xlsx")],
+            sender="someone@gmail.example", subject=f"Báo cáo {REQUEST}",
+            text="Kính gửi Văn phòng."), reason="", unit="SXD", match="name")
     return c
 
 
@@ -799,9 +924,11 @@ def readme(all_cases: list[Case]) -> str:
     return f"""# Hostile and broken messages
 
 Written by `tools/make_hostile.py` (do not edit by hand: change the generator and run it again).
-`tests/test_hostile.py` runs every one of them through the real pipeline with low limits
-(`max_message_bytes` 1,100,000, `max_attachment_bytes` 256 KiB, `max_parts` 200,
-`max_depth` 10, `max_text_chars` 20,000, `max_extract_seconds` 2, `max_inflate_bytes` 4 MiB),
+`tests/test_hostile.py` runs every one of them through the real pipeline with low limits where
+a file must stay small to go over them (`max_message_bytes` 1,100,000, `max_attachment_bytes`
+256 KiB, `max_parts` 200, `max_depth` 10, `max_extract_seconds` 2, `max_inflate_bytes` 4 MiB)
+and the default `max_text_chars` and `max_message_seconds` (every stage is linear: nothing is
+hidden by a lowered text limit; shapes too big for a file are in `bench/hostile.py`),
 from the roster in `units.csv` and the notice in `requests.toml`, and checks what
 `expected.tsv` says of each: the reason in messages.csv, the unit, and what the parse notes say.
 It also checks, for all of them: exit status 0, a row per message, attachment files inside the

@@ -118,6 +118,22 @@ def test_send_over_plain_smtp_on_loopback(
     check_digest_mail(msg, plain_sink.messages[0].content)
 
 
+def test_send_through_the_one_smtp_section(
+    tmp_path: Path, plain_sink: SmtpSink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """[smtp] names the server and the From; [digest] only says who gets it."""
+    config = demo_config(tmp_path / "config", None)
+    to = ", ".join(f'"{a}"' for a in RECIPIENTS)
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {plain_sink.port}\nsecurity = "none"\n'
+                 f'from = "{SENDER}"\n\n[digest]\nto = [{to}]\n')
+    load_demo(config, capsys)
+    code, _, err = mailtally(config, "digest", "--date", DAY, "--send", capsys=capsys)
+    assert code == 0, err
+    msg = received_message(plain_sink)  # the demo's [notify] has send = false: only the digest
+    check_digest_mail(msg, plain_sink.messages[0].content)
+
+
 def test_send_with_starttls_and_auth(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

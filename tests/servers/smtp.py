@@ -40,16 +40,22 @@ class Received(NamedTuple):
 
 
 class _Collect:
-    """aiosmtpd handler: keep every message."""
+    """aiosmtpd handler: keep every message it accepts. `reply` is the answer to DATA; a test
+    sets "451 ..." or "550 ..." to refuse (a refused message is counted in `refused`)."""
 
     def __init__(self) -> None:
         self.messages: list[Received] = []
+        self.reply = "250 OK"
+        self.refused = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not self.reply.startswith("250"):
+            self.refused += 1
+            return self.reply
         self.messages.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         )
-        return "250 OK"
+        return self.reply
 
 
 class SmtpSink:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,90 @@ def test_cli_exits_2_on_invalid_config_and_prints_vietnamese(
 def test_missing_config_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run.main(["--config", str(tmp_path / "nope.toml"), "once"]) == 2
     assert "nope.toml" in capsys.readouterr().err
+
+
+OLD_DIGEST = """
+[digest]
+smtp_host = "127.0.0.1"
+smtp_port = 2525
+security = "none"
+from = "Văn phòng <vp@x.vn>"
+to = ["bithu@x.vn"]
+"""
+
+SMTP = """
+[smtp]
+host = "mail.x.vn"
+port = 587
+security = "starttls"
+username = "vp@x.vn"
+password_env = "MAILTALLY_SMTP_PASSWORD"
+from = "Văn phòng Đoàn Khối <vp@x.vn>"
+"""
+
+
+def test_old_digest_smtp_keys_are_still_read_and_serve_units_too(tmp_path: Path) -> None:
+    settings = load_config(write(tmp_path, EML_SOURCE + OLD_DIGEST + "[notify]\nsend = true\n"))
+    assert settings.digest is not None
+    assert (settings.digest.smtp_host, settings.digest.smtp_port) == ("127.0.0.1", 2525)
+    assert settings.smtp is not None
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.security) == (
+        "127.0.0.1", 2525, "none")
+    assert settings.notify is not None and settings.notify.send
+    assert settings.notify.sender == "Văn phòng <vp@x.vn>"
+    assert "vp@x.vn" in settings.own_addresses
+
+
+def test_one_smtp_section_for_the_digest_and_units(tmp_path: Path) -> None:
+    text = EML_SOURCE + SMTP + '[digest]\nto = ["bithu@x.vn"]\n' + (
+        '[notify]\nreminders = ["48h", "30m", "1d"]\noverdue = ["2h"]\nmax_per_hour = 5\n')
+    settings = load_config(write(tmp_path, text))
+    assert settings.digest is not None and settings.smtp is not None
+    assert (settings.digest.smtp_host, settings.digest.security) == ("mail.x.vn", "starttls")
+    assert settings.digest.sender == "Văn phòng Đoàn Khối <vp@x.vn>"
+    assert settings.digest.to == ("bithu@x.vn",)
+    notify = settings.notify
+    assert notify is not None
+    assert notify.reminders == (timedelta(hours=48), timedelta(days=1), timedelta(minutes=30))
+    assert notify.overdue == (timedelta(hours=2),)
+    assert (notify.send, notify.receipts, notify.max_per_hour) == (False, True, 5)
+    assert notify.since is None
+
+
+def test_notify_defaults_and_from_office_addresses_without_smtp(tmp_path: Path) -> None:
+    settings = load_config(write(tmp_path, 'office_addresses = ["vp@x.vn"]\n' + EML_SOURCE
+                                 + "[notify]\n"))
+    assert settings.notify is not None
+    assert settings.notify.send is False
+    assert settings.notify.sender == "vp@x.vn"
+    assert settings.notify.reminders == (timedelta(hours=48), timedelta(hours=2))
+
+
+def test_bad_smtp_and_notify_keys_are_reported_with_file_key_expected(tmp_path: Path) -> None:
+    text = EML_SOURCE + '[digest]\nto = ["a@x.vn"]\n' + """
+[notify]
+reminders = ["48 giờ", "2h"]
+send = true
+max_per_hour = 0
+sned = false
+receipts = "yes"
+"""
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    shown = err.value.render("en")
+    assert "settings.toml, [digest] smtp_host: expected an outgoing server" in shown
+    assert 'settings.toml, [notify] reminders: expected durations such as "48h"' in shown
+    assert '"48 giờ"' in shown
+    assert "settings.toml, [notify] send: expected false while there is no [smtp]" in shown
+    assert "settings.toml, [notify] max_per_hour: expected at least 1; got 0" in shown
+    assert "settings.toml, [notify] sned: expected a known key" in shown
+    assert "settings.toml, [notify] receipts: expected true or false" in shown
+    assert "settings.toml, [smtp] from: expected the office's From for [notify]" in shown
+
+
+def test_digest_server_keys_beside_smtp_are_refused(tmp_path: Path) -> None:
+    text = EML_SOURCE + SMTP + '[digest]\nto = ["a@x.vn"]\nsecurity = "ssl"\n'
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert "[digest] security: expected no such key: the server is [smtp]'s" in (
+        err.value.render("en"))

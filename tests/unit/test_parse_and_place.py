@@ -15,6 +15,7 @@ from config.model import Request, Unit
 from matching.evidence import evidence_kinds
 from matching.fold import Folder, fold
 from matching.placement import MatchContext, MatchKind, Override, Reason, place_message
+from parsers.auth import authentication_verdict
 from parsers.message import parse_message
 from parsers.records import Attachment, Original, ParsedMessage, from_json, to_json
 
@@ -226,8 +227,8 @@ def test_so_tp_means_so_tu_phap() -> None:
     ("mx.doankhoi.vn; none", ""),
 ])
 def test_authentication_results_verdict(header: str, verdict: str) -> None:
-    assert parse(build("doan@stp.example.vn", "TB 178",
-                       Authentication_Results=header)).auth == verdict
+    parsed = parse(build("doan@stp.example.vn", "TB 178", Authentication_Results=header))
+    assert authentication_verdict(parsed.auth_results, parsed.sender) == verdict
 
 
 def test_a_spoofed_roster_address_does_not_place_by_address() -> None:

@@ -1,0 +1,1 @@
+"""The office's workspace: a web application over the application layer (see web/app.py)."""

@@ -1,0 +1,281 @@
+"""What the workspace's pages show, built from the store through the application's snapshot.
+
+One `Workspace` per web process holds the configuration (read again when settings.toml,
+units.csv or requests.toml change on disk, so a hand edit is picked up) and the last snapshot
+(computed again when the store's data version, the configuration or a passed deadline says it
+is stale). Every page is then a few list comprehensions over records already in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from app.caches import DecodedRows
+from app.clock import current_time
+from app.publish import outputs_key
+from app.runner import snapshot, status_all
+from config import ConfigError, load_config
+from config.model import Request, Settings, Unit
+from ingest.decisions import in_effect
+from ingest.store import Store
+from matching.fold import Folder
+from matching.notice import FoundNotice, found_notices
+from matching.placement import NEEDS_PERSON, Placement
+from outputs.snapshot import Snapshot
+from outputs.status import StatusRow
+from outputs.tables import counted_files
+from parsers.limits import cache_version
+from parsers.records import Attachment, ParsedMessage, from_json
+
+log = logging.getLogger("mailtally.web")
+
+OWES = frozenset({"missing", "pending", "incomplete"})  # statuses that still owe something
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One consistent picture of the store: the snapshot and indexes over it."""
+
+    settings: Settings
+    snap: Snapshot
+    parsed: dict[str, ParsedMessage]
+    rows_by_request: dict[str, list[StatusRow]]
+    rows_by_unit: dict[str, list[StatusRow]]
+    placed_keys: dict[tuple[str, str], list[str]]  # (request_id, unit_code) -> message keys
+    needs: list[Placement]  # one per message that needs a person, in order of receipt
+    units: dict[str, Unit]
+    requests: dict[str, Request]
+    folded_units: list[tuple[Unit, tuple[str, ...]]] = field(default_factory=list)
+
+    def counts(self, request_id: str) -> Counter[str]:
+        return Counter(r.status.value for r in self.rows_by_request.get(request_id, []))
+
+    def messages_of(self, request_id: str, unit_code: str) -> list[ParsedMessage]:
+        return [self.parsed[k] for k in self.placed_keys.get((request_id, unit_code), [])]
+
+    def unit_keys(self, unit_code: str) -> list[str]:
+        """Every message placed for the unit, under any request, in order of receipt."""
+        keys = {k for (_, code), ks in self.placed_keys.items() if code == unit_code for k in ks}
+        return sorted(keys, key=lambda k: (self.parsed[k].received_at, k))
+
+
+def build_view(settings: Settings, snap: Snapshot) -> View:
+    """Index a snapshot for the pages."""
+    parsed = {p.message_key: p for p in snap.parsed}
+    by_request: dict[str, list[StatusRow]] = defaultdict(list)
+    by_unit: dict[str, list[StatusRow]] = defaultdict(list)
+    for row in snap.rows:
+        by_request[row.request_id].append(row)
+        by_unit[row.unit_code].append(row)
+    for rows in by_request.values():
+        rows.sort(key=lambda r: r.unit_code)
+    placed: dict[tuple[str, str], list[str]] = defaultdict(list)
+    needs: list[Placement] = []
+    seen: set[str] = set()
+    for pl in snap.placements:
+        if pl.reason is None and pl.request_id and pl.unit_code:
+            placed[(pl.request_id, pl.unit_code)].append(pl.message_key)
+        elif pl.reason in NEEDS_PERSON and pl.message_key not in seen:
+            seen.add(pl.message_key)
+            needs.append(pl)
+    fold = Folder(settings.abbreviations)
+    folded = [(u, tuple(fold(t) for t in (u.code, u.name, *u.aliases))) for u in settings.units]
+    return View(settings, snap, parsed, dict(by_request), dict(by_unit), dict(placed), needs,
+                {u.code: u for u in settings.units}, {r.id: r for r in settings.requests},
+                folded)
+
+
+def search_units(view: View, query: str, limit: int = 20) -> list[Unit]:
+    """Units whose code, name or an alias holds `query`, compared as the matcher compares
+    names (no diacritics, case or spacing; abbreviations spelled out). A code typed whole
+    comes first, then names that start with the query, then the rest, in roster order."""
+    folded = Folder(view.settings.abbreviations)(query)
+    if not folded:
+        return []
+    ranked: list[tuple[int, int, Unit]] = []
+    for n, (unit, texts) in enumerate(view.folded_units):
+        if unit.code.lower() == query.strip().lower():
+            ranked.append((0, n, unit))
+        elif any(t.startswith(folded) for t in texts):
+            ranked.append((1, n, unit))
+        elif any(folded in t for t in texts):
+            ranked.append((2, n, unit))
+    return [u for _, _, u in sorted(ranked, key=lambda x: (x[0], x[1]))[:limit]]
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this site ('/unit/STC'), else None: never another host,
+    however written ('//evil.example', '/\\evil.example', 'https://…', control characters)."""
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target[1:2] in ("/", "\\") or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def photos_and_files(attachments: Sequence[Attachment]) -> tuple[list[tuple[int, Attachment]],
+                                                                   list[tuple[int, Attachment]]]:
+    """(photos, other files) of one message, each with its number in the message (what the
+    download address names), small inline logos left out."""
+    counted = {id(a) for a in counted_files(attachments)}
+    photos: list[tuple[int, Attachment]] = []
+    files: list[tuple[int, Attachment]] = []
+    for n, a in enumerate(attachments):
+        if id(a) not in counted:
+            continue
+        (photos if "images" in a.kinds else files).append((n, a))
+    return photos, files
+
+
+class Workspace:
+    """The web process's state: the configuration as last read, and the current view."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._stamps = self._file_stamps(settings)
+        self._view: View | None = None
+        self._view_key = ""
+        self._view_version = -1  # the store's data version the view was computed at
+        self._found: list[FoundNotice] = []
+        self._found_key = ""  # the view's key the found notices were looked for in
+        self._finding = ""  # the view's key they are being looked for in now
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._decoded = DecodedRows()  # cache rows decoded once, reused by the next view
+        self.config_problem = ""  # why the last reading of an edited file failed, if it did
+
+    @staticmethod
+    def _file_stamps(settings: Settings) -> tuple[tuple[int, int], ...]:
+        stamps = []
+        for path in (settings.config_path, settings.units_path, settings.requests_path):
+            try:
+                st = Path(path).stat() if path else None
+            except OSError:
+                st = None
+            stamps.append((st.st_mtime_ns, st.st_size) if st else (0, 0))
+        return tuple(stamps)
+
+    @property
+    def settings(self) -> Settings:
+        """The configuration, read again when one of its files changed on disk."""
+        stamps = self._file_stamps(self._settings)
+        if stamps != self._stamps:
+            with self._lock:
+                if stamps != self._stamps:
+                    self._stamps = stamps
+                    try:
+                        self._settings = load_config(self._settings.config_path)
+                        self.config_problem = ""
+                        log.info("event=config_reloaded")
+                    except ConfigError as exc:
+                        self.config_problem = exc.render(self._settings.language)
+                        log.warning("event=config_reload_failed problems=%d",
+                                    len(exc.problems))
+        return self._settings
+
+    def reload(self) -> Settings:
+        """Read the configuration again now (after the workspace wrote one of its files)."""
+        with self._lock:
+            self._stamps = (-1,)  # type: ignore[assignment]  # forces the next read
+        return self.settings
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The store, through this thread's own connection, opened once: opening one runs the
+        schema's statements, which would wait behind a run's write; reading on an open one
+        never does (WAL)."""
+        data_dir = self.settings.data_dir
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None or store.data_dir != data_dir:
+            if store is not None:
+                store.close()
+            store = self._local.store = Store(data_dir)
+        yield store
+
+    def view(self, now: datetime | None = None) -> View:
+        """The current view, computed again only when something it shows has changed."""
+        settings = self.settings
+        now = now or current_time()
+        with self.store() as store:
+            key = outputs_key(settings, store, now)
+            with self._lock:
+                if self._view is not None and key == self._view_key:
+                    return self._view
+                version = store.data_version()
+                snap = snapshot(settings, store, now, self._decoded)
+                self._view = build_view(settings, snap)
+                self._view_key = key
+                self._view_version = version
+                return self._view
+
+    def found_notices(self) -> list[FoundNotice]:
+        """The office's own stored mail carrying a notice no request tracks yet, as last found.
+
+        Finding them reads every such mail's notice (about 3 s for the benchmark's 1,000 mails
+        of the office's own), so it is done on a thread of its own whenever the view changed,
+        and the page shows what was found last: a suggestion may appear a few seconds late,
+        a person never waits for it.
+        """
+        view = self.view()
+        key = self._view_key
+        with self._lock:
+            if self._found_key != key and self._finding != key:
+                self._finding = key
+                threading.Thread(target=self._find, args=(view, key), name="mailtally-notices",
+                                 daemon=True).start()
+        return self._found
+
+    def _find(self, view: View, key: str) -> None:
+        """What app.notices.notices_found finds, picking the office's mail from the view's
+        records (already read) instead of reading every message's record again."""
+        settings = view.settings
+        own = settings.own_addresses
+        keys = sorted(k for k, p in view.parsed.items() if p.sender.lower() in own)
+        version = cache_version(settings.limits)
+        try:
+            store = Store(settings.data_dir)
+            try:
+                records = [store.cached_parse(k, version) for k in keys]
+            finally:
+                store.close()
+            found = found_notices([from_json(r) for r in records if r is not None], own,
+                                  settings.units, settings.requests, settings.abbreviations,
+                                  settings.timezone)
+        except Exception:  # a suggestion that fails must not take the workspace down
+            log.exception("event=notices_found_failed")
+            found = []
+        with self._lock:
+            self._found, self._found_key = found, key
+            if self._finding == key:
+                self._finding = ""
+
+    def data_version(self) -> int:
+        with self.store() as store:
+            return store.data_version()
+
+    def status_changed(self, before: int) -> None:
+        """After the workspace's own excuse, extension or acceptance, made when the store was at
+        data version `before`: only the status rows can have changed, so they alone are
+        computed again (a quarter of a second for 20,000 messages, against a second or more
+        for the whole view). When anything else changed meanwhile (a run stored mail), the
+        next page computes the whole view, as always."""
+        settings = self.settings
+        with self.store() as store, self._lock:
+            if self._view is None or self._view_version != before or \
+                    store.data_version() != before + 1:
+                return
+            now = current_time()
+            old = self._view.snap
+            rows = status_all(settings, in_effect(store.decisions()), old.parsed,
+                              old.placements, old.evidence, now)
+            snap = Snapshot(old.parsed, old.placements, old.evidence, rows, now)
+            self._view = build_view(settings, snap)
+            self._view_key = outputs_key(settings, store, now)
+            self._view_version = before + 1
