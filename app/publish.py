@@ -16,7 +16,6 @@ from pathlib import Path
 
 from app.caches import PLACEMENT_VERSION
 from app.clock import program_version
-from app.notify import outbox_warnings
 from config.model import Settings
 from ingest.datadir import prepare_dir
 from ingest.decisions import in_effect
@@ -138,9 +137,13 @@ def beside(work: Callable[[], None], what: str) -> Callable[[], None]:
 
 
 def warnings_now(settings: Settings, store: Store, now: datetime) -> list[HealthWarning]:
-    return health_warnings(settings.sources, settings.requests, store.polls(),
-                           store.latest_received(), settings.schedule.poll_minutes,
-                           now) + outbox_warnings(settings, store)
+    warnings = health_warnings(settings.sources, settings.requests, store.polls(),
+                               store.latest_received(), settings.schedule.poll_minutes, now)
+    if settings.notify is not None:  # mail to units: its module only where it is set
+        from app.notify import outbox_warnings
+
+        warnings += outbox_warnings(settings, store)
+    return warnings
 
 
 PROGRAM_META = "program"  # the store's meta key: {"stamp": ..., "version": ...}

@@ -25,6 +25,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cache
 from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "tests" / "data"))
@@ -621,7 +624,10 @@ def build_raw(plan: Plan, seed: int, roster: Roster | None = None) -> bytes:
 
 # -- measuring a child process ------------------------------------------------------------------
 
-_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ [\w.]+ (.*)$")
+# A log line: its time (as before 0.2, "2023-08-25 09:00:00,123"; or ISO 8601 to the second in
+# the office's zone), level, logger, message. Its time is taken as it arrives on the pipe: the
+# ISO stamp has no fraction of a second, too coarse for the phases of a run.
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T][\d:,.+\-Z]+ \w+ [\w.]+ (.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -692,33 +698,42 @@ os.write(fd, f"{code} {seconds} {usage.ru_maxrss} {started} {peak_at} "
 """
 
 
+def _stamp_lines(stream: IO[bytes], lines: list[tuple[float, str]]) -> None:
+    for raw in stream:
+        lines.append((time.time(), raw.decode("utf-8", "replace")))
+
+
 def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path = REPO_ROOT) -> ChildRun:
     """Run `argv` (argv[0] an absolute path) to the end: wall time from spawn to reap, and the
     peak RSS of that process alone (wait4's ru_maxrss, through a small launcher)."""
     read_fd, write_fd = os.pipe()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    lines: list[tuple[float, str]] = []  # (time.time() on arrival, line) of stderr
+    with tempfile.TemporaryFile() as out:
         with os.fdopen(read_fd, "rb") as pipe:
             try:
                 launcher = subprocess.Popen(
                     [sys.executable, "-S", "-c", _LAUNCHER, str(write_fd), *argv], cwd=cwd,
-                    env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                    pass_fds=(write_fd,))
+                    env=dict(env), stdin=subprocess.DEVNULL, stdout=out,
+                    stderr=subprocess.PIPE, pass_fds=(write_fd,))
             finally:
                 os.close(write_fd)  # the launcher holds its own copy
+            assert launcher.stderr is not None
+            reader = threading.Thread(target=_stamp_lines, args=(launcher.stderr, lines))
+            reader.start()
             launcher.wait()
+            reader.join()
+            launcher.stderr.close()
             report = pipe.read().decode("ascii").split()
         out.seek(0)
-        err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
+        stderr = "".join(line for _, line in lines)
     if len(report) != 7:
         raise RuntimeError(f"the launcher failed (exit {launcher.returncode}): {stderr[-2000:]}")
     events = []
-    for line in stderr.splitlines():
-        m = _LOG_LINE.match(line)
+    for stamp, line in lines:
+        m = _LOG_LINE.match(line.rstrip("\n"))
         if m:
-            stamp = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
-            events.append((stamp, m.group(2)))
+            events.append((stamp, m.group(1)))
     return ChildRun(int(report[0]), float(report[1]), int(report[2]) * 1024, stdout, stderr,
                     float(report[3]), tuple(events), float(report[4]) - float(report[3]),
                     float(report[5]), float(report[6]))

@@ -13,7 +13,7 @@ in memory (20,000 ledger rows took 6 s and 50 MB the other way).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -153,13 +153,45 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _width(value: Any, kind: str) -> int:
-    if kind == "date":
-        return 16
-    if kind == "status":
-        return 14
-    text = str(value) if value is not None else ""
-    return max((len(line) for line in text.split("\n")), default=0)
+FIXED_WIDTHS = {"date": 16, "status": 14}  # what such a cell shows is never wider
+
+
+def _width(name: str, kind: str, values: Sequence[Any]) -> int:
+    """A column's width in characters: its header's (and room for the filter button) or its
+    longest line among `values`."""
+    longest = len(name) + 3
+    if kind in FIXED_WIDTHS:
+        return max(longest, FIXED_WIDTHS[kind]) if values else longest
+    for value in values:
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        n = max(len(line) for line in text.split("\n")) if "\n" in text else len(text)
+        if n > longest:
+            longest = n
+    return longest
+
+
+class _StyledCells:
+    """The styled cells of one write-only sheet, one per (column, look), refilled row after row.
+
+    A styled cell costs a cell object, its style looked up and openpyxl's slow path for a cell
+    instead of a value; a plain value costs none of that. `ws.append` writes a row before it
+    returns, so a cell may be refilled for the next row. Each one is made, as before, from the
+    first value that needs it and then styled, so the workbook registers the same styles in the
+    same order: the file is the same byte for byte.
+    """
+
+    def __init__(self, ws: Any, make: Callable[..., Any]):
+        self.ws, self.make = ws, make
+        self.cells: dict[tuple[int, str], Any] = {}
+
+    def cell(self, column: int, look: str, value: Any, attribute: str, style: Any) -> Any:
+        cell = self.cells.get((column, look))
+        if cell is None:
+            cell = self.cells[(column, look)] = self.make(self.ws, value=value)
+            setattr(cell, attribute, style)
+        else:
+            cell.value = value
+        return cell
 
 
 def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
@@ -192,7 +224,7 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.print_title_rows = "1:1"
         for i, (name, kind) in enumerate(zip(sheet.headers, sheet.kinds, strict=True), 1):
-            longest = max([len(name) + 3] + [_width(r[i - 1], kind) for r in sheet.rows[:500]])
+            longest = _width(name, kind, [r[i - 1] for r in sheet.rows[:500]])
             ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, longest + 2))
         header = []
         for name in sheet.headers:
@@ -200,31 +232,27 @@ def write_workbook(path: Path, inputs: WorkbookInputs) -> None:
             cell.font = bold
             header.append(cell)
         ws.append(header)
+        styled = _StyledCells(ws, WriteOnlyCell)
         for row in sheet.rows:
             cells: list[Any] = []
-            for value, kind in zip(row, sheet.kinds, strict=True):
+            for i, (value, kind) in enumerate(zip(row, sheet.kinds, strict=True)):
                 if value is None or value == "":
                     cells.append(None)  # an empty cell is left out, as Excel itself does
-                    continue
-                if kind == "status":
-                    cell = WriteOnlyCell(ws, value=pick(STATUS_LABELS, str(value), lang))
-                    if value in fills:
-                        cell.fill = fills[str(value)]
+                elif kind == "status":
+                    label = pick(STATUS_LABELS, str(value), lang)
+                    cells.append(styled.cell(i, str(value), label, "fill", fills[str(value)])
+                                 if value in fills else label)
                 elif kind == "date":
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = DATE_FORMAT
+                    cells.append(styled.cell(i, kind, value, "number_format", DATE_FORMAT))
                 elif kind == "rate":
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = RATE_FORMAT
+                    cells.append(styled.cell(i, kind, value, "number_format", RATE_FORMAT))
                 elif kind == "int":
-                    cell = WriteOnlyCell(ws, value=value)
+                    cells.append(value)  # no style: openpyxl fills one reused cell with it
                 else:
                     # Control characters are illegal in XLSX: a stray one must not cost the file.
                     text = ILLEGAL_CHARACTERS_RE.sub("", defuse(str(value)))
-                    cell = WriteOnlyCell(ws, value=text)
-                    if "\n" in text:
-                        cell.alignment = wrap
-                cells.append(cell)
+                    cells.append(styled.cell(i, "wrap", text, "alignment", wrap) if "\n" in text
+                                 else text)
             ws.append(cells)
     with atomic_path(path) as tmp:
         wb.save(tmp)
