@@ -74,6 +74,7 @@ SMTP_KEYS = {
     "host", "port", "security", "username", "password_env", "password_file", "from", "ca_file",
 }
 NOTIFY_KEYS = {"receipts", "reminders", "overdue", "send", "max_per_hour", "since"}
+SCHEDULE_KEYS = {"poll_minutes", "digest_times"}
 _OFFSET = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 REQUEST_KEYS = {
     "id", "title", "issued", "deadline", "grace_minutes", "units", "requires", "keywords",
@@ -676,7 +677,7 @@ def load_config(path: Path) -> Settings:
     sched_raw = data.get("schedule", {})
     schedule = ScheduleConfig()
     if isinstance(sched_raw, dict):
-        _unknown(c, sched_raw, {"poll_minutes", "digest_times"}, "[schedule] ")
+        _unknown(c, sched_raw, SCHEDULE_KEYS, "[schedule] ")
         poll = _int(c, sched_raw, "poll_minutes", "[schedule] ", 5)
         if poll < 1:
             c.add("[schedule] poll_minutes", ("ít nhất 1", "at least 1"), poll)
