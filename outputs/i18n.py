@@ -291,6 +291,23 @@ SENTENCES: dict[str, tuple[str, str]] = {
                   "Configuration valid: {units} units, {requests} requests, {sources} sources."),
     "source_ok": ("  [đạt] {name}", "  [ok] {name}"),
     "source_bad": ("  [LỖI] {name}: {reason}", "  [FAIL] {name}: {reason}"),
+    "notice_unreadable": (
+        "Không đọc được văn bản {name}: {why}. Hãy dùng tệp .pdf, .docx, .txt hoặc .eml, hoặc mã "
+        "của một thư đã lưu.",
+        "Could not read the notice {name}: {why}. Use a .pdf, .docx, .txt or .eml file, or the "
+        "key of a stored message."),
+    "notice_unreadable_missing": ("không có tệp hay thư đã lưu nào mang tên này",
+                                  "there is no such file or stored message"),
+    "notice_unreadable_ambiguous": ("mã này khớp nhiều thư đã lưu; hãy gõ thêm ký tự",
+                                    "this key matches several stored messages; type more of it"),
+    "notice_unreadable_type": ("không phải loại tệp đọc được",
+                               "not a type of file that can be read"),
+    "notice_unreadable_empty": ("không lấy được chữ nào từ tệp (có thể là bản quét, cần gõ lại)",
+                                "no text could be taken from it (a scan, perhaps)"),
+    "notice_unreadable_unreadable": ("tệp hỏng hoặc không mở được",
+                                     "the file is damaged or cannot be opened"),
+    "source_path_missing": ("không còn thư mục hay tệp {path} (được đặt trong settings.toml)",
+                            "{path} (set in settings.toml) is no longer there"),
     "store": ("Dữ liệu ({path}): {messages} thư đã lưu, {unparseable} không đọc được, "
               "{needs} cần người xử lý.",
               "Store ({path}): {messages} messages kept, {unparseable} unparseable, "
