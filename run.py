@@ -578,7 +578,7 @@ def _load(args: argparse.Namespace) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status. Every error family becomes one sentence for
     the office here, and nowhere else."""
-    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError, RefusedError
+    from app.decisions import DecisionError, RefusedError
     from app.lock import LockBusyError
     from config import AccessError, ConfigError
     from config.logs import use_zone
@@ -605,12 +605,10 @@ def main(argv: list[str] | None = None) -> int:
         _err(say(exc.name, lang, **exc.values))
         return EXIT_CONFIG
     except RefusedError as exc:
-        _err(say(exc.sentence, lang, **exc.values))
+        _err(exc.text(lang))
         return EXIT_CONFIG
     except DecisionError as exc:
-        kind = ("ambiguous" if isinstance(exc, AmbiguousKeyError)
-                else "undone" if isinstance(exc, AlreadyUndoneError) else "unknown")
-        _err(say(f"{kind}_{exc.what}", lang, value=exc.value))
+        _err(exc.text(lang))
         if exc.closest:
             _err(say("closest", lang, closest=", ".join(exc.closest)))
         _err(say("nothing_changed", lang))

@@ -94,9 +94,7 @@ def register(app: Flask, ws: Workspace) -> None:
 
     def refused(exc: actions.DecisionError) -> None:
         lang = ws.settings.language
-        kind = ("ambiguous" if isinstance(exc, actions.AmbiguousKeyError)
-                else "undone" if isinstance(exc, actions.AlreadyUndoneError) else "unknown")
-        text = say(f"{kind}_{exc.what}", lang, value=exc.value)
+        text = exc.text(lang)
         if exc.closest:
             text += " " + say("closest", lang, closest=", ".join(exc.closest))
         flash(text, "error")
