@@ -266,6 +266,24 @@ def _sender(c: _Collector, raw: dict[str, Any], where: str, *, required: bool) -
     return sender
 
 
+def _server(c: _Collector, raw: dict[str, Any], where: str, base: Path, *, prefix: str,
+            host: str | None, sender_required: bool) -> SmtpConfig:
+    """An outgoing server's keys (`prefix` before host and port: `smtp_` in an old [digest])."""
+    host_name = _str(c, raw, f"{prefix}host", where, host)
+    security = _security(c, raw, where, host_name)
+    password_file = _str(c, raw, "password_file", where, "")
+    return SmtpConfig(
+        host=host_name,
+        port=_int(c, raw, f"{prefix}port", where, 465 if security == "ssl" else 587),
+        security=security,
+        username=_str(c, raw, "username", where, ""),
+        password_env=_str(c, raw, "password_env", where, ""),
+        password_file=_path(base, password_file) if password_file else None,
+        sender=_sender(c, raw, where, required=sender_required),
+        ca_file=_ca_file(c, raw, where, base),
+    )
+
+
 def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
     """`[smtp]`: host, port, security, username, password_env/password_file, from, ca_file."""
     if raw is None:
@@ -273,21 +291,8 @@ def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
     if not isinstance(raw, dict):
         c.add("[smtp]", ("một bảng", "a table"), raw)
         return None
-    where = "[smtp] "
-    _unknown(c, raw, SMTP_KEYS, where)
-    host = _str(c, raw, "host", where, None)
-    security = _security(c, raw, where, host)
-    password_file = _str(c, raw, "password_file", where, "")
-    return SmtpConfig(
-        host=host,
-        port=_int(c, raw, "port", where, 465 if security == "ssl" else 587),
-        security=security,
-        username=_str(c, raw, "username", where, ""),
-        password_env=_str(c, raw, "password_env", where, ""),
-        password_file=_path(base, password_file) if password_file else None,
-        sender=_sender(c, raw, where, required=False),
-        ca_file=_ca_file(c, raw, where, base),
-    )
+    _unknown(c, raw, SMTP_KEYS, "[smtp] ")
+    return _server(c, raw, "[smtp] ", base, prefix="", host=None, sender_required=False)
 
 
 def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
@@ -320,20 +325,11 @@ def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
     if "smtp_host" not in raw:
         c.add(f"{where}smtp_host", ("một máy chủ gửi thư: mục [smtp] (hoặc smtp_host)",
                                     "an outgoing server: an [smtp] section (or smtp_host)"))
-    host = _str(c, raw, "smtp_host", where, "")
-    security = _security(c, raw, where, host)
-    password_file = _str(c, raw, "password_file", where, "")
+    own = _server(c, raw, where, base, prefix="smtp_", host="", sender_required=True)
     return DigestConfig(
-        smtp_host=host,
-        smtp_port=_int(c, raw, "smtp_port", where, 465 if security == "ssl" else 587),
-        security=security,
-        username=_str(c, raw, "username", where, ""),
-        password_env=_str(c, raw, "password_env", where, ""),
-        password_file=_path(base, password_file) if password_file else None,
-        sender=_sender(c, raw, where, required=True),
-        to=to,
-        ca_file=_ca_file(c, raw, where, base),
-    )
+        smtp_host=own.host, smtp_port=own.port, security=own.security, username=own.username,
+        password_env=own.password_env, password_file=own.password_file, sender=own.sender,
+        to=to, ca_file=own.ca_file)
 
 
 def parse_offset(text: str) -> timedelta | None:
