@@ -69,6 +69,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "count": ("Số lượng", "Count"),
     "subject_digest": ("Tóm tắt tình hình nộp báo cáo ngày", "Report digest for"),
     "digest_as_of": ("Tính đến", "As of"),
+    "digest_fix_in_workspace": ("Xử lý trong trang làm việc", "Fix it in the workspace"),
     "digest_counts": ("Số liệu theo văn bản", "Counts per request"),
     "digest_new_count": ("Nhận trong ngày", "Received that day"),
     "digest_new": ("Báo cáo nhận trong ngày", "Reports received that day"),
