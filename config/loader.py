@@ -39,7 +39,7 @@ from parsers.limits import LIMIT_HELP, LIMIT_MAXIMUM, Limits
 # checked against this list by tests/unit/test_docs.py.
 SETTINGS: dict[str, tuple[object, str]] = {
     "timezone": ("Asia/Ho_Chi_Minh", "zone of every time shown in outputs"),
-    "language": ("vi", "vi | en: labels of report.html and the digest"),
+    "language": ("vi", "vi | en: every word the office and the units read"),
     "office_addresses": ([], "the office's own addresses: their mail is never a report"),
     "authserv_id": ("", "the office's mail server as it names itself in Authentication-Results "
                         "(e.g. mx.example.gov.vn); empty: the topmost such header is its"),
