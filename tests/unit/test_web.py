@@ -499,3 +499,28 @@ def test_a_refused_extension_is_said_to_the_clerk_not_a_server_error(settings: S
     store = Store(settings.data_dir)
     assert store.decisions() == []
     store.close()
+
+
+def test_a_roster_that_may_not_be_written_is_said_to_the_clerk_not_a_server_error(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """units.csv in a configuration folder the service may only read (the server layout's
+    /etc/mailtally): the save is refused with the path and why, and the file stays as it was."""
+    from ingest.errors import unwritable
+
+    def refused(path: Path, data: bytes) -> None:
+        raise unwritable(path, PermissionError(13, "Permission denied"))
+
+    monkeypatch.setattr("web.editing.write_atomic", refused)
+    client = _client(settings)
+    _login(client)
+    assert settings.units_path is not None
+    before = settings.units_path.read_bytes()
+    token = _token(client, "/roster/SCT")
+    answer = client.post("/roster/save", data={
+        "csrf_token": token, "version": read_roster(settings.units_path).version,
+        "original": "SCT", "code": "SCT", "name": "Đoàn Sở Công Thương", "emails": "",
+        "aliases": "", "group": ""}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "units.csv: người dùng" in html.unescape(answer.get_data(as_text=True))
+    assert settings.units_path.read_bytes() == before
