@@ -293,10 +293,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "source_ok": ("  [đạt] {name}", "  [ok] {name}"),
     "source_bad": ("  [LỖI] {name}: {reason}", "  [FAIL] {name}: {reason}"),
     "notice_unreadable": (
-        "Không đọc được văn bản {name}: {why}. Hãy dùng tệp .pdf, .docx, .txt hoặc .eml, hoặc mã "
-        "của một thư đã lưu.",
-        "Could not read the notice {name}: {why}. Use a .pdf, .docx, .txt or .eml file, or the "
-        "key of a stored message."),
+        "Không đọc được văn bản {name}: {why}. Hãy dùng tệp .pdf, .docx, .odt, .txt hoặc .eml, "
+        "hoặc mã của một thư đã lưu.",
+        "Could not read the notice {name}: {why}. Use a .pdf, .docx, .odt, .txt or .eml file, or "
+        "the key of a stored message."),
     "notice_unreadable_missing": ("không có tệp hay thư đã lưu nào mang tên này",
                                   "there is no such file or stored message"),
     "notice_unreadable_ambiguous": ("mã này khớp nhiều thư đã lưu; hãy gõ thêm ký tự",
