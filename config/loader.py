@@ -284,12 +284,16 @@ def _server(c: _Collector, raw: dict[str, Any], where: str, base: Path, *, prefi
     )
 
 
+def _is_table(c: _Collector, raw: Any, name: str) -> bool:
+    """True when an optional section is there as a table; a value that is not one is a problem."""
+    if raw is not None and not isinstance(raw, dict):
+        c.add(name, ("một bảng", "a table"), raw)
+    return isinstance(raw, dict)
+
+
 def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
     """`[smtp]`: host, port, security, username, password_env/password_file, from, ca_file."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[smtp]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[smtp]"):
         return None
     _unknown(c, raw, SMTP_KEYS, "[smtp] ")
     return _server(c, raw, "[smtp] ", base, prefix="", host=None, sender_required=False)
@@ -299,10 +303,7 @@ def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
                  ) -> DigestConfig | None:
     """`[digest]`: `to` (and `from`), on `[smtp]`'s server; an old [digest] with `smtp_host`
     names its own server with the smtp_* keys, as before."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[digest]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[digest]"):
         return None
     where = "[digest] "
     _unknown(c, raw, DIGEST_KEYS, where)
@@ -369,10 +370,7 @@ def _load_notify(c: _Collector, raw: Any, tz: ZoneInfo, smtp: SmtpConfig | None,
                  sender: str) -> NotifyConfig | None:
     """`[notify]`: receipts, reminders, overdue, send, max_per_hour, since. `sender` is the
     office's From: [smtp] from, else [digest] from, else the first office address."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[notify]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[notify]"):
         return None
     where = "[notify] "
     _unknown(c, raw, NOTIFY_KEYS, where)
@@ -429,10 +427,7 @@ UNIT_DELIMITERS = (",", ";")  # "CSV UTF-8" from a Vietnamese Excel separates wi
 
 def _load_web(c: _Collector, raw: Any) -> WebConfig | None:
     """The [web] table: where the workspace listens (loopback unless said otherwise)."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[web]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[web]"):
         return None
     where = "[web] "
     _unknown(c, raw, WEB_KEYS, where)
