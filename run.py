@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from config.model import Settings
@@ -467,8 +468,47 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+# argparse's own refusals (English, from the standard library), said in the office's words.
+_ARGPARSE_REFUSALS = (
+    ("args_missing", re.compile(r"the following arguments are required: (?P<what>.+)")),
+    ("args_unknown", re.compile(r"unrecognized arguments: (?P<what>.+)")),
+    ("args_choice", re.compile(r"argument (?P<arg>[^:]+): invalid choice: '(?P<value>[^']*)' "
+                               r"\(choose from (?P<choices>.+)\)")),
+    ("args_number", re.compile(r"argument (?P<arg>[^:]+): invalid int value: '(?P<value>.*)'")),
+    ("args_value", re.compile(r"argument (?P<arg>[^:]+): expected one argument")),
+)
+
+
+def argument_refusal(message: str, language: str) -> str:
+    """argparse's `message` as one sentence in `language`; a wrong command with the closest
+    ones. A message argparse words otherwise is kept as it is, after the same opening."""
+    for key, pattern in _ARGPARSE_REFUSALS:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if key == "args_choice":
+            import difflib
+
+            choices = [c.strip(" '") for c in values.pop("choices").split(",")]
+            near = difflib.get_close_matches(values["value"], choices, n=3, cutoff=0.5)
+            values["closest"] = ", ".join(near or choices)
+        return say(key, language, **values)
+    return say("args_other", language, what=message)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its refusals in the office's words (exit 2, as the contract says)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        lang = _language()
+        self.exit(EXIT_CONFIG, f"{self.prog}: {argument_refusal(message, lang)} "
+                               f"{say('nothing_changed', lang)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mailtally", description=(
+    parser = _Parser(prog="mailtally", description=(
         "Theo dõi thư báo cáo của các đơn vị: đúng hạn, trễ hạn, chưa nộp."))
     parser.add_argument("--config", type=Path, default=None,
                         help="settings.toml (mặc định: $MAILTALLY_CONFIG, "
@@ -578,7 +618,7 @@ def _load(args: argparse.Namespace) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status. Every error family becomes one sentence for
     the office here, and nowhere else."""
-    from app.decisions import AlreadyUndoneError, AmbiguousKeyError, DecisionError, RefusedError
+    from app.decisions import DecisionError, RefusedError
     from app.lock import LockBusyError
     from config import AccessError, ConfigError
     from config.logs import use_zone
@@ -605,12 +645,10 @@ def main(argv: list[str] | None = None) -> int:
         _err(say(exc.name, lang, **exc.values))
         return EXIT_CONFIG
     except RefusedError as exc:
-        _err(say(exc.sentence, lang, **exc.values))
+        _err(exc.text(lang))
         return EXIT_CONFIG
     except DecisionError as exc:
-        kind = ("ambiguous" if isinstance(exc, AmbiguousKeyError)
-                else "undone" if isinstance(exc, AlreadyUndoneError) else "unknown")
-        _err(say(f"{kind}_{exc.what}", lang, value=exc.value))
+        _err(exc.text(lang))
         if exc.closest:
             _err(say("closest", lang, closest=", ".join(exc.closest)))
         _err(say("nothing_changed", lang))

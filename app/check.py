@@ -21,6 +21,7 @@ from ingest.backup import last_backup
 from ingest.errors import SourceError
 from ingest.store import Store
 from outputs.health import HealthWarning
+from outputs.i18n import say
 
 log = logging.getLogger("mailtally")
 
@@ -69,7 +70,9 @@ def try_source(settings: Settings, index: int) -> str | None:
 
     source = settings.sources[index]
     if source.kind != "imap":
-        return None if source.path is not None and source.path.exists() else "path missing"
+        if source.path is not None and source.path.exists():
+            return None
+        return say("source_path_missing", settings.language, path=source.path)
     try:
         client = connect_imap(source, read_password(source))
     except SourceError as exc:

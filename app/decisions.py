@@ -21,6 +21,7 @@ from config.model import Settings
 from ingest.decisions import Decision, DecisionKind, in_effect
 from ingest.store import Store
 from matching.lookup import find_request, find_unit
+from outputs.i18n import say
 from outputs.tables import local_short
 
 __all__ = [
@@ -46,6 +47,12 @@ class DecisionError(Exception):
         self.value = value
         self.closest = tuple(closest)
 
+    kind = "unknown"  # with `what`, names the sentence in outputs/i18n.py
+
+    def text(self, language: str) -> str:
+        """The refusal as the office reads it (without `closest`, which each front door lists)."""
+        return say(f"{self.kind}_{self.what}", language, value=self.value)
+
 
 class UnknownError(DecisionError):
     """No message, unit, request, decision or learned address is known by that value."""
@@ -54,9 +61,13 @@ class UnknownError(DecisionError):
 class AmbiguousKeyError(DecisionError):
     """The typed start of a message key fits several messages (`closest` lists some)."""
 
+    kind = "ambiguous"
+
 
 class AlreadyUndoneError(DecisionError):
     """The decision was undone already."""
+
+    kind = "undone"
 
 
 class RefusedError(DecisionError):
@@ -68,6 +79,9 @@ class RefusedError(DecisionError):
         super().__init__(sentence, str(values))
         self.sentence = sentence
         self.values = values
+
+    def text(self, language: str) -> str:
+        return say(self.sentence, language, **self.values)
 
 
 def _closest(value: str, known: Sequence[str]) -> list[str]:

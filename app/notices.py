@@ -24,28 +24,13 @@ from matching.notice import (
     propose_from_message,
     propose_request,
 )
+from outputs.i18n import say
 from outputs.request_toml import render_request
 from parsers.extract import document_text
 from parsers.limits import cache_version
 from parsers.message import parse_message
-from parsers.notice import Said, read_notice
+from parsers.notice import read_notice
 from parsers.records import ParsedMessage, from_json
-
-READ_FAILED: Said = (
-    "Không đọc được văn bản {name}: {why}. Hãy dùng tệp .pdf, .docx, .txt hoặc .eml, hoặc mã "
-    "của một thư đã lưu.",
-    "Could not read the notice {name}: {why}. Use a .pdf, .docx, .txt or .eml file, or the key "
-    "of a stored message.")
-WHY: dict[str, Said] = {
-    "missing": ("không có tệp hay thư đã lưu nào mang tên này",
-                "there is no such file or stored message"),
-    "ambiguous": ("mã này khớp nhiều thư đã lưu; hãy gõ thêm ký tự",
-                  "this key matches several stored messages; type more of it"),
-    "type": ("không phải loại tệp đọc được", "not a type of file that can be read"),
-    "empty": ("không lấy được chữ nào từ tệp (có thể là bản quét, cần gõ lại)",
-              "no text could be taken from it (a scan, perhaps)"),
-    "unreadable": ("tệp hỏng hoặc không mở được", "the file is damaged or cannot be opened"),
-}
 
 
 class NoticeInputError(Exception):
@@ -57,8 +42,8 @@ class NoticeInputError(Exception):
         self.why = why
 
     def text(self, language: str = "vi") -> str:
-        i = 1 if language == "en" else 0
-        return READ_FAILED[i].format(name=self.name, why=WHY[self.why][i])
+        return say("notice_unreadable", language, name=self.name,
+                   why=say(f"notice_unreadable_{self.why}", language))
 
 
 def _context(settings: Settings) -> MatchContext:

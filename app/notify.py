@@ -334,7 +334,7 @@ def notify_units(settings: Settings, store: Store, now: datetime, key: str,
     cfg = settings.notify
     if cfg is None:
         if store.get_meta(SINCE_KEY) is not None:  # switched off: switching on again starts anew
-            store.db.execute("DELETE FROM meta WHERE key IN (?, ?)", (SINCE_KEY, STATE_KEY))
+            store.forget_meta(SINCE_KEY, STATE_KEY)
             log.info("event=notify_switched_off")
         return NotifyStep()
     outbox = Outbox(store)

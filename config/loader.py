@@ -39,7 +39,7 @@ from parsers.limits import LIMIT_HELP, LIMIT_MAXIMUM, Limits
 # checked against this list by tests/unit/test_docs.py.
 SETTINGS: dict[str, tuple[object, str]] = {
     "timezone": ("Asia/Ho_Chi_Minh", "zone of every time shown in outputs"),
-    "language": ("vi", "vi | en: labels of report.html and the digest"),
+    "language": ("vi", "vi | en: every word the office and the units read"),
     "office_addresses": ([], "the office's own addresses: their mail is never a report"),
     "authserv_id": ("", "the office's mail server as it names itself in Authentication-Results "
                         "(e.g. mx.example.gov.vn); empty: the topmost such header is its"),
@@ -74,6 +74,7 @@ SMTP_KEYS = {
     "host", "port", "security", "username", "password_env", "password_file", "from", "ca_file",
 }
 NOTIFY_KEYS = {"receipts", "reminders", "overdue", "send", "max_per_hour", "since"}
+SCHEDULE_KEYS = {"poll_minutes", "digest_times"}
 _OFFSET = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
 REQUEST_KEYS = {
     "id", "title", "issued", "deadline", "grace_minutes", "units", "requires", "keywords",
@@ -265,38 +266,44 @@ def _sender(c: _Collector, raw: dict[str, Any], where: str, *, required: bool) -
     return sender
 
 
-def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
-    """`[smtp]`: host, port, security, username, password_env/password_file, from, ca_file."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[smtp]", ("một bảng", "a table"), raw)
-        return None
-    where = "[smtp] "
-    _unknown(c, raw, SMTP_KEYS, where)
-    host = _str(c, raw, "host", where, None)
-    security = _security(c, raw, where, host)
+def _server(c: _Collector, raw: dict[str, Any], where: str, base: Path, *, prefix: str,
+            host: str | None, sender_required: bool) -> SmtpConfig:
+    """An outgoing server's keys (`prefix` before host and port: `smtp_` in an old [digest])."""
+    host_name = _str(c, raw, f"{prefix}host", where, host)
+    security = _security(c, raw, where, host_name)
     password_file = _str(c, raw, "password_file", where, "")
     return SmtpConfig(
-        host=host,
-        port=_int(c, raw, "port", where, 465 if security == "ssl" else 587),
+        host=host_name,
+        port=_int(c, raw, f"{prefix}port", where, 465 if security == "ssl" else 587),
         security=security,
         username=_str(c, raw, "username", where, ""),
         password_env=_str(c, raw, "password_env", where, ""),
         password_file=_path(base, password_file) if password_file else None,
-        sender=_sender(c, raw, where, required=False),
+        sender=_sender(c, raw, where, required=sender_required),
         ca_file=_ca_file(c, raw, where, base),
     )
+
+
+def _is_table(c: _Collector, raw: Any, name: str) -> bool:
+    """True when an optional section is there as a table; a value that is not one is a problem."""
+    if raw is not None and not isinstance(raw, dict):
+        c.add(name, ("một bảng", "a table"), raw)
+    return isinstance(raw, dict)
+
+
+def _load_smtp(c: _Collector, raw: Any, base: Path) -> SmtpConfig | None:
+    """`[smtp]`: host, port, security, username, password_env/password_file, from, ca_file."""
+    if not _is_table(c, raw, "[smtp]"):
+        return None
+    _unknown(c, raw, SMTP_KEYS, "[smtp] ")
+    return _server(c, raw, "[smtp] ", base, prefix="", host=None, sender_required=False)
 
 
 def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
                  ) -> DigestConfig | None:
     """`[digest]`: `to` (and `from`), on `[smtp]`'s server; an old [digest] with `smtp_host`
     names its own server with the smtp_* keys, as before."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[digest]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[digest]"):
         return None
     where = "[digest] "
     _unknown(c, raw, DIGEST_KEYS, where)
@@ -319,20 +326,11 @@ def _load_digest(c: _Collector, raw: Any, base: Path, smtp: SmtpConfig | None
     if "smtp_host" not in raw:
         c.add(f"{where}smtp_host", ("một máy chủ gửi thư: mục [smtp] (hoặc smtp_host)",
                                     "an outgoing server: an [smtp] section (or smtp_host)"))
-    host = _str(c, raw, "smtp_host", where, "")
-    security = _security(c, raw, where, host)
-    password_file = _str(c, raw, "password_file", where, "")
+    own = _server(c, raw, where, base, prefix="smtp_", host="", sender_required=True)
     return DigestConfig(
-        smtp_host=host,
-        smtp_port=_int(c, raw, "smtp_port", where, 465 if security == "ssl" else 587),
-        security=security,
-        username=_str(c, raw, "username", where, ""),
-        password_env=_str(c, raw, "password_env", where, ""),
-        password_file=_path(base, password_file) if password_file else None,
-        sender=_sender(c, raw, where, required=True),
-        to=to,
-        ca_file=_ca_file(c, raw, where, base),
-    )
+        smtp_host=own.host, smtp_port=own.port, security=own.security, username=own.username,
+        password_env=own.password_env, password_file=own.password_file, sender=own.sender,
+        to=to, ca_file=own.ca_file)
 
 
 def parse_offset(text: str) -> timedelta | None:
@@ -372,10 +370,7 @@ def _load_notify(c: _Collector, raw: Any, tz: ZoneInfo, smtp: SmtpConfig | None,
                  sender: str) -> NotifyConfig | None:
     """`[notify]`: receipts, reminders, overdue, send, max_per_hour, since. `sender` is the
     office's From: [smtp] from, else [digest] from, else the first office address."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[notify]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[notify]"):
         return None
     where = "[notify] "
     _unknown(c, raw, NOTIFY_KEYS, where)
@@ -432,10 +427,7 @@ UNIT_DELIMITERS = (",", ";")  # "CSV UTF-8" from a Vietnamese Excel separates wi
 
 def _load_web(c: _Collector, raw: Any) -> WebConfig | None:
     """The [web] table: where the workspace listens (loopback unless said otherwise)."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        c.add("[web]", ("một bảng", "a table"), raw)
+    if not _is_table(c, raw, "[web]"):
         return None
     where = "[web] "
     _unknown(c, raw, WEB_KEYS, where)
@@ -676,7 +668,7 @@ def load_config(path: Path) -> Settings:
     sched_raw = data.get("schedule", {})
     schedule = ScheduleConfig()
     if isinstance(sched_raw, dict):
-        _unknown(c, sched_raw, {"poll_minutes", "digest_times"}, "[schedule] ")
+        _unknown(c, sched_raw, SCHEDULE_KEYS, "[schedule] ")
         poll = _int(c, sched_raw, "poll_minutes", "[schedule] ", 5)
         if poll < 1:
             c.add("[schedule] poll_minutes", ("ít nhất 1", "at least 1"), poll)

@@ -41,7 +41,8 @@ def read_password(cfg: SourceConfig) -> str:
         if exc.kind == "file_unreadable" and cfg.password_file is not None:
             problem = read_problem(cfg.password_file, exc.__cause__ or exc)
             raise source_error(cfg.name, str(problem), problem.text("en")) from exc
-        raise SourceError(cfg.name, "no password_env or password_file") from exc
+        raise source_error(cfg.name, "chưa đặt password_env hay password_file trong settings.toml",
+                           "no password_env or password_file in settings.toml") from exc
 
 
 @functools.lru_cache(maxsize=8)

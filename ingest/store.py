@@ -440,6 +440,9 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def forget_meta(self, *keys: str) -> None:
+        self.db.executemany("DELETE FROM meta WHERE key=?", [(k,) for k in keys])
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A database transaction; files written inside it reach the disk before it commits."""

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from config.model import DigestConfig, Request, Settings
@@ -363,11 +364,22 @@ def _waiting_view(m: WaitingMessage, lang: str, tz: ZoneInfo, command: str) -> d
             "candidates": ", ".join(m.candidates), "fixes": fixes, "new": m.new}  # fmt: skip
 
 
+def workspace_url(settings: Settings) -> str:
+    """Where people reach the office's workspace (`[web] base_url`), "" when not said."""
+    return settings.web.base_url.rstrip("/") if settings.web is not None else ""
+
+
 def digest_view(digest: Digest, language: str, tz: ZoneInfo,
-                command: str = "mailtally") -> dict[str, Any]:
-    """The templates' context: plain strings and numbers, times in `tz`, labels in `language`."""
+                command: str = "mailtally", workspace: str = "") -> dict[str, Any]:
+    """The templates' context: plain strings and numbers, times in `tz`, labels in `language`;
+    with `workspace` (its base URL), links to each request's page and to each message's fix."""
     lang = language
+    links = {r.request_id: f"{workspace}/notice/{quote(r.request_id, safe='/')}"
+             for r in digest.requests} if workspace else {}
     return {
+        "workspace": workspace,
+        "links": links,
+        "needs_link": f"{workspace}/needs?key=" if workspace else "",
         "lang": lang,
         "title": digest_subject(digest.day, lang),
         "L": {k: pick(LABELS, k, lang) for k in LABELS},
@@ -383,9 +395,9 @@ def digest_view(digest: Digest, language: str, tz: ZoneInfo,
 
 
 def render_digest(digest: Digest, language: str, tz: ZoneInfo,
-                  command: str = "mailtally") -> tuple[str, str]:
+                  command: str = "mailtally", workspace: str = "") -> tuple[str, str]:
     """The digest as (HTML page, plain text)."""
-    view = digest_view(digest, language, tz, command)
+    view = digest_view(digest, language, tz, command, workspace)
     env = environment()
     return (
         env.get_template("digest.html.j2").render(**view),
@@ -403,7 +415,7 @@ def write_digest(settings: Settings, digest: Digest) -> Path:
         StorageError: the file could not be written.
     """
     html, _ = render_digest(digest, settings.language, settings.timezone,
-                            command_for(settings.config_path))
+                            command_for(settings.config_path), workspace_url(settings))
     path = settings.output_dir / f"digest-{digest.day.isoformat()}.html"
     write_atomic(path, html.encode("utf-8"))
     log.info(
@@ -423,7 +435,7 @@ def digest_message(
     """The email: HTML and plain-text alternatives, plus output_dir/report.xlsx when present
     (a Vietnamese Excel may not split a comma CSV into columns)."""
     html, plain = render_digest(digest, settings.language, settings.timezone,
-                                command_for(settings.config_path))
+                                command_for(settings.config_path), workspace_url(settings))
     domain = parseaddr(cfg.sender)[1].rpartition("@")[2] or "mailtally.invalid"
     msg = EmailMessage()
     msg["Subject"] = digest_subject(digest.day, settings.language)

@@ -69,6 +69,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "count": ("Số lượng", "Count"),
     "subject_digest": ("Tóm tắt tình hình nộp báo cáo ngày", "Report digest for"),
     "digest_as_of": ("Tính đến", "As of"),
+    "digest_fix_in_workspace": ("Xử lý trong trang làm việc", "Fix it in the workspace"),
     "digest_counts": ("Số liệu theo văn bản", "Counts per request"),
     "digest_new_count": ("Nhận trong ngày", "Received that day"),
     "digest_new": ("Báo cáo nhận trong ngày", "Reports received that day"),
@@ -291,6 +292,31 @@ SENTENCES: dict[str, tuple[str, str]] = {
                   "Configuration valid: {units} units, {requests} requests, {sources} sources."),
     "source_ok": ("  [đạt] {name}", "  [ok] {name}"),
     "source_bad": ("  [LỖI] {name}: {reason}", "  [FAIL] {name}: {reason}"),
+    "notice_unreadable": (
+        "Không đọc được văn bản {name}: {why}. Hãy dùng tệp .pdf, .docx, .odt, .txt hoặc .eml, "
+        "hoặc mã của một thư đã lưu.",
+        "Could not read the notice {name}: {why}. Use a .pdf, .docx, .odt, .txt or .eml file, or "
+        "the key of a stored message."),
+    "notice_unreadable_missing": ("không có tệp hay thư đã lưu nào mang tên này",
+                                  "there is no such file or stored message"),
+    "notice_unreadable_ambiguous": ("mã này khớp nhiều thư đã lưu; hãy gõ thêm ký tự",
+                                    "this key matches several stored messages; type more of it"),
+    "notice_unreadable_type": ("không phải loại tệp đọc được",
+                               "not a type of file that can be read"),
+    "notice_unreadable_empty": ("không lấy được chữ nào từ tệp (có thể là bản quét, cần gõ lại)",
+                                "no text could be taken from it (a scan, perhaps)"),
+    "notice_unreadable_unreadable": ("tệp hỏng hoặc không mở được",
+                                     "the file is damaged or cannot be opened"),
+    "args_missing": ("thiếu {what}.", "{what} missing."),
+    "args_unknown": ("không hiểu {what}.", "not understood: {what}."),
+    "args_choice": ("không có lựa chọn “{value}” ({arg}); gần nhất: {closest}.",
+                    "there is no choice “{value}” ({arg}); the closest: {closest}."),
+    "args_number": ("{arg} phải là một số, không phải “{value}”.",
+                    "{arg} must be a number, not “{value}”."),
+    "args_value": ("{arg} cần một giá trị.", "{arg} needs a value."),
+    "args_other": ("lệnh gõ chưa đúng ({what}).", "the command is not right ({what})."),
+    "source_path_missing": ("không còn thư mục hay tệp {path} (được đặt trong settings.toml)",
+                            "{path} (set in settings.toml) is no longer there"),
     "store": ("Dữ liệu ({path}): {messages} thư đã lưu, {unparseable} không đọc được, "
               "{needs} cần người xử lý.",
               "Store ({path}): {messages} messages kept, {unparseable} unparseable, "
@@ -366,6 +392,77 @@ DECISION_LABELS: dict[str, tuple[str, str]] = {
     "extend": ("gia hạn", "extend"),
     "accept": ("chấp nhận", "accept"),
     "unlearn": ("bỏ ghi nhớ", "unlearn"),
+}
+
+
+# The mails to units (outputs/notify_mail.py): receipts, reminders, overdue notices.
+UNIT_MAIL_WORDS: dict[str, tuple[str, str]] = {
+    "greeting": ("Kính gửi {unit},", "To {unit},"),
+    "receipt_title": ("Đã nhận báo cáo", "Report received"),
+    "receipt_intro": ("Văn phòng đã nhận thư của đơn vị gửi lúc {at} cho văn bản {rid}: {title}.",
+                      "The office received your message of {at} for {rid}: {title}."),
+    "counted": ("Đã ghi nhận:", "Counted:"),
+    "report_files": ("Báo cáo", "Report"),
+    "photo_files": ("Hình ảnh", "Photos"),
+    "other_files": ("Tệp khác", "Other files"),
+    "photo_links": ("Liên kết ảnh", "Photo links"),
+    "links": ("{n} liên kết", "{n} link(s)"),
+    "report_in_body": ("Báo cáo trong nội dung thư", "Report in the message body"),
+    "yes": ("có", "yes"),
+    "missing": ("Còn thiếu: {kinds}.", "Still missing: {kinds}."),
+    "complete": ("Báo cáo của đơn vị đã đủ. Cảm ơn đơn vị.",
+                 "Your report is complete. Thank you."),
+    "complete_on_time": ("Hạn nộp: {deadline}; đủ lúc {at}: đúng hạn.",
+                         "Deadline: {deadline}; complete at {at}: on time."),
+    "complete_late": ("Hạn nộp: {deadline}; đủ lúc {at}: trễ {late}.",
+                      "Deadline: {deadline}; complete at {at}: {late} late."),
+    "deadline_left": ("Hạn nộp: {deadline} (còn {left}).", "Deadline: {deadline} ({left} left)."),
+    "deadline_passed": ("Hạn nộp: {deadline} (đã quá hạn {left}).",
+                        "Deadline: {deadline} (passed {left} ago)."),
+    "send_missing": ("Xin gửi phần còn thiếu về {address}, tiêu đề ghi rõ số văn bản {rid}.",
+                     "Please send what is missing to {address}, with {rid} in the subject."),
+    "reminder_title": ("Nhắc nộp báo cáo", "Reminder: report due"),
+    "overdue_title": ("Đã quá hạn nộp báo cáo", "Report overdue"),
+    "reminder_intro": ("Văn phòng nhắc đơn vị về văn bản {rid}: {title}.",
+                       "A reminder about {rid}: {title}."),
+    "owed_none": ("Văn phòng chưa nhận được báo cáo của đơn vị. Cần nộp: {kinds}.",
+                  "The office has not received your report yet. Required: {kinds}."),
+    "owed_some": ("Văn phòng đã nhận {have}; còn thiếu: {kinds}.",
+                  "The office has received {have}; still missing: {kinds}."),
+    "send_to": ("Xin gửi về {address}, tiêu đề ghi rõ số văn bản {rid}.",
+                "Please send it to {address}, with {rid} in the subject."),
+    "footer": ("Thư này do hệ thống mailtally của Văn phòng gửi tự động. Nếu thông tin chưa đúng, "
+               "xin liên hệ Văn phòng qua {address}.",
+               "This mail was sent automatically by the office's mailtally. If anything here "
+               "is wrong, please write to the office at {address}."),
+    "report": ("báo cáo", "the report"),
+    "images": ("hình ảnh", "photos"),
+    "day": ("ngày", "d"),
+    "hour": ("giờ", "h"),
+    "minute": ("phút", "min"),
+    "subject_reminder": ("Nhắc nộp báo cáo {rid}, hạn {deadline}",
+                         "Reminder: {rid} is due {deadline}"),
+    "subject_overdue": ("Quá hạn nộp báo cáo {rid} (hạn {deadline})",
+                        "Overdue: {rid} (due {deadline})"),
+}
+
+
+# The comments of a proposed [[request]] table (outputs/request_toml.py).
+NOTICE_TABLE_WORDS: dict[str, tuple[str, str]] = {
+    "head": ("[[request]] đề xuất từ văn bản {origin}: kiểm tra từng dòng rồi dán vào "
+             "requests.toml.",
+             "[[request]] proposed from the notice {origin}: check each line, then paste it "
+             "into requests.toml."),
+    "read_from": ("Văn bản đọc từ {where}.", "The notice was read from {where}."),
+    "from": ("từ", "from"),
+    "note": ("lưu ý", "note"),
+    "empty": ("ĐỂ TRỐNG", "LEFT EMPTY"),
+    "fill": ("điền vào rồi bỏ dấu # ở đầu dòng dưới", "fill it in and remove the # below"),
+    "grace": ("số phút cho phép trễ sau hạn (văn phòng tự đặt)",
+              "minutes allowed after the deadline (the office's choice)"),
+    "keywords_from": ("từ tiêu đề", "from the title"),
+    "message_id": ("Message-ID của thư gửi văn bản", "the Message-ID of the mail that sent it"),
+    "units_all": ("mọi đơn vị", "every unit"),
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.model import Request, Unit
+from outputs.i18n import UNIT_MAIL_WORDS
 from outputs.status import StatusRow
 from outputs.tables import counted_files
 from parsers.records import ParsedMessage
@@ -29,59 +30,8 @@ MAX_REFERENCES = 10
 _MSGID = re.compile(r"<[^<>\s@]{1,200}@[^<>\s@]{1,200}>")
 _REPLY_PREFIX = re.compile(r"^\s*(re|trả lời|tl|aw|sv|antw)\s*:", re.IGNORECASE)
 
-TEXT: dict[str, tuple[str, str]] = {
-    "greeting": ("Kính gửi {unit},", "To {unit},"),
-    "receipt_title": ("Đã nhận báo cáo", "Report received"),
-    "receipt_intro": ("Văn phòng đã nhận thư của đơn vị gửi lúc {at} cho văn bản {rid}: {title}.",
-                      "The office received your message of {at} for {rid}: {title}."),
-    "counted": ("Đã ghi nhận:", "Counted:"),
-    "report_files": ("Báo cáo", "Report"),
-    "photo_files": ("Hình ảnh", "Photos"),
-    "other_files": ("Tệp khác", "Other files"),
-    "photo_links": ("Liên kết ảnh", "Photo links"),
-    "links": ("{n} liên kết", "{n} link(s)"),
-    "report_in_body": ("Báo cáo trong nội dung thư", "Report in the message body"),
-    "yes": ("có", "yes"),
-    "missing": ("Còn thiếu: {kinds}.", "Still missing: {kinds}."),
-    "complete": ("Báo cáo của đơn vị đã đủ. Cảm ơn đơn vị.",
-                 "Your report is complete. Thank you."),
-    "complete_on_time": ("Hạn nộp: {deadline}; đủ lúc {at}: đúng hạn.",
-                         "Deadline: {deadline}; complete at {at}: on time."),
-    "complete_late": ("Hạn nộp: {deadline}; đủ lúc {at}: trễ {late}.",
-                      "Deadline: {deadline}; complete at {at}: {late} late."),
-    "deadline_left": ("Hạn nộp: {deadline} (còn {left}).", "Deadline: {deadline} ({left} left)."),
-    "deadline_passed": ("Hạn nộp: {deadline} (đã quá hạn {left}).",
-                        "Deadline: {deadline} (passed {left} ago)."),
-    "send_missing": ("Xin gửi phần còn thiếu về {address}, tiêu đề ghi rõ số văn bản {rid}.",
-                     "Please send what is missing to {address}, with {rid} in the subject."),
-    "reminder_title": ("Nhắc nộp báo cáo", "Reminder: report due"),
-    "overdue_title": ("Đã quá hạn nộp báo cáo", "Report overdue"),
-    "reminder_intro": ("Văn phòng nhắc đơn vị về văn bản {rid}: {title}.",
-                       "A reminder about {rid}: {title}."),
-    "owed_none": ("Văn phòng chưa nhận được báo cáo của đơn vị. Cần nộp: {kinds}.",
-                  "The office has not received your report yet. Required: {kinds}."),
-    "owed_some": ("Văn phòng đã nhận {have}; còn thiếu: {kinds}.",
-                  "The office has received {have}; still missing: {kinds}."),
-    "send_to": ("Xin gửi về {address}, tiêu đề ghi rõ số văn bản {rid}.",
-                "Please send it to {address}, with {rid} in the subject."),
-    "footer": ("Thư này do hệ thống mailtally của Văn phòng gửi tự động. Nếu thông tin chưa đúng, "
-               "xin liên hệ Văn phòng qua {address}.",
-               "This mail was sent automatically by the office's mailtally. If anything here "
-               "is wrong, please write to the office at {address}."),
-    "report": ("báo cáo", "the report"),
-    "images": ("hình ảnh", "photos"),
-    "day": ("ngày", "d"),
-    "hour": ("giờ", "h"),
-    "minute": ("phút", "min"),
-    "subject_reminder": ("Nhắc nộp báo cáo {rid}, hạn {deadline}",
-                         "Reminder: {rid} is due {deadline}"),
-    "subject_overdue": ("Quá hạn nộp báo cáo {rid} (hạn {deadline})",
-                        "Overdue: {rid} (due {deadline})"),
-}
-
-
 def _t(key: str, lang: str, **values: object) -> str:
-    pair = TEXT[key]
+    pair = UNIT_MAIL_WORDS[key]
     return (pair[1] if lang == "en" else pair[0]).format(**values)
 
 

@@ -12,29 +12,14 @@ from datetime import date, datetime
 from typing import Any
 
 from matching.notice import Proposal
+from outputs.i18n import NOTICE_TABLE_WORDS
 from parsers.notice import Field
 
-TEXT: dict[str, tuple[str, str]] = {
-    "head": ("[[request]] đề xuất từ văn bản {origin}: kiểm tra từng dòng rồi dán vào "
-             "requests.toml.",
-             "[[request]] proposed from the notice {origin}: check each line, then paste it "
-             "into requests.toml."),
-    "read_from": ("Văn bản đọc từ {where}.", "The notice was read from {where}."),
-    "from": ("từ", "from"),
-    "note": ("lưu ý", "note"),
-    "empty": ("ĐỂ TRỐNG", "LEFT EMPTY"),
-    "fill": ("điền vào rồi bỏ dấu # ở đầu dòng dưới", "fill it in and remove the # below"),
-    "grace": ("số phút cho phép trễ sau hạn (văn phòng tự đặt)",
-              "minutes allowed after the deadline (the office's choice)"),
-    "keywords_from": ("từ tiêu đề", "from the title"),
-    "message_id": ("Message-ID của thư gửi văn bản", "the Message-ID of the mail that sent it"),
-    "units_all": ("mọi đơn vị", "every unit"),
-}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def _t(key: str, language: str, **values: object) -> str:
-    pair = TEXT[key]
+    pair = NOTICE_TABLE_WORDS[key]
     return (pair[1] if language == "en" else pair[0]).format(**values)
 
 

@@ -203,6 +203,19 @@ def _toml_list(values: Sequence[str]) -> str:
 
 
 @pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo config (config/demo) in tmp_path, run once; returns its settings.toml
+    (the office's decisions are made on it from the command line)."""
+    import run
+
+    shutil.copytree(REPO_ROOT / "config" / "demo", tmp_path / "cfg")
+    monkeypatch.setenv("MAILTALLY_NOW", "2023-08-25T09:00:00+07:00")
+    config = tmp_path / "cfg" / "settings.toml"
+    assert run.main(["--config", str(config), "once"]) == 0
+    return config
+
+
+@pytest.fixture
 def write_config(tmp_path: Path) -> ConfigWriter:
     """Callable that writes a config folder under tmp_path; see `ConfigWriter`."""
     return ConfigWriter(tmp_path)

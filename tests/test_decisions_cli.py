@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import getpass
 import re
-import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -18,7 +17,6 @@ import pytest
 import run
 from app.lock import data_dir_lock
 
-DEMO = Path(run.demo_settings_path()).parent
 AMBIGUOUS_SUBJECT = "Doan So Tai chinh va Doan So Cong Thuong"
 R178 = "178-TB/ĐTN"
 
@@ -26,16 +24,6 @@ R178 = "178-TB/ĐTN"
 def read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the demo config in tmp_path, run once; returns its settings.toml."""
-    shutil.copytree(DEMO, tmp_path / "cfg")
-    monkeypatch.setenv("MAILTALLY_NOW", "2023-08-25T09:00:00+07:00")
-    config = tmp_path / "cfg" / "settings.toml"
-    assert run.main(["--config", str(config), "once"]) == 0
-    return config
 
 
 def cli(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

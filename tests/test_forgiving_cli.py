@@ -167,3 +167,28 @@ def test_a_confirmation_is_the_whole_answer(config: Path) -> None:
         "Đã ghi (quyết định số 2): STC được miễn nộp cho 178-TB/ĐTN.",
         f"Hoàn tác: mailtally --config {config.resolve().as_posix()} undo 2"]
     assert done.stderr == "", "log lines after the confirmation"
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["asign", "x"], "không có lựa chọn “asign” (command); gần nhất: assign."),
+    (["extend", "STC", "178"], "mailtally extend: thiếu --until."),
+    (["undo", "ba"], "mailtally undo: decision_id phải là một số, không phải “ba”."),
+    (["once", "--foo"], "mailtally: không hiểu --foo."),
+])
+def test_a_command_typed_wrong_is_refused_in_the_offices_words(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAILTALLY_LANG", raising=False)
+    with pytest.raises(SystemExit) as refused:
+        run.main(argv)
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and err.rstrip().endswith("Không có gì thay đổi."), err
+    assert "error:" not in err and "invalid" not in err and "required" not in err
+
+
+def test_argparse_wording_it_does_not_know_is_kept_behind_the_offices_opening() -> None:
+    assert run.argument_refusal("something new", "vi") == "lệnh gõ chưa đúng (something new)."
+    assert run.argument_refusal("the following arguments are required: name", "en") == (
+        "name missing.")

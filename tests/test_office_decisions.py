@@ -4,30 +4,18 @@ roster change that places last week's mail. All through the command line, on the
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
 
 import run
 
-DEMO = Path(run.demo_settings_path()).parent
 AMBIGUOUS_SUBJECT = "Doan So Tai chinh va Doan So Cong Thuong"
 
 
 def read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the demo config in tmp_path, run once; returns its settings.toml."""
-    shutil.copytree(DEMO, tmp_path / "cfg")
-    monkeypatch.setenv("MAILTALLY_NOW", "2023-08-25T09:00:00+07:00")
-    config = tmp_path / "cfg" / "settings.toml"
-    assert run.main(["--config", str(config), "once"]) == 0
-    return config
 
 
 def cli(config: Path, *args: str) -> int:

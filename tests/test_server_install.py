@@ -31,7 +31,8 @@ pytestmark = pytest.mark.integration
 
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0
-UNITS = ("mailtally.service", "mailtally-backup.service", "mailtally-backup.timer")
+UNITS = ("mailtally.service", "mailtally-web.service", "mailtally-backup.service",
+         "mailtally-backup.timer")
 
 
 @pytest.fixture

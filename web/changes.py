@@ -17,6 +17,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from config.model import Problem
 from ingest.accounts import Account
+from ingest.errors import StorageError
 from matching.notice import Proposal
 from outputs.i18n import say
 from web import actions
@@ -94,9 +95,7 @@ def register(app: Flask, ws: Workspace) -> None:
 
     def refused(exc: actions.DecisionError) -> None:
         lang = ws.settings.language
-        kind = ("ambiguous" if isinstance(exc, actions.AmbiguousKeyError)
-                else "undone" if isinstance(exc, actions.AlreadyUndoneError) else "unknown")
-        text = say(f"{kind}_{exc.what}", lang, value=exc.value)
+        text = exc.text(lang)
         if exc.closest:
             text += " " + say("closest", lang, closest=", ".join(exc.closest))
         flash(text, "error")
@@ -188,6 +187,9 @@ def register(app: Flask, ws: Workspace) -> None:
         except StaleFileError:
             flash(words(settings.language)["file_changed"].format(file="units.csv"), "error")
             return redirect(url_for("roster"))
+        except StorageError as exc:  # e.g. units.csv in a configuration folder kept read-only
+            flash(exc.text(settings.language), "error")
+            return redirect(url_for("roster"))
         except EditRefusedError as exc:
             return render_template("roster_edit.html", roster=read_roster(settings.units_path),
                                    code=code, row=values, problems=exc.problems), 422
@@ -257,6 +259,9 @@ def register(app: Flask, ws: Workspace) -> None:
         except StaleFileError:
             flash(words(settings.language)["file_changed"].format(file="requests.toml"),
                   "error")
+            return redirect(url_for("requests_page"))
+        except StorageError as exc:
+            flash(exc.text(settings.language), "error")
             return redirect(url_for("requests_page"))
         except EditRefusedError as exc:
             return again(exc.problems)

@@ -26,10 +26,12 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from app.caches import parsed_message
 from ingest.accounts import verify_login
 from ingest.decisions import in_effect
+from ingest.store import Store
 from outputs.html import can_draw, draw_thumbnail
 from outputs.i18n import DECISION_LABELS, pick
 from outputs.safe_files import download_headers
 from outputs.tables import local_short, row_notes
+from parsers.records import Attachment
 from web import actions
 from web.editing import read_requests, read_roster
 from web.files import KEY_PATTERN, inside
@@ -242,16 +244,20 @@ def register(app: Flask, ws: Workspace) -> None:
             abort(404)
         return Response(path.read_bytes(), headers=download_headers(f"{key}.eml"))
 
-    @app.route("/message/<key>/file/<int:n>")
-    def attachment(key: str, n: int) -> Response:
+    def nth_attachment(store: Store, key: str, n: int) -> Attachment:
+        """The message's attachment number `n`; 404 for a key or number that is not there."""
         if not KEY_PATTERN.match(key):
             abort(404)
-        with ws.store() as store:
-            parsed = parsed_message(store, key, limits=ws.settings.limits) \
-                if store.message(key) else None
+        parsed = parsed_message(store, key, limits=ws.settings.limits) \
+            if store.message(key) else None
         if parsed is None or not 0 <= n < len(parsed.attachments):
             abort(404)
-        a = parsed.attachments[n]
+        return parsed.attachments[n]
+
+    @app.route("/message/<key>/file/<int:n>")
+    def attachment(key: str, n: int) -> Response:
+        with ws.store() as store:
+            a = nth_attachment(store, key, n)
         path = inside(ws.settings.data_dir, a.stored_path) if a.stored_path else None
         if path is None:
             abort(404)
@@ -261,14 +267,8 @@ def register(app: Flask, ws: Workspace) -> None:
     def thumbnail(key: str, n: int) -> Response:
         """A photo's thumbnail, as the report shows it: kept in the store, or drawn now (and
         kept) when no run has drawn it yet."""
-        if not KEY_PATTERN.match(key):
-            abort(404)
         with ws.store() as store:
-            parsed = parsed_message(store, key, limits=ws.settings.limits) \
-                if store.message(key) else None
-            if parsed is None or not 0 <= n < len(parsed.attachments):
-                abort(404)
-            a = parsed.attachments[n]
+            a = nth_attachment(store, key, n)
             jpeg = store.thumbnails([a.sha256]).get(a.sha256)
             if jpeg is None and a.stored_path and can_draw(a.filename):
                 path = inside(ws.settings.data_dir, a.stored_path)

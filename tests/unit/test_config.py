@@ -193,3 +193,10 @@ def test_digest_server_keys_beside_smtp_are_refused(tmp_path: Path) -> None:
         load_config(write(tmp_path, text))
     assert "[digest] security: expected no such key: the server is [smtp]'s" in (
         err.value.render("en"))
+
+
+@pytest.mark.parametrize("section", ["smtp", "digest", "notify", "web", "limits"])
+def test_a_section_that_is_not_a_table_is_a_problem(tmp_path: Path, section: str) -> None:
+    with pytest.raises(ConfigError) as bad:
+        load_config(write(tmp_path, f"{section} = 3\n" + EML_SOURCE))
+    assert [(p.key, p.got) for p in bad.value.problems] == [(f"[{section}]", "3")]

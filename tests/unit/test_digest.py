@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.model import DigestConfig, Request, ScheduleConfig, Settings, Unit
+from config.model import DigestConfig, Request, ScheduleConfig, Settings, Unit, WebConfig
 from matching.evidence import evidence_kinds
 from matching.placement import MatchKind, Placement, Reason
 from outputs.digest import (
@@ -23,6 +23,8 @@ from outputs.digest import (
     digest_subject,
     parse_day,
     render_digest,
+    workspace_url,
+    write_digest,
 )
 from outputs.snapshot import Snapshot
 from outputs.status import PlacedMessage, Status, compute_status
@@ -335,3 +337,17 @@ def test_digest_command_gives_up_on_a_busy_data_dir_with_exit_1(
     err = capsys.readouterr().err
     assert "đang dùng thư mục dữ liệu" in err and str(config.parent / "data") in err
     assert not (config.parent / "out" / "digest-2023-08-11.html").exists()
+
+
+def test_links_into_the_workspace_only_when_its_base_url_is_set(tmp_path: Path) -> None:
+    """CONTRACT: the digest links into the workspace when `[web] base_url` is set."""
+    settings = make_settings(tmp_path)
+    digest = build_digest(settings, make_snapshot(), date(2023, 8, 11))
+    html, _ = render_digest(digest, "vi", TZ, workspace=workspace_url(settings))
+    assert "https://" not in html and "/needs?key=" not in html
+    web = replace(settings, web=WebConfig(base_url="https://baocao.example.gov.vn/"))
+    html, _ = render_digest(digest, "vi", TZ, workspace=workspace_url(web))
+    assert 'href="https://baocao.example.gov.vn/notice/178-TB/%C4%90TN"' in html
+    assert 'href="https://baocao.example.gov.vn/needs?key=k-amb">Xử lý trong trang làm việc' in html
+    written = write_digest(web, digest).read_text(encoding="utf-8")
+    assert 'href="https://baocao.example.gov.vn/needs?key=k-amb"' in written

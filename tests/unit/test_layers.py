@@ -211,3 +211,26 @@ def test_the_checker_fails_on_each_kind_of_bad_import(
     found = problems(_tree(tmp_path, {**GOOD, **change}))
     for words in expected:
         assert any(p.startswith(words) for p in found), (words, found)
+
+
+def sql_outside_ingest(root: Path) -> list[str]:
+    """Modules outside ingest/ that run SQL themselves (a call of .execute or .executemany)."""
+    found = []
+    for name, path in project_modules(root).items():
+        if name.split(".")[0] == "ingest":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"execute", "executemany", "executescript"}):
+                found.append(f"{name}:{node.lineno}")
+    return found
+
+
+def test_sql_is_written_only_in_ingest() -> None:
+    assert sql_outside_ingest(ROOT) == []
+
+
+def test_sql_outside_ingest_is_found(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "notify.py").write_text("def f(store):\n    store.db.execute('x')\n")
+    assert sql_outside_ingest(tmp_path) == ["app.notify:2"]

@@ -6,6 +6,7 @@ workspace works; these pin the rules.)"""
 
 from __future__ import annotations
 
+import html
 import re
 import stat
 import time
@@ -20,6 +21,7 @@ from config import ConfigError, load_config
 from config.model import Settings
 from ingest.accounts import AccountError, add_account, list_accounts, verify_login
 from ingest.store import Store
+from outputs.i18n import say
 from outputs.safe_files import download_headers
 from web.app import SECRET_FILE, create_app
 from web.changes import parse_when
@@ -479,3 +481,46 @@ def test_a_joint_report_is_assigned_to_several_units(settings: Settings) -> None
     assert (decision.kind, decision.unit_codes, decision.author, decision.address) == (
         "assign", ("STC", "SCT"), "lan", "")
     assert f'data-key="{key}"' not in client.get("/needs").get_data(as_text=True)
+
+
+def test_a_refused_extension_is_said_to_the_clerk_not_a_server_error(settings: Settings) -> None:
+    """An extension not later than the notice's deadline is refused in the clerk's words (as
+    the command line says it), and nothing is recorded."""
+    client = _client(settings)
+    _login(client)
+    token = _token(client, "/unit/STC")
+    answer = client.post("/decide", data={"csrf_token": token, "kind": "extend", "unit": "STC",
+                                          "request_id": "178-TB/ĐTN", "until": "01/08/2023"},
+                         follow_redirects=True)
+    assert answer.status_code == 200
+    page = html.unescape(answer.get_data(as_text=True))
+    assert say("refused_not_later", "vi", until="01/08/2023 23:59", rid="178-TB/ĐTN",
+               deadline="11/08/2023 11:00") in page
+    store = Store(settings.data_dir)
+    assert store.decisions() == []
+    store.close()
+
+
+def test_a_roster_that_may_not_be_written_is_said_to_the_clerk_not_a_server_error(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """units.csv in a configuration folder the service may only read (the server layout's
+    /etc/mailtally): the save is refused with the path and why, and the file stays as it was."""
+    from ingest.errors import unwritable
+
+    def refused(path: Path, data: bytes) -> None:
+        raise unwritable(path, PermissionError(13, "Permission denied"))
+
+    monkeypatch.setattr("web.editing.write_atomic", refused)
+    client = _client(settings)
+    _login(client)
+    assert settings.units_path is not None
+    before = settings.units_path.read_bytes()
+    token = _token(client, "/roster/SCT")
+    answer = client.post("/roster/save", data={
+        "csrf_token": token, "version": read_roster(settings.units_path).version,
+        "original": "SCT", "code": "SCT", "name": "Đoàn Sở Công Thương", "emails": "",
+        "aliases": "", "group": ""}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "units.csv: người dùng" in html.unescape(answer.get_data(as_text=True))
+    assert settings.units_path.read_bytes() == before
