@@ -9,6 +9,8 @@ once (one slot per minute: a second click in the same minute sends nothing twice
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, abort, flash, g, redirect, render_template, request, url_for
@@ -60,6 +62,30 @@ def register(app: Flask, ws: Workspace) -> None:
                                               trouble[:TROUBLE_SHOWN]],
                 "more": max(0, len(trouble) - TROUBLE_SHOWN)}
 
+    # (id of the view, request, minute) -> (that view, kept so that its id is not reused, and
+    # its previews)
+    cache: dict[tuple[int, str, datetime], tuple[View, list[Preview]]] = {}
+    cache_lock = threading.Lock()
+
+    def previews_of(v: View, request_id: str) -> list[Preview]:
+        """What `remind REQUEST` shows, as of this minute. Composing a mail takes the email
+        library about 15 ms, so a notice's previews are kept until the view or the minute
+        changes: a reload, or the page after a send, does not compose them all again."""
+        minute = current_time().replace(second=0, microsecond=0)
+        key = (id(v), request_id, minute)
+        with cache_lock:
+            found = cache.get(key)
+        if found is not None:
+            return found[1]
+        with ws.store() as store:
+            made = list(remind(v.settings, store, v.snap, request_id, send=False,
+                               now=max(minute, v.snap.now)).previews)
+        with cache_lock:
+            for old in [k for k in cache if k[0] != key[0] or k[2] != minute]:
+                del cache[old]
+            cache[key] = (v, made)
+        return made
+
     def folder() -> str:
         return f"{ws.settings.output_dir.name}/outbox/"
 
@@ -77,11 +103,7 @@ def register(app: Flask, ws: Workspace) -> None:
         req = v.requests.get(request_id)
         if req is None:
             abort(404)
-        previews: list[Preview] = []
-        if v.settings.notify is not None:
-            with ws.store() as store:
-                previews = list(remind(v.settings, store, v.snap, req.id, send=False,
-                                       now=v.snap.now).previews)
+        previews = previews_of(v, req.id) if v.settings.notify is not None else []
         return render_template("reminder_notice.html", req=req, notify=v.settings.notify,
                                previews=previews, folder=folder(),
                                config_name=v.settings.config_path.name,
