@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     key = re.search(r'data-key="([0-9a-f]{16})"', needs_page)
     pages = ["/", notice, notice + "?show=owes", notice + "?show=late",
              f"/unit/{urllib.parse.quote(unit.code)}", "/needs", "/decisions", "/roster",
-             "/requests", "/reminders", "/reminders/" + urllib.parse.quote(first.id),
+             "/reminders", "/reminders/" + urllib.parse.quote(first.id), "/requests",
              "/units.json?q=" + urllib.parse.quote(unit.name.split()[-1])]
     if key is not None:
         pages.append(f"/needs?key={key.group(1)}&q=" + urllib.parse.quote(unit.name[:8]))

@@ -157,3 +157,19 @@ def test_a_click_writes_each_reminder_once_and_lists_it(tmp_path: Path) -> None:
 
 def store_now() -> datetime:
     return datetime.fromisoformat(BEFORE_DEADLINE)
+
+
+def test_a_send_while_a_run_holds_the_data_dir_asks_to_click_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.lock import data_dir_lock
+
+    settings = _settings(tmp_path)
+    client = _client(settings)
+    monkeypatch.setattr("web.reminders.SEND_WAIT_SECONDS", 0.0)
+    token = _token(client, "/reminders")
+    with data_dir_lock(settings.data_dir):
+        client.post("/reminders/send", data={"csrf_token": token, "request_id": "178-TB/ĐTN"})
+    assert "Đang có một lần chạy dùng dữ liệu" in _text(client, "/reminders")
+    assert not (settings.output_dir / "outbox").exists()
+    client.post("/reminders/send", data={"csrf_token": token, "request_id": "999-TB"})
+    assert "Không có văn bản mã 999-TB" in _text(client, "/reminders")
