@@ -51,7 +51,10 @@ def remind(settings: Settings, store: Store, snap: Snapshot, request_id: str, *,
     request = ctx.requests[request_id]
     previews: list[Preview] = []
     mails: list[NewMail] = []
-    slot = f"manual:{now.astimezone(UTC).isoformat(timespec='seconds')}"
+    # One slot per minute: a second `--send` (or a second click in the workspace) within the
+    # same minute records nothing new, so it sends nothing twice.
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    slot = f"manual:{minute.isoformat(timespec='minutes')}"
     for row in snap.rows:
         if row.request_id != request_id or not owes(row):
             continue

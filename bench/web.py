@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "data"))
@@ -42,12 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from config import load_config
+    from config.model import NotifyConfig
     from ingest.accounts import add_account, find_account
     from ingest.store import Store
     from web.app import create_app
 
     config, _ = prepare(args.messages, args.seed)
     settings = load_config(config)
+    # [notify] on (send = false), so that the reminders pages compose every owing unit's mail.
+    settings = replace(settings, notify=NotifyConfig(sender=min(settings.own_addresses)))
     store = Store(settings.data_dir)
     try:
         if find_account(store, "bench") is None:
@@ -76,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     key = re.search(r'data-key="([0-9a-f]{16})"', needs_page)
     pages = ["/", notice, notice + "?show=owes", notice + "?show=late",
              f"/unit/{urllib.parse.quote(unit.code)}", "/needs", "/decisions", "/roster",
-             "/requests", "/units.json?q=" + urllib.parse.quote(unit.name.split()[-1])]
+             "/reminders", "/reminders/" + urllib.parse.quote(first.id), "/requests",
+             "/units.json?q=" + urllib.parse.quote(unit.name.split()[-1])]
     if key is not None:
         pages.append(f"/needs?key={key.group(1)}&q=" + urllib.parse.quote(unit.name[:8]))
     figures: list[Figure] = []

@@ -305,6 +305,12 @@ class Outbox:
         return {str(s): int(n) for s, n in
                 self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state")}
 
+    def mail(self, mail_id: int) -> OutboxMail | None:
+        """One mail by its number (the workspace's download of its .eml)."""
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id=?",
+                              (mail_id,)).fetchone()
+        return _row(row) if row else None
+
     def by_message_id(self, message_id: str) -> OutboxMail | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE message_id=?",
                               (message_id,)).fetchone()

@@ -162,8 +162,9 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
     def forbidden(exc: Exception) -> Response:
         return error_page(403)
 
-    from web import changes, pages
+    from web import changes, pages, reminders
 
     pages.register(app, workspace)
     changes.register(app, workspace)
+    reminders.register(app, workspace)
     return app

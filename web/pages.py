@@ -229,10 +229,6 @@ def register(app: Flask, ws: Workspace) -> None:
         return render_template("request_edit.html", file=file, n=index,
                                values=form_values(table), problems=[], notes=[])
 
-    @app.route("/reminders")
-    def reminders() -> str:
-        return render_template("reminders.html")
-
     @app.route("/message/<key>.eml")
     def raw_message(key: str) -> Response:
         if not KEY_PATTERN.match(key):
