@@ -9,18 +9,23 @@ Flask's test client, so the figure is the server's time for a page (routing, the
 template), without a network or a browser. Each page is asked once after the workspace starts
 or after a change (a "cold" page: the view is computed again from the store), then `--repeats`
 times (a "warm" page: the view is current); the figure is the median of the warm ones, and the
-cold time is printed beside it. The change is an excuse made through the form, as a clerk makes
-it, and the first page after it shows it; so is an assign of a message that needs a person.
+cold time is printed beside it. Then each kind of change is made through its form, as a clerk
+makes it (excuse, accept, extend, assign, ignore, undo), and the first page after it, which
+shows it, is timed: only what the decision touches is computed again. A roster edit (an alias
+added, then taken out again) computes the whole view again: its figure is printed, not held to
+the target.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import sys
 import threading
 import time
 import urllib.parse
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "data"))
@@ -97,38 +102,72 @@ def main(argv: list[str] | None = None) -> int:
     for thread in threading.enumerate():
         if thread.name == "mailtally-notices":
             thread.join()
-    # A change, as a clerk makes it, then the first page that shows it (the view recomputed).
+    # Changes, as a clerk makes them, each followed by the first page that shows it: after a
+    # decision only what it touches is computed again (app.runner.snapshot_after).
     unit_page = client.get(f"/unit/{urllib.parse.quote(unit.code)}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', unit_page)
     assert token is not None
-    started = time.perf_counter()
-    client.post("/decide", data={"csrf_token": token.group(1), "kind": "excuse",
-                                 "unit": unit.code, "request_id": first.id,
-                                 "reason": "bench"})
-    post_ms = (time.perf_counter() - started) * 1000
-    after_ms, _, _ = ask(notice)
-    figures.append(Figure("POST an excuse (stored; the status rows computed again)",
-                          f"{post_ms:.0f} ms"))
-    figures.append(Figure("  first notice page after it, showing it",
-                          f"{after_ms:.0f} ms"))
+    csrf = token.group(1)
+    after_change: list[float] = []
+
+    def change(label: str, path: str, data: dict[str, str], page: str) -> None:
+        started = time.perf_counter()
+        client.post(path, data={"csrf_token": csrf, **data})
+        post_ms = (time.perf_counter() - started) * 1000
+        page_ms, _, _ = ask(page)
+        after_change.append(page_ms)
+        figures.append(Figure(f"{label}: POST, then GET {urllib.parse.unquote(page)}",
+                              f"{post_ms:.0f} + {page_ms:.0f} ms", f"<= {TARGET_MS:.0f} ms",
+                              page_ms <= TARGET_MS))
+
+    second = settings.requests[1]
+    for kind, extra in (("excuse", {}), ("accept", {}),
+                        ("extend", {"until": (second.deadline + timedelta(days=3))
+                                    .astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M")})):
+        rid = first.id if kind != "extend" else second.id
+        change(f"{kind} {unit.code}", "/decide",
+               {"kind": kind, "unit": unit.code, "request_id": rid, "reason": "bench", **extra},
+               notice)
     if key is not None:
         # An assign to one unit also learns the sender's address: that sender's mail is placed
-        # again, and the whole view computed again.
-        started = time.perf_counter()
-        client.post(f"/needs/{key.group(1)}/assign", data={
-            "csrf_token": token.group(1), "unit": settings.units[1].code})
-        assign_ms = (time.perf_counter() - started) * 1000
-        after_assign_ms, _, _ = ask("/needs")
-        figures.append(Figure("POST an assign (the decision stored)", f"{assign_ms:.0f} ms"))
-        figures.append(Figure("  first needs page after it (view computed again)",
-                              f"{after_assign_ms:.0f} ms"))
+        # again (its placements and the rows they reach, no more).
+        change("assign a message that needs a person", f"/needs/{key.group(1)}/assign",
+               {"unit": settings.units[1].code}, "/needs")
+    keys = re.findall(r'data-key="([0-9a-f]{16})"', client.get("/needs").get_data(as_text=True))
+    if keys:
+        change("ignore a message", f"/needs/{keys[-1]}/ignore", {}, "/needs")
+    made = re.search(r'action="/decisions/(\d+)/undo"', client.get("/decisions").get_data(
+        as_text=True))
+    if made is not None:
+        change("undo the latest decision", f"/decisions/{made.group(1)}/undo", {}, "/needs")
+    # A roster edit changes what every message's placement depends on: the whole view is
+    # computed again (allowed to stay slower). The alias added is taken out again after.
+    for aliases in ("+", "-"):
+        edit = client.get(f"/roster/edit?code={urllib.parse.quote(unit.code)}").get_data(
+            as_text=True)
+        fields = {name: html.unescape(value) for name, value in
+                  re.findall(r'name="(version|code|name|emails|aliases|group)" value="([^"]*)"',
+                             edit)}
+        names = [a for a in fields["aliases"].split(";") if a.strip() and a.strip() != "bench"]
+        fields["aliases"] = "; ".join(names + (["bench"] if aliases == "+" else []))
+        if aliases == "+":
+            started = time.perf_counter()
+            client.post("/roster/save", data={"csrf_token": csrf, "original": unit.code,
+                                              **fields})
+            post_ms = (time.perf_counter() - started) * 1000
+            page_ms, _, _ = ask("/")
+            figures.append(Figure("a roster alias added: POST, then GET / (whole view)",
+                                  f"{post_ms:.0f} + {page_ms:.0f} ms", "(slower allowed)"))
+        else:
+            client.post("/roster/save", data={"csrf_token": csrf, "original": unit.code,
+                                              **fields})
     figures.append(Figure("first page after the workspace starts (view computed)",
                           f"{cold_ms:.0f} ms"))
     scale = (f"{len(settings.units)} units x {len(settings.requests)} notices x "
             f"{args.messages:,} messages")
     print_table(f"mailtally workspace benchmark, {scale} (code {code_version()}); warm pages, "
                 f"median of {args.repeats}", figures)
-    return 0 if worst <= TARGET_MS else 1
+    return 0 if max([worst, *after_change]) <= TARGET_MS else 1
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from ingest.store import Store
 from matching.placement import NEEDS_PERSON
 from outputs.snapshot import Snapshot
 from outputs.status import Status
-from web.model import Workspace
+from web.model import Workspace, build_view
 
 SMALL = SizeModel(median=1_500, sigma=0.3, low=800, high=3_000, share=0.3)
 
@@ -88,12 +88,14 @@ def test_the_view_after_each_decision_is_the_whole_snapshot(tmp_path: Path,
         if n == 7:
             assert any(r.status == Status.PENDING for r in ws.view(now).rows_by_request[rid[1]])
             now = second.deadline + timedelta(hours=1)
-        incremental = ws.view(now).snap
+        view = ws.view(now)
+        incremental = view.snap
         fresh = snapshot(settings, store, now)
         assert incremental.placements == fresh.placements, f"step {n}"
         assert incremental.evidence == fresh.evidence, f"step {n}"
         assert incremental.rows == fresh.rows, f"step {n}"
         assert incremental == fresh, f"step {n}"
+        assert view == build_view(settings, fresh), f"step {n}: the pages' indexes"
     store.close()
     assert len(whole) == 1, "every view after the first was computed from the one before"
     final = {(r.request_id, r.unit_code): r for r in ws.view(now).snap.rows}
