@@ -202,8 +202,9 @@ def snapshot_after(settings: Settings, store: Store, old: Snapshot, old_effect: 
     if addresses:
         for p in old.parsed:
             senders = (p.sender, p.forwarded.sender if p.forwarded else "")
-            if senders[0] in addresses or senders[1] in addresses:
-                keys.add(p.message_key)
+            if senders[0] in addresses or senders[1] in addresses or \
+                    any(a in addresses for a in p.written_addresses):
+                keys.add(p.message_key)  # as app.caches.placement_stamp reads them
     placements, evidence = old.placements, old.evidence
     units_bounced: set[str] = set()
     if keys:

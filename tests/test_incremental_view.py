@@ -7,7 +7,7 @@ followed by a comparison with a fresh snapshot of the same store at the same ins
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from outputs.snapshot import Snapshot
 from outputs.status import Status
 from web.model import Workspace, build_view
 
+NOW_W = datetime(2023, 8, 25, tzinfo=UTC)
 SMALL = SizeModel(median=1_500, sigma=0.3, low=800, high=3_000, share=0.3)
 
 
@@ -102,3 +103,47 @@ def test_the_view_after_each_decision_is_the_whole_snapshot(tmp_path: Path,
     assert final[(rid[2], codes[3])].accepted and final[(rid[1], codes[2])].extended
     assert final[(rid[0], codes[1])].status != Status.EXCUSED  # its excuse was undone
     assert any(r.status == Status.MISSING for r in final.values() if r.request_id == rid[1])
+
+
+def test_an_address_learned_reaches_mail_that_writes_it_in_from(tmp_path: Path) -> None:
+    """Learning an address changes the placement of mail that only writes it in From's display
+    name (a roster or learned address outside its mailbox is a doubt): the placement cache and
+    the view after the assign see that mail too, as a placement from nothing does."""
+    from email.message import EmailMessage
+
+    from app.caches import match_context, parsed_message, place_for_cache
+    from ingest.decisions import in_effect
+
+    (tmp_path / "units.csv").write_text(
+        "code,name,emails,aliases\nSTC,Đoàn Sở Tài chính,doan@stc.example.vn,\n"
+        "SCT,Đoàn Sở Công Thương,doan@sct.example.vn,\n", encoding="utf-8")
+    (tmp_path / "requests.toml").write_text(
+        '[[request]]\nid = "178-TB/ĐTN"\ntitle = "x"\nissued = 2023-08-01T00:00:00\n'
+        'deadline = 2023-08-11T11:00:00\n', encoding="utf-8")
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "settings.toml").write_text('[[source]]\nkind = "eml_dir"\npath = "inbox"\n',
+                                            encoding="utf-8")
+    settings = load_config(tmp_path / "settings.toml")
+    store = Store(settings.data_dir)
+    keys = []
+    for n, sender in enumerate(["an@gmail.com", '"an@gmail.com" <mallory@evil.example>'], 1):
+        msg = EmailMessage()
+        msg["From"] = sender
+        msg["To"] = "doankhoi@example.gov.vn"
+        msg["Subject"] = "Báo cáo 178-TB/ĐTN"
+        msg["Date"] = f"Thu, 10 Aug 2023 0{n}:00:00 +0700"
+        msg["Message-ID"] = f"<w{n}@test.example>"
+        msg.set_content("Đoàn Sở Công Thương kính gửi báo cáo.")
+        keys.append(store.store_message(msg.as_bytes(), NOW_W, "t")[0])
+    ws = Workspace(settings)
+    ws.view(NOW_W)
+    decisions.assign(settings, keys[0], ["STC"], None, author="lan")
+    full = parsed_message(store, keys[1], limits=settings.limits)
+    assert full is not None and full.written_addresses == ("an@gmail.com",)
+    ctx = match_context(settings, in_effect(store.decisions()))
+    from_nothing, _, _ = place_for_cache(full, ctx)
+    cached = [pl for pl in snapshot(settings, store, NOW_W).placements
+              if pl.message_key == keys[1]]
+    shown = [pl for pl in ws.view(NOW_W).snap.placements if pl.message_key == keys[1]]
+    store.close()
+    assert cached == from_nothing and shown == from_nothing
