@@ -191,88 +191,116 @@ def touched_by(old: InEffect, new: InEffect) -> tuple[set[str], set[str], set[tu
 
 
 def snapshot_after(settings: Settings, store: Store, old: Snapshot, old_effect: InEffect,
-                   effect: InEffect, now: datetime) -> Snapshot | None:
+                   effect: InEffect, now: datetime,
+                   by_key: dict[str, ParsedMessage] | None = None) -> Snapshot | None:
     """The snapshot `snapshot(settings, store, now)` gives, computed from `old` (taken under the
     same settings and the same stored mail, with the decisions `old_effect`) by redoing only
     what the decisions that changed touch: the placements of the messages they concern (an
     override, or a learned address of their sender), and the status rows of the (request,
-    unit) pairs those placements or the decisions touch. None when a message's parse is not in
-    the cache (the caller then takes a whole snapshot)."""
+    unit) pairs those placements or the decisions touch. `by_key` is `old.parsed` by message
+    key, when the caller has it. None when a message's parse is not in the cache (the caller
+    then takes a whole snapshot)."""
     keys, addresses, pairs = touched_by(old_effect, effect)
     if addresses:
-        for p in old.parsed:
-            senders = (p.sender, p.forwarded.sender if p.forwarded else "")
-            if senders[0] in addresses or senders[1] in addresses or \
-                    any(a in addresses for a in p.written_addresses):
-                keys.add(p.message_key)  # as app.caches.placement_stamp reads them
+        for p in old.parsed:  # as app.caches.placement_stamp reads a message's addresses
+            if p.sender in addresses or (p.forwarded is not None and
+                                         p.forwarded.sender in addresses) or \
+                    (p.written_addresses and not addresses.isdisjoint(p.written_addresses)):
+                keys.add(p.message_key)
     placements, evidence = old.placements, old.evidence
     units_bounced: set[str] = set()
     if keys:
-        ctx = match_context(settings, effect)
-        basis = placement_basis(settings, ctx)
-        version = cache_version(settings.limits)
-        fresh: dict[str, list[Placement]] = {}
-        evidence = dict(evidence)
-        rows: list[tuple[str, str, str]] = []
-        for key in sorted(keys):
-            if key not in evidence:
-                continue  # a decision about a message not stored (yet)
-            data = store.cached_parse(key, version)
-            if data is None:
-                return None
-            full = from_json(data)
-            found, evidence[key], record = place_for_cache(full, ctx)
-            fresh[key] = sorted(found, key=lambda pl: pl.request_id or "")
-            rows.append((key, placement_stamp(basis, ctx, full), record))
-        if rows:
-            store.cache_placements(rows)
-            log.info("event=placed messages=%d", len(rows))
+        fresh = _place_again(settings, store, keys, effect, evidence)
+        if fresh is None:
+            return None
+        evidence = {**evidence, **{k: kinds for k, (_, kinds) in fresh.items()}}
         placements = []
         for pl in old.placements:
             again = fresh.get(pl.message_key)
             if again is None:
                 placements.append(pl)
                 continue
-            if _counted(pl):
-                assert pl.request_id is not None and pl.unit_code is not None
-                pairs.add((pl.request_id, pl.unit_code))
-            if pl.reason == Reason.BOUNCE and pl.unit_code:
-                units_bounced.add(pl.unit_code)
-            if again:  # a message's new placements go where its first old one was
-                for new in again:
-                    if _counted(new):
-                        assert new.request_id is not None and new.unit_code is not None
-                        pairs.add((new.request_id, new.unit_code))
-                    if new.reason == Reason.BOUNCE and new.unit_code:
-                        units_bounced.add(new.unit_code)
-                placements.extend(again)
-                again.clear()
-    requests = {r.id: r for r in settings.requests}
-    for row in old.rows:  # a deadline (with its grace) passed since: pending becomes missing
-        grace = timedelta(minutes=requests[row.request_id].grace_minutes)
-        if old.now <= row.deadline + grace < now or now <= row.deadline + grace < old.now:
-            pairs.add((row.request_id, row.unit_code))
+            for touched in (pl, *again[0]):
+                if _counted(touched):
+                    assert touched.request_id is not None and touched.unit_code is not None
+                    pairs.add((touched.request_id, touched.unit_code))
+                if touched.reason == Reason.BOUNCE and touched.unit_code:
+                    units_bounced.add(touched.unit_code)
+            placements.extend(again[0])  # where the message's first old placement was
+            again[0].clear()
+    pairs |= _deadlines_passed(settings, old, old_effect, now)
     if units_bounced:
         pairs.update((row.request_id, row.unit_code) for row in old.rows
                      if row.unit_code in units_bounced)
     if not pairs:
         return Snapshot(old.parsed, placements, evidence, old.rows, now)
-    by_key = {p.message_key: p for p in old.parsed}
+    if by_key is None:
+        by_key = {p.message_key: p for p in old.parsed}
+    touched_units = {code for _, code in pairs}
     placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
+    bounces: list[Placement] = []
     for pl in placements:
+        if pl.unit_code not in touched_units:
+            continue
         if _counted(pl):
             assert pl.request_id is not None and pl.unit_code is not None
             pair = (pl.request_id, pl.unit_code)
             if pair in pairs:
                 placed[pair].append(_placed_message(by_key[pl.message_key], pl,
                                                     evidence[pl.message_key]))
-    bounced = unit_bounces(placements, by_key)
+        elif pl.reason == Reason.BOUNCE:
+            bounces.append(pl)
+    bounced = unit_bounces(bounces, by_key)  # the touched units' (the others keep their rows)
+    requests = {r.id: r for r in settings.requests}
     units = {u.code: u for u in settings.units}
     new_rows = [_status_row(requests[row.request_id], units[row.unit_code],
                             placed.get((row.request_id, row.unit_code), []), effect, bounced, now)
                 if (row.request_id, row.unit_code) in pairs else row
                 for row in old.rows]
     return Snapshot(old.parsed, placements, evidence, new_rows, now)
+
+
+def _place_again(settings: Settings, store: Store, keys: set[str], effect: InEffect,
+                 evidence: dict[str, tuple[str, ...]]
+                 ) -> dict[str, tuple[list[Placement], tuple[str, ...]]] | None:
+    """Place these stored messages again under `effect` (from their full records in the parse
+    cache, None when one is not there), and keep the placements in the placement cache."""
+    ctx = match_context(settings, effect)
+    basis = placement_basis(settings, ctx)
+    version = cache_version(settings.limits)
+    fresh: dict[str, tuple[list[Placement], tuple[str, ...]]] = {}
+    rows: list[tuple[str, str, str]] = []
+    for key in sorted(keys):
+        if key not in evidence:
+            continue  # a decision about a message not stored (yet)
+        data = store.cached_parse(key, version)
+        if data is None:
+            return None
+        full = from_json(data)
+        found, kinds, record = place_for_cache(full, ctx)
+        fresh[key] = (sorted(found, key=lambda pl: pl.request_id or ""), kinds)
+        rows.append((key, placement_stamp(basis, ctx, full), record))
+    if rows:
+        store.cache_placements(rows)
+        log.info("event=placed messages=%d", len(rows))
+    return fresh
+
+
+def _deadlines_passed(settings: Settings, old: Snapshot, old_effect: InEffect, now: datetime
+                      ) -> set[tuple[str, str]]:
+    """The (request, unit) pairs whose own deadline (with its grace) lies between the old
+    snapshot's instant and `now`: pending there may be missing now, or back. (A pair whose
+    extension changed is touched by that decision anyway.)"""
+    low, high = min(old.now, now), max(old.now, now)
+    grace = {r.id: timedelta(minutes=r.grace_minutes) for r in settings.requests}
+    closes = [r.closes_at for r in settings.requests]
+    closes += [until + grace.get(rid, timedelta()) for (_, rid), until
+               in old_effect.extensions.items()]
+    if not any(low <= c < high for c in closes):
+        return set()
+    return {(row.request_id, row.unit_code) for row in old.rows
+            if (old.now <= row.deadline + grace[row.request_id]) !=
+            (now <= row.deadline + grace[row.request_id])}
 
 
 def snapshot(settings: Settings, store: Store, now: datetime,

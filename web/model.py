@@ -266,7 +266,8 @@ class Workspace:
                 # version once: when the decisions account for every bump, no mail changed.
                 if old is not None and old.settings == settings and \
                         version - self._view_version == events - self._view_events:
-                    snap = snapshot_after(settings, store, old.snap, self._effect, effect, now)
+                    snap = snapshot_after(settings, store, old.snap, self._effect, effect, now,
+                                          old.parsed)
                 whole = snap is None
                 if snap is None:
                     snap = snapshot(settings, store, now, self._decoded, effect)
