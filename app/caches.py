@@ -141,12 +141,18 @@ def placement_basis(settings: Settings, ctx: MatchContext) -> str:
 
 def placement_stamp(basis: str, ctx: MatchContext, parsed: ParsedMessage) -> str:
     """What one message's cached placement was computed from: the basis, its receipt time, the
-    office's override for it, and what `assign` taught about its own senders' addresses (the
-    only learned addresses its placement can depend on: an assign re-places that sender's mail,
-    not all 20,000 messages)."""
+    office's override for it, and what `assign` taught about its own senders' addresses and the
+    addresses written in its From (the only learned addresses its placement can depend on: an
+    assign re-places that sender's mail, not all 20,000 messages)."""
     key = parsed.message_key
     senders = (parsed.sender, parsed.forwarded.sender if parsed.forwarded else "")
     learned = ",".join(ctx.learned.get(a, "") for a in senders)
+    # An address written in From outside its mailbox counts too (a learned one there is a
+    # doubt); named only when learned, so that other messages' stamps stay as they were.
+    written = ",".join(f"{a}={ctx.learned[a]}" for a in parsed.written_addresses
+                       if a in ctx.learned)
+    if written:
+        learned += f"|w:{written}"
     return f"{basis}|{parsed.received_at.isoformat()}|{ctx.overrides.get(key)!r}|{learned}"
 
 

@@ -12,25 +12,43 @@ import logging
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.caches import DecodedRows, Placer, lighten, match_context, parse_stored, placement_basis
+from app.caches import (
+    DecodedRows,
+    Placer,
+    lighten,
+    match_context,
+    parse_stored,
+    place_for_cache,
+    placement_basis,
+    placement_stamp,
+)
 from app.clock import current_time
 from app.lock import LockBusyError, data_dir_lock
 from app.publish import OUTPUT_NAMES, outputs_key, write_outputs
-from config.model import Settings
+from config.model import Request, Settings, Unit
 from ingest.decisions import InEffect, in_effect
 from ingest.errors import SourceError
 from ingest.outbox import SINCE_KEY as NOTIFY_SINCE
 from ingest.sources import PollResult, StopCheck, never, poll_source
 from ingest.store import NewMessage, Store, defuse_stored_files
 from matching.placement import NEEDS_PERSON, OPEN_AFTER_DEADLINE, MatchContext, Placement
+from matching.records import Reason
 from outputs.snapshot import Snapshot
-from outputs.status import PlacedMessage, StatusRow, bounces_for, compute_status, unit_bounces
+from outputs.status import (
+    Bounce,
+    PlacedMessage,
+    StatusRow,
+    bounces_for,
+    compute_status,
+    unit_bounces,
+)
 from outputs.tables import counted_files
-from parsers.records import ParsedMessage
+from parsers.limits import cache_version
+from parsers.records import ParsedMessage, from_json
 
 if TYPE_CHECKING:
     from app.notify import NotifyStep
@@ -111,6 +129,32 @@ def poll_with_parsing(settings: Settings, store: Store, stop: StopCheck
     return results
 
 
+def _placed_message(p: ParsedMessage, pl: Placement, evidence: tuple[str, ...]
+                    ) -> PlacedMessage:
+    return PlacedMessage(
+        message_key=p.message_key, received_at=p.received_at, evidence=evidence,
+        attachment_hashes=tuple(a.sha256 for a in counted_files(p.attachments)),
+        sender=p.author, subject=p.subject, match=pl.match.value if pl.match else "")
+
+
+def _counted(pl: Placement) -> bool:
+    """Whether a placement counts for its (request, unit)'s status."""
+    return pl.reason is None and pl.unit_code is not None and pl.request_id is not None
+
+
+def _status_row(request: Request, unit: Unit, placed: list[PlacedMessage], effect: InEffect,
+                bounced: dict[str, list[Bounce]], now: datetime) -> StatusRow:
+    pair = (unit.code, request.id)
+    return compute_status(
+        request, unit, placed, now,
+        excuse=effect.excuses.get(pair),
+        extended_until=effect.extensions.get(pair),
+        accepted=effect.accepted.get(pair),
+        extension_reason=effect.extension_reasons.get(pair, ""),
+        bounces=bounces_for(request, bounced.get(unit.code, ()), OPEN_AFTER_DEADLINE),
+    )
+
+
 def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage],
                placements: list[Placement], evidence: dict[str, tuple[str, ...]],
                now: datetime) -> list[StatusRow]:
@@ -119,41 +163,157 @@ def status_all(settings: Settings, effect: InEffect, parsed: list[ParsedMessage]
     by_key = {p.message_key: p for p in parsed}
     placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
     for pl in placements:
-        if pl.reason is not None or pl.unit_code is None or pl.request_id is None:
-            continue
-        p = by_key[pl.message_key]
-        placed[(pl.request_id, pl.unit_code)].append(PlacedMessage(
-            message_key=p.message_key, received_at=p.received_at, evidence=evidence[p.message_key],
-            attachment_hashes=tuple(a.sha256 for a in counted_files(p.attachments)),
-            sender=p.author, subject=p.subject, match=pl.match.value if pl.match else "",
-        ))
+        if _counted(pl):
+            assert pl.request_id is not None and pl.unit_code is not None
+            placed[(pl.request_id, pl.unit_code)].append(
+                _placed_message(by_key[pl.message_key], pl, evidence[pl.message_key]))
     bounced = unit_bounces(placements, by_key)
-    rows = []
-    for request in settings.requests:
-        for unit in settings.units:
-            if not request.expects(unit):
+    return [_status_row(request, unit, placed.get((request.id, unit.code), []), effect, bounced,
+                        now)
+            for request in settings.requests for unit in settings.units
+            if request.expects(unit)]
+
+
+def touched_by(old: InEffect, new: InEffect) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+    """What changed between two sets of decisions in effect: the messages whose override
+    changed, the learned addresses that changed, and the (request, unit) pairs whose excuse,
+    extension or acceptance changed."""
+    keys = {k for k in old.messages.keys() | new.messages.keys()
+            if old.messages.get(k) != new.messages.get(k)}
+    addresses = {a for a in old.learned.keys() | new.learned.keys()
+                 if old.learned.get(a) != new.learned.get(a)}
+    pairs: set[tuple[str, str]] = set()
+    for before, after in ((old.excuses, new.excuses), (old.extensions, new.extensions),
+                          (old.accepted, new.accepted),
+                          (old.extension_reasons, new.extension_reasons)):
+        pairs.update((rid, code) for code, rid in before.keys() | after.keys()
+                     if before.get((code, rid)) != after.get((code, rid)))
+    return keys, addresses, pairs
+
+
+def snapshot_after(settings: Settings, store: Store, old: Snapshot, old_effect: InEffect,
+                   effect: InEffect, now: datetime,
+                   by_key: dict[str, ParsedMessage] | None = None) -> Snapshot | None:
+    """The snapshot `snapshot(settings, store, now)` gives, computed from `old` (taken under the
+    same settings and the same stored mail, with the decisions `old_effect`) by redoing only
+    what the decisions that changed touch: the placements of the messages they concern (an
+    override, or a learned address of their sender), and the status rows of the (request,
+    unit) pairs those placements or the decisions touch. `by_key` is `old.parsed` by message
+    key, when the caller has it. None when a message's parse is not in the cache (the caller
+    then takes a whole snapshot)."""
+    keys, addresses, pairs = touched_by(old_effect, effect)
+    if addresses:
+        for p in old.parsed:  # as app.caches.placement_stamp reads a message's addresses
+            if p.sender in addresses or (p.forwarded is not None and
+                                         p.forwarded.sender in addresses) or \
+                    (p.written_addresses and not addresses.isdisjoint(p.written_addresses)):
+                keys.add(p.message_key)
+    placements, evidence = old.placements, old.evidence
+    units_bounced: set[str] = set()
+    if keys:
+        fresh = _place_again(settings, store, keys, effect, evidence)
+        if fresh is None:
+            return None
+        evidence = {**evidence, **{k: kinds for k, (_, kinds) in fresh.items()}}
+        placements = []
+        for pl in old.placements:
+            again = fresh.get(pl.message_key)
+            if again is None:
+                placements.append(pl)
                 continue
-            pair = (unit.code, request.id)
-            rows.append(compute_status(
-                request, unit, placed.get((request.id, unit.code), []), now,
-                excuse=effect.excuses.get(pair),
-                extended_until=effect.extensions.get(pair),
-                accepted=effect.accepted.get(pair),
-                extension_reason=effect.extension_reasons.get(pair, ""),
-                bounces=bounces_for(request, bounced.get(unit.code, ()), OPEN_AFTER_DEADLINE),
-            ))
-    return rows
+            for touched in (pl, *again[0]):
+                if _counted(touched):
+                    assert touched.request_id is not None and touched.unit_code is not None
+                    pairs.add((touched.request_id, touched.unit_code))
+                if touched.reason == Reason.BOUNCE and touched.unit_code:
+                    units_bounced.add(touched.unit_code)
+            placements.extend(again[0])  # where the message's first old placement was
+            again[0].clear()
+    pairs |= _deadlines_passed(settings, old, old_effect, now)
+    if units_bounced:
+        pairs.update((row.request_id, row.unit_code) for row in old.rows
+                     if row.unit_code in units_bounced)
+    if not pairs:
+        return Snapshot(old.parsed, placements, evidence, old.rows, now)
+    if by_key is None:
+        by_key = {p.message_key: p for p in old.parsed}
+    touched_units = {code for _, code in pairs}
+    placed: dict[tuple[str, str], list[PlacedMessage]] = defaultdict(list)
+    bounces: list[Placement] = []
+    for pl in placements:
+        if pl.unit_code not in touched_units:
+            continue
+        if _counted(pl):
+            assert pl.request_id is not None and pl.unit_code is not None
+            pair = (pl.request_id, pl.unit_code)
+            if pair in pairs:
+                placed[pair].append(_placed_message(by_key[pl.message_key], pl,
+                                                    evidence[pl.message_key]))
+        elif pl.reason == Reason.BOUNCE:
+            bounces.append(pl)
+    bounced = unit_bounces(bounces, by_key)  # the touched units' (the others keep their rows)
+    requests = {r.id: r for r in settings.requests}
+    units = {u.code: u for u in settings.units}
+    new_rows = [_status_row(requests[row.request_id], units[row.unit_code],
+                            placed.get((row.request_id, row.unit_code), []), effect, bounced, now)
+                if (row.request_id, row.unit_code) in pairs else row
+                for row in old.rows]
+    return Snapshot(old.parsed, placements, evidence, new_rows, now)
+
+
+def _place_again(settings: Settings, store: Store, keys: set[str], effect: InEffect,
+                 evidence: dict[str, tuple[str, ...]]
+                 ) -> dict[str, tuple[list[Placement], tuple[str, ...]]] | None:
+    """Place these stored messages again under `effect` (from their full records in the parse
+    cache, None when one is not there), and keep the placements in the placement cache."""
+    ctx = match_context(settings, effect)
+    basis = placement_basis(settings, ctx)
+    version = cache_version(settings.limits)
+    fresh: dict[str, tuple[list[Placement], tuple[str, ...]]] = {}
+    rows: list[tuple[str, str, str]] = []
+    for key in sorted(keys):
+        if key not in evidence:
+            continue  # a decision about a message not stored (yet)
+        data = store.cached_parse(key, version)
+        if data is None:
+            return None
+        full = from_json(data)
+        found, kinds, record = place_for_cache(full, ctx)
+        fresh[key] = (sorted(found, key=lambda pl: pl.request_id or ""), kinds)
+        rows.append((key, placement_stamp(basis, ctx, full), record))
+    if rows:
+        store.cache_placements(rows)
+        log.info("event=placed messages=%d", len(rows))
+    return fresh
+
+
+def _deadlines_passed(settings: Settings, old: Snapshot, old_effect: InEffect, now: datetime
+                      ) -> set[tuple[str, str]]:
+    """The (request, unit) pairs whose own deadline (with its grace) lies between the old
+    snapshot's instant and `now`: pending there may be missing now, or back. (A pair whose
+    extension changed is touched by that decision anyway.)"""
+    low, high = min(old.now, now), max(old.now, now)
+    grace = {r.id: timedelta(minutes=r.grace_minutes) for r in settings.requests}
+    closes = [r.closes_at for r in settings.requests]
+    closes += [until + grace.get(rid, timedelta()) for (_, rid), until
+               in old_effect.extensions.items()]
+    if not any(low <= c < high for c in closes):
+        return set()
+    return {(row.request_id, row.unit_code) for row in old.rows
+            if (old.now <= row.deadline + grace[row.request_id]) !=
+            (now <= row.deadline + grace[row.request_id])}
 
 
 def snapshot(settings: Settings, store: Store, now: datetime,
-             decoded: DecodedRows | None = None) -> Snapshot:
+             decoded: DecodedRows | None = None, effect: InEffect | None = None) -> Snapshot:
     """store → parse → match → status, without polling or writing outputs.
 
     Each message is placed (or its placement taken from the cache) as it is read, and only a
     light copy of its record is kept. A long-lived caller passes `decoded` to keep the cache
-    rows it decoded for its next snapshot.
+    rows it decoded for its next snapshot, and may pass the decisions in `effect` it read.
     """
-    effect = in_effect(store.decisions())  # read once: a decision made meanwhile waits a run
+    if effect is None:  # read once: a decision made meanwhile waits a run
+        effect = in_effect(store.decisions())
     placer = Placer(settings, store, match_context(settings, effect), decoded)
     placements: list[Placement] = []
     evidence: dict[str, tuple[str, ...]] = {}

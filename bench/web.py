@@ -9,20 +9,28 @@ Flask's test client, so the figure is the server's time for a page (routing, the
 template), without a network or a browser. Each page is asked once after the workspace starts
 or after a change (a "cold" page: the view is computed again from the store), then `--repeats`
 times (a "warm" page: the view is current); the figure is the median of the warm ones, and the
-cold time is printed beside it. The change is an excuse made through the form, as a clerk makes
-it, and the first page after it shows it; so is an assign of a message that needs a person.
+cold time is printed beside it. Then each kind of change is made through its form, as a clerk
+makes it (excuse, accept, extend, assign, ignore, undo), and the first page after it, which
+shows it, is timed: only what the decision touches is computed again. A roster edit (an alias
+added, then taken out again) computes the whole view again: its figure is printed, not held to
+the target.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
+import logging
 import re
 import sys
 import threading
 import time
 import urllib.parse
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "data"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -30,6 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import Figure, code_version, median, print_table, progress
 from bench.outputs import prepare
+
+if TYPE_CHECKING:
+    from config.model import Settings
 
 TARGET_MS = 300.0
 PASSWORD = "bench-password"
@@ -102,38 +113,116 @@ def main(argv: list[str] | None = None) -> int:
     for thread in threading.enumerate():
         if thread.name == "mailtally-notices":
             thread.join()
-    # A change, as a clerk makes it, then the first page that shows it (the view recomputed).
+    # Changes, as a clerk makes them, each followed by the first page that shows it: after a
+    # decision only what it touches is computed again (app.runner.snapshot_after).
     unit_page = client.get(f"/unit/{urllib.parse.quote(unit.code)}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', unit_page)
     assert token is not None
-    started = time.perf_counter()
-    client.post("/decide", data={"csrf_token": token.group(1), "kind": "excuse",
-                                 "unit": unit.code, "request_id": first.id,
-                                 "reason": "bench"})
-    post_ms = (time.perf_counter() - started) * 1000
-    after_ms, _, _ = ask(notice)
-    figures.append(Figure("POST an excuse (stored; the status rows computed again)",
-                          f"{post_ms:.0f} ms"))
-    figures.append(Figure("  first notice page after it, showing it",
-                          f"{after_ms:.0f} ms"))
-    if key is not None:
-        # An assign to one unit also learns the sender's address: that sender's mail is placed
-        # again, and the whole view computed again.
+    csrf = token.group(1)
+    after_change: list[float] = []
+    placed_again: list[str] = []  # "event=placed messages=N" of the view after a change
+
+    class Placed(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("event=placed"):
+                placed_again.append(record.getMessage().rsplit("=", 1)[1])
+
+    logging.getLogger("mailtally").addHandler(Placed())
+    logging.getLogger("mailtally").setLevel(logging.INFO)
+
+    def change(label: str, path: str, data: dict[str, str], page: str) -> None:
+        placed_again.clear()
         started = time.perf_counter()
-        client.post(f"/needs/{key.group(1)}/assign", data={
-            "csrf_token": token.group(1), "unit": settings.units[1].code})
-        assign_ms = (time.perf_counter() - started) * 1000
-        after_assign_ms, _, _ = ask("/needs")
-        figures.append(Figure("POST an assign (the decision stored)", f"{assign_ms:.0f} ms"))
-        figures.append(Figure("  first needs page after it (view computed again)",
-                              f"{after_assign_ms:.0f} ms"))
+        client.post(path, data={"csrf_token": csrf, **data})
+        post_ms = (time.perf_counter() - started) * 1000
+        page_ms, _, _ = ask(page)
+        after_change.append(page_ms)
+        if placed_again:
+            label += f" ({placed_again[-1]} placed again)"
+        figures.append(Figure(f"{label}: POST, then GET {urllib.parse.unquote(page)}",
+                              f"{post_ms:.0f} + {page_ms:.0f} ms", f"<= {TARGET_MS:.0f} ms",
+                              page_ms <= TARGET_MS))
+
+    second = settings.requests[1]
+    for kind, extra in (("excuse", {}), ("accept", {}),
+                        ("extend", {"until": (second.deadline + timedelta(days=3))
+                                    .astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M")})):
+        rid = first.id if kind != "extend" else second.id
+        change(f"{kind} {unit.code}", "/decide",
+               {"kind": kind, "unit": unit.code, "request_id": rid, "reason": "bench", **extra},
+               notice)
+    heavy = heaviest_sender(settings, re.findall(r'data-key="([0-9a-f]{16})"',
+                                                 client.get("/needs").get_data(as_text=True)))
+    if heavy is not None:
+        # An assign to one unit (and a notice) also learns the sender's address: that sender's
+        # mail is placed again (its placements and the rows they reach, no more). The message
+        # taken is the one whose sender has the most stored mail (a newsletter: the worst case).
+        change(f"assign a message whose sender sent {heavy[1]}", f"/needs/{heavy[0]}/assign",
+               {"unit": heavy[2], "request_id": first.id}, "/needs")
+    keys = re.findall(r'data-key="([0-9a-f]{16})"', client.get("/needs").get_data(as_text=True))
+    if keys:
+        change("ignore a message", f"/needs/{keys[-1]}/ignore", {}, "/needs")
+    # Both undone again (the latest first), so that every run starts from the same store.
+    for what in ("undo the ignore", "undo the assign"):
+        made = re.search(r'action="/decisions/(\d+)/undo"', client.get("/decisions").get_data(
+            as_text=True))
+        if made is not None and (heavy is not None or what == "undo the ignore"):
+            change(what, f"/decisions/{made.group(1)}/undo", {}, "/needs")
+    # A roster edit changes what every message's placement depends on: the whole view is
+    # computed again (allowed to stay slower). The alias added is taken out again after.
+    for aliases in ("+", "-"):
+        edit = client.get(f"/roster/edit?code={urllib.parse.quote(unit.code)}").get_data(
+            as_text=True)
+        fields = {name: html.unescape(value) for name, value in
+                  re.findall(r'name="(version|code|name|emails|aliases|group)" value="([^"]*)"',
+                             edit)}
+        names = [a for a in fields["aliases"].split(";") if a.strip() and a.strip() != "bench"]
+        fields["aliases"] = "; ".join(names + (["bench"] if aliases == "+" else []))
+        if aliases == "+":
+            started = time.perf_counter()
+            client.post("/roster/save", data={"csrf_token": csrf, "original": unit.code,
+                                              **fields})
+            post_ms = (time.perf_counter() - started) * 1000
+            page_ms, _, _ = ask("/")
+            figures.append(Figure("a roster alias added: POST, then GET / (whole view)",
+                                  f"{post_ms:.0f} + {page_ms:.0f} ms", "(slower allowed)"))
+        else:  # and the placements cached again for the roster as it was, for the next run
+            client.post("/roster/save", data={"csrf_token": csrf, "original": unit.code,
+                                              **fields})
+            ask("/")
     figures.append(Figure("first page after the workspace starts (view computed)",
                           f"{cold_ms:.0f} ms"))
     scale = (f"{len(settings.units)} units x {len(settings.requests)} notices x "
             f"{args.messages:,} messages")
     print_table(f"mailtally workspace benchmark, {scale} (code {code_version()}); warm pages, "
                 f"median of {args.repeats}", figures)
-    return 0 if worst <= TARGET_MS else 1
+    return 0 if max([worst, *after_change]) <= TARGET_MS else 1
+
+
+def heaviest_sender(settings: Settings, keys: list[str]) -> tuple[str, int, str] | None:
+    """Of these messages (that need a person), the one whose sender has the most stored mail,
+    how many that is, and a unit its address is not learned for now (so that the assign
+    changes what is learned, whatever earlier runs left in the store)."""
+    from collections import Counter
+
+    from ingest.decisions import in_effect
+    from ingest.store import Store
+    from parsers.limits import cache_version
+
+    store = Store(settings.data_dir)
+    try:
+        light = store.cached_light_parses(cache_version(settings.limits))
+        learned = in_effect(store.decisions()).learned
+    finally:
+        store.close()
+    senders = {k: json.loads(text).get("sender", "") for k, text in light.items()}
+    counts = Counter(senders.values())
+    ranked = sorted((k for k in keys if k in senders), key=lambda k: -counts[senders[k]])
+    if not ranked:
+        return None
+    sender = senders[ranked[0]]
+    unit = next(u.code for u in settings.units[1:] if learned.get(sender.lower()) != u.code)
+    return ranked[0], counts[sender], unit
 
 
 if __name__ == "__main__":

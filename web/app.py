@@ -108,6 +108,14 @@ def create_app(settings: Settings, *, rebuild: bool = True) -> Flask:
                 "config_problem": workspace.config_problem}
 
     @app.before_request
+    def begin() -> None:
+        workspace.begin_request()
+
+    @app.teardown_request
+    def end(_exc: BaseException | None) -> None:
+        workspace.end_request()
+
+    @app.before_request
     def require_login() -> BaseResponse | None:
         g.account = None
         name = session.get("user")

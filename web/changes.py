@@ -141,7 +141,6 @@ def register(app: Flask, ws: Workspace) -> None:
         reason = form.get("reason", "").strip()
         author = current_account().name
         settings = ws.settings
-        before = ws.data_version()
         try:
             if kind == "excuse":
                 actions.excuse(settings, code, rid, author=author, reason=reason)
@@ -161,7 +160,6 @@ def register(app: Flask, ws: Workspace) -> None:
         except actions.DecisionError as exc:
             refused(exc)
         else:
-            ws.status_changed(before)
             changed()
         return back(url_for("unit", code=code))
 
