@@ -670,6 +670,15 @@ class Store:
         assert decision is not None
         return decision
 
+    def decisions_as_of(self) -> tuple[int, list[Decision]]:
+        """The data version and every decision, read in one transaction, so that the two agree
+        even while a run or another request writes."""
+        self.db.execute("BEGIN")
+        try:
+            return self.data_version(), self.decisions()
+        finally:
+            self.db.execute("COMMIT")
+
     def decisions(self, *, include_undone: bool = True) -> list[Decision]:
         """Every decision, oldest first."""
         where = "" if include_undone else " WHERE undone_at IS NULL"

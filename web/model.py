@@ -282,11 +282,7 @@ class Workspace:
     def _read_decisions(store: Store) -> tuple[int, list[Decision]]:
         """The store's data version and its decisions, read in one transaction (so that they
         agree even while a run or another request writes)."""
-        store.db.execute("BEGIN")
-        try:
-            return store.data_version(), store.decisions()
-        finally:
-            store.db.execute("COMMIT")
+        return store.decisions_as_of()
 
     def found_notices(self) -> list[FoundNotice]:
         """The office's own stored mail carrying a notice no request tracks yet, as last found.

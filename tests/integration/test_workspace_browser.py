@@ -27,9 +27,7 @@ from harness import REPO_ROOT
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
-from servers.browser import BrowserUnavailableError, HeadlessChromium
+from servers.browser import BrowserUnavailableError, HeadlessChromium, submit_and_wait
 from servers.net import free_port
 
 pytestmark = pytest.mark.integration
@@ -171,9 +169,7 @@ def clerk(browser: HeadlessChromium, workspace: Workspace) -> WebDriver:
 
 def _submit(driver: WebDriver, button: WebElement) -> None:
     """Click a form's button and wait for the page the server answers with."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+    submit_and_wait(driver, button, 15)
 
 
 def _need(driver: WebDriver, subject: str) -> WebElement | None:

@@ -30,9 +30,8 @@ from harness import REPO_ROOT
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
-from servers.browser import BrowserUnavailableError, HeadlessChromium
+from servers.browser import BrowserUnavailableError, HeadlessChromium, submit_and_wait
 from servers.net import free_port
 from servers.smtp import SmtpSink
 
@@ -147,9 +146,7 @@ def browser() -> Iterator[HeadlessChromium]:
 
 
 def _submit(driver: WebDriver, button: WebElement) -> None:
-    page = driver.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    submit_and_wait(driver, button, 30)
 
 
 def _login(driver: WebDriver, office: Office, name: str, password: str) -> None:

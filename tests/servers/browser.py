@@ -167,3 +167,25 @@ class HeadlessChromium:
         tb: TracebackType | None,
     ) -> None:
         self.quit()
+
+
+def submit_and_wait(driver: webdriver.Remote, button: Any, timeout: float = 30) -> None:
+    """Click a form's button and wait until the browser shows the page the server answered.
+
+    The old page's root element going stale is the sign. Chromium may instead say that the
+    node "does not belong to the document" (a WebDriverException other than the stale one)
+    when the new document replaced it between two polls: that is the same sign, not an error.
+    """
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    old_root = driver.find_element("tag name", "html")
+    button.click()
+
+    def replaced(_: object) -> bool:
+        try:
+            old_root.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, timeout).until(replaced)
