@@ -39,6 +39,7 @@ for _path in (TESTS_DIR / "data", TESTS_DIR):
         sys.path.insert(0, str(_path))
 
 from harness import PASSWORD_ENV, REQUEST_ID  # noqa: E402
+from servers.browser import BrowserUnavailableError, HeadlessChromium  # noqa: E402
 from servers.dovecot import DovecotServer, DovecotUnavailableError, ImapUser  # noqa: E402
 
 OFFICE_ADDRESSES = ("doankhoi@example.gov.vn",)
@@ -84,6 +85,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "dovecot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[HeadlessChromium]:
+    """One headless Chromium for the module (skipped without it, failed when CI=true)."""
+    chromium = HeadlessChromium()
+    try:
+        chromium.start()
+    except BrowserUnavailableError as exc:
+        _unavailable(f"cannot run headless Chromium: {exc}")
+    try:
+        yield chromium
+    finally:
+        chromium.quit()
 
 
 @pytest.fixture(scope="session")

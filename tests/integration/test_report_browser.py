@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
-from servers.browser import BrowserUnavailableError, HeadlessChromium
+from servers.browser import HeadlessChromium
 
 from outputs.i18n import LABELS, STATUS_LABELS, pick
 
@@ -81,20 +81,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     with (report.parent / "report.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = [row for row in csv.DictReader(fh) if row["request_id"] == REQUEST_ID]
     return Demo(report, rows)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[HeadlessChromium]:
-    """One headless Chromium for the module (skipped without it, failed when CI=true)."""
-    chromium = HeadlessChromium()
-    try:
-        chromium.start()
-    except BrowserUnavailableError as exc:
-        _unavailable(f"cannot run headless Chromium: {exc}")
-    try:
-        yield chromium
-    finally:
-        chromium.quit()
 
 
 @dataclass(frozen=True)

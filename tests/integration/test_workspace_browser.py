@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,8 +26,9 @@ from harness import REPO_ROOT
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from servers.browser import BrowserUnavailableError, HeadlessChromium, submit_and_wait
+from servers.browser import HeadlessChromium, submit_and_wait
 from servers.net import free_port
+from servers.workspace import WorkspaceStartError, running_workspace
 
 pytestmark = pytest.mark.integration
 
@@ -108,43 +108,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     listed = ws.run("user", "list")
     assert CLERK in listed.stdout and VIEWER in listed.stdout
     assert CLERK_PASSWORD not in listed.stdout
-    log = root / "web.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen([sys.executable, str(RUN_PY), "--config", str(settings), "web"],
-                                  env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(ws.url + "/login", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"`run.py web` did not start:\n{log.read_text()}")
-                time.sleep(0.2)
-        yield ws
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-            pytest.fail("`run.py web` did not stop on SIGTERM")
+        with running_workspace(settings, ws.url, env, root / "web.log") as server:
+            yield ws
+    except WorkspaceStartError as exc:
+        pytest.fail(str(exc))
+    # killed after 15 s without stopping on SIGTERM, it would end with -9
     assert server.returncode == 0, "`run.py web` ends with status 0 on SIGTERM"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[HeadlessChromium]:
-    chromium = HeadlessChromium()
-    try:
-        chromium.start()
-    except BrowserUnavailableError as exc:
-        _unavailable(f"cannot run headless Chromium: {exc}")
-    try:
-        yield chromium
-    finally:
-        chromium.quit()
 
 
 def _login(driver: WebDriver, ws: Workspace, name: str, password: str) -> None:

@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,9 +30,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
-from servers.browser import BrowserUnavailableError, HeadlessChromium, submit_and_wait
+from servers.browser import HeadlessChromium, submit_and_wait
 from servers.net import free_port
 from servers.smtp import SmtpSink
+from servers.workspace import WorkspaceStartError, running_workspace
 
 pytestmark = pytest.mark.integration
 
@@ -109,40 +109,13 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
             added = ws.run("user", "add", name, "--role", role, stdin=password + "\n")
             assert added.returncode == 0, added.stderr
         assert sink.messages == [], "the run itself sent nothing"
-        log = root / "web.log"
-        with log.open("wb") as out:
-            server = subprocess.Popen(
-                [sys.executable, str(RUN_PY), "--config", str(settings), "web"],
-                env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(ws.url + "/login", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"`run.py web` did not start:\n{log.read_text()}")
-                    time.sleep(0.2)
-            yield ws
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
+            with running_workspace(settings, ws.url, env, root / "web.log"):
+                yield ws
+        except WorkspaceStartError as exc:
+            pytest.fail(str(exc))
     finally:
         sink.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[HeadlessChromium]:
-    chromium = HeadlessChromium()
-    try:
-        chromium.start()
-    except BrowserUnavailableError as exc:
-        _unavailable(f"cannot run headless Chromium: {exc}")
-    try:
-        yield chromium
-    finally:
-        chromium.quit()
 
 
 def _submit(driver: WebDriver, button: WebElement) -> None:
